@@ -1,0 +1,93 @@
+"""``after_account_event``: no matching contact after the consumer said stop.
+
+Params: ``after``, the account event that bars contact — ``cease`` (§1006.6(c),
+from receipt; per debt), ``attorney`` (§1006.6(b)(2); per debt),
+``stop_channel`` (§1006.14(h): that medium, or that address/number),
+``opt_out`` (§1006.6(e): that address/number, any debt) or ``no_work_contact``
+(§1006.6(b)(3): contacts at a work number or work email);
+``allow_parties``: parties still allowed (e.g. the consumer's attorney);
+``allow_purposes``: purposes still allowed (e.g. ``collection_ends``,
+``remedy``: §1006.6(c)(2)); ``respond_once``: after the consumer contacts the
+collector on a channel, one reply on that channel is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..model import Event, Finding
+from ..state import Account, ChannelFact, Context, covers
+from .base import Check
+
+BARRING_EVENTS = ("cease", "attorney", "stop_channel", "opt_out", "no_work_contact")
+WORK_DESTINATIONS = frozenset({"work", "work_email"})
+
+
+class AfterAccountEvent(Check):
+    KIND = "after_account_event"
+    DEFAULT_MESSAGE = "contact after the consumer asked for it to stop"
+    PARAMS = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["after"],
+        "properties": {
+            "after": {"enum": list(BARRING_EVENTS)},
+            "allow_parties": {"type": "array", "items": {"type": "string"}, "default": []},
+            "allow_purposes": {"type": "array", "items": {"type": "string"}, "default": []},
+            "respond_once": {"type": "boolean", "default": False},
+        },
+    }
+    horizon = None  # replies already made must be remembered
+
+    def configure(self, params: Mapping[str, Any]) -> None:
+        self.after = params["after"]
+        self.allow_parties = frozenset(params.get("allow_parties", ()))
+        self.allow_purposes = frozenset(params.get("allow_purposes", ()))
+        self.respond_once = bool(params.get("respond_once"))
+        self.horizon = None if self.respond_once else 0.0
+
+    def new_state(self) -> dict[str, float]:
+        return {}
+
+    def evaluate(self, ctx: Context, state: dict[str, float]) -> list[Finding] | None:
+        ev = ctx.event
+        if ev.direction != "outbound" or ev.party in self.allow_parties:
+            return None
+        if ev.purpose in self.allow_purposes:
+            return None
+        barred = self._barred_by(ev, ctx.account)
+        if barred is None:
+            return None
+        since, source = barred
+        if self.respond_once and ev.channel:
+            inbound = ctx.account.inbound.get(ev.channel)
+            if inbound is not None and inbound >= since and state.get(ev.channel) != inbound:
+                state[ev.channel] = inbound  # the one reply the consumer's own contact allows
+                return None
+        return [self.finding(ctx, f"after {self.after.replace('_', ' ')} ({source})",
+                             evidence=(source, ev.event_id))]
+
+    def _barred_by(self, ev: Event, account: Account) -> tuple[float, str] | None:
+        if self.after in ("cease", "attorney"):
+            facts = account.ceases if self.after == "cease" else account.attorneys
+            for epoch, debts, source in facts:
+                if epoch <= ev.epoch and covers(debts, ev.debt_ids):
+                    return epoch, source
+            return None
+        if self.after == "no_work_contact":
+            if account.no_work and account.no_work[0] <= ev.epoch and \
+                    ev.destination_type in WORK_DESTINATIONS:
+                return account.no_work
+            return None
+        facts_c: list[ChannelFact] = account.stops if self.after == "stop_channel" \
+            else account.opt_outs
+        for epoch, channel, destination, source in facts_c:
+            if epoch > ev.epoch:
+                continue
+            if channel is not None and channel != ev.channel:
+                continue
+            if destination is not None and destination != ev.destination:
+                continue
+            return epoch, source
+        return None

@@ -1,0 +1,68 @@
+"""What every check kind shares: its rule, its params, and how it reports.
+
+A check kind is a small class: ``KIND`` (the name policies use), ``PARAMS``
+(a JSON Schema for its params, with defaults), and ``evaluate``, called once
+per event the rule's ``when`` selects, in time order per consumer, with the
+check's own per-consumer state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from ..model import CONTACT, Event, Finding
+from ..policy.model import Rule
+from ..state import Context, make_finding
+
+
+class Check:
+    KIND: ClassVar[str] = ""
+    PARAMS: ClassVar[dict[str, Any]] = {"type": "object", "additionalProperties": False}
+    DEFAULT_MESSAGE: ClassVar[str] = ""
+    #: account events (besides contacts) the check wants to see, unfiltered by ``when``
+    ACCOUNT_EVENTS: ClassVar[frozenset[str]] = frozenset()
+    #: seconds after a consumer's last event that the check's state may still matter;
+    #: None means for the whole run
+    horizon: float | None = 0.0
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.params: Mapping[str, Any] = rule.params
+        self.configure(rule.params)
+
+    def configure(self, params: Mapping[str, Any]) -> None:
+        """Turn validated params into attributes once, not per event."""
+
+    def new_state(self) -> Any:
+        return None
+
+    def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
+        raise NotImplementedError
+
+    def on_account_event(self, ctx: Context, state: Any) -> list[Finding] | None:
+        return None
+
+    def flush(self, state: Any) -> list[Finding]:
+        """Findings held back (e.g. until a window closes) when a consumer's state ends."""
+        return []
+
+    def accepts(self, event_kind: str) -> bool:
+        return event_kind == CONTACT
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """Event fields `selects` reads: the engine caches dispatch on their values."""
+        return self.rule.when.fields
+
+    def selects(self, ev: Event) -> bool:
+        """Whether a contact is passed to `evaluate` (default: the rule's ``when``)."""
+        return self.rule.when(ev)
+
+    def finding(self, ctx: Context, detail: str, *, debt_id: str | None = None,
+                evidence: tuple[str, ...] = ()) -> Finding:
+        rule = self.rule
+        base = rule.message or self.DEFAULT_MESSAGE
+        message = f"{base}: {detail}" if base and detail else (base or detail)
+        return make_finding(rule.id, rule.severity, rule.citation, rule.policy, ctx, message,
+                            debt_id=debt_id, evidence=evidence)

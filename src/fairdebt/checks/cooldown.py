@@ -1,0 +1,129 @@
+"""``cooldown``: no counted event within ``days`` local calendar days after a trigger.
+
+Params: ``days`` (the trigger's day is day 1, so after a conversation on day D
+the first clean day is D + days); ``trigger``: filters, like a rule's ``when``,
+for the events that start a cooldown — checked on every contact whatever its
+direction (a conversation the consumer starts counts, comment 14(b)(2)(i)-1.ii);
+``per``, ``exclude_consented``, ``exclude_wrong_numbers``, ``presumption`` as
+for ``frequency_cap``. The rule's ``when`` says which events are restricted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from ..model import Event, Finding
+from ..policy.model import When
+from ..state import Context
+from .base import Check
+from .keys import KEY_SCHEMA, base_key
+
+WHEN_REF = {"type": "object"}  # validated as a rule `when` by the policy loader
+
+
+class Trigger(NamedTuple):
+    epoch: float
+    day: int
+    event_id: str
+
+
+class Cooldown(Check):
+    KIND = "cooldown"
+    DEFAULT_MESSAGE = "contact too soon after an earlier one"
+    PARAMS = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["days", "trigger"],
+        "properties": {
+            "days": {"type": "integer", "minimum": 1, "maximum": 366},
+            "trigger": WHEN_REF,
+            "trigger_name": {"type": "string", "default": "trigger"},
+            "per": {**KEY_SCHEMA, "default": ["person", "debt"]},
+            "exclude_consented": {"type": "boolean", "default": False},
+            "exclude_wrong_numbers": {"type": "boolean", "default": False},
+            "presumption": {"type": "boolean", "default": False},
+        },
+    }
+
+    def configure(self, params: Mapping[str, Any]) -> None:
+        self.days = int(params["days"])
+        self.trigger = When.from_mapping(params["trigger"])
+        self.trigger_name = params.get("trigger_name", "trigger")
+        parts = tuple(params.get("per", ["person", "debt"]))
+        self.by_debt = "debt" in parts
+        self.parts = tuple(p for p in parts if p != "debt")
+        self.exclude_consented = bool(params.get("exclude_consented"))
+        self.exclude_wrong = bool(params.get("exclude_wrong_numbers"))
+        self.presumption = bool(params.get("presumption"))
+        self.horizon = (self.days + 1) * 86400.0
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return self.rule.when.fields | self.trigger.fields
+
+    def selects(self, ev: Event) -> bool:
+        return self.rule.when(ev) or self.trigger(ev)
+
+    def new_state(self) -> dict[tuple[str | None, ...], dict[str, Trigger]]:
+        return {}
+
+    def evaluate(self, ctx: Context, state: dict[tuple[str | None, ...], dict[str, Trigger]]
+                 ) -> list[Finding] | None:
+        ev = ctx.event
+        key = base_key(ev, self.parts)
+        if key is None:
+            return None
+        triggers = state.get(key)
+        out = None
+        if triggers and self.rule.when(ev) and not self._excluded(ctx):
+            out = self._check(ctx, triggers)
+        if self.trigger(ev):
+            if triggers is None:
+                triggers = state[key] = {}
+            mark = Trigger(ev.epoch, ctx.day, ev.event_id)
+            for debt in (ev.debt_ids if self.by_debt else ()) or ("",):
+                triggers[debt] = mark
+        return out
+
+    def _excluded(self, ctx: Context) -> bool:
+        ev, account = ctx.event, ctx.account
+        if self.exclude_wrong and account.is_wrong_number(ev.destination, ev.epoch):
+            return True
+        return self.exclude_consented and account.consent_covers(ev, ctx.day, self.days)
+
+    def _check(self, ctx: Context, triggers: dict[str, Trigger]) -> list[Finding] | None:
+        ev = ctx.event
+        debts: tuple[str, ...]
+        if not self.by_debt:
+            debts, assumed = ("",), False
+        elif ev.debt_ids:
+            debts, assumed = ev.debt_ids, False
+        else:  # names no debt: it counts toward every debt, so any debt's trigger applies
+            debts, assumed = tuple(triggers), True
+        hits: dict[str, Trigger] = {}
+        for debt in debts:
+            for t in (triggers.get(debt), triggers.get("") if debt else None):
+                if t is not None and t.epoch <= ev.epoch and ctx.day - t.day < self.days:
+                    hits[debt] = t
+                    break
+        if not hits:
+            return None
+        first = min(hits.values(), key=lambda t: t.day)
+        named = [d for d in hits if d]
+        text = (f"{self.trigger_name} on local day {_day_text(first.day)} ({first.event_id}); "
+                f"none allowed until day {self.days + 1} of that period")
+        if named:
+            text += f" for debt {', '.join(named)}"
+        if assumed and named:
+            text += "; the log names no debt for this event, so it counts toward every debt"
+        if self.presumption:
+            text += "; a rebuttable presumption of a violation: review the evidence"
+        evidence = tuple(dict.fromkeys(t.event_id for t in hits.values())) + (ev.event_id,)
+        return [self.finding(ctx, text, debt_id=";".join(named) or None, evidence=evidence)]
+
+
+def _day_text(ordinal: int) -> str:
+    from datetime import date
+
+    return date.fromordinal(ordinal).strftime("%a %Y-%m-%d")

@@ -1,0 +1,191 @@
+"""``frequency_cap``: at most ``max`` counted events per key within a window.
+
+Params: ``max``; the window, one of ``days`` (consecutive local calendar days,
+the day of the counted event being day 1 — DST days count as one day) or
+``minutes`` (elapsed time), or neither (the whole log); ``per``: key parts
+(``person``, ``debt``, ``destination``, ``channel``, ``consumer``);
+``exclude_consented`` (calls within a consent period, §1006.14(b)(3)(i));
+``exclude_wrong_numbers`` (calls to a number the collector learns, within the
+window, is not the person's: comment 14(b)(2)(i)-3 — findings are held until
+the window closes so such a mark can still withdraw them); ``presumption``
+(the finding says the rule is a rebuttable presumption).
+
+The rule's ``when`` says which events count. An event naming several debts
+counts toward each; one naming none counts toward every debt of the consumer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from ..model import Finding
+from ..state import Context
+from .base import Check
+from .keys import KEY_SCHEMA, base_key, target_debts
+
+
+class Counted(NamedTuple):
+    epoch: float
+    day: int
+    event_id: str
+    debts: tuple[str, ...]
+    destination: str | None
+
+
+class Pending(NamedTuple):
+    finding: Finding
+    closes: int  # last local day on which a wrong-number mark still withdraws it
+    destination: str | None
+    per_debt: tuple[tuple[str, tuple[Counted, ...]], ...]
+    assumed: bool
+
+
+class CapState:
+    __slots__ = ("pending", "windows")
+
+    def __init__(self) -> None:
+        self.windows: dict[tuple[str | None, ...], list[Counted]] = {}
+        self.pending: list[Pending] = []
+
+
+class FrequencyCap(Check):
+    KIND = "frequency_cap"
+    ACCOUNT_EVENTS = frozenset({"wrong_number"})
+    DEFAULT_MESSAGE = "too many contacts"
+    PARAMS = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["max"],
+        "properties": {
+            "max": {"type": "integer", "minimum": 0},
+            "days": {"type": "integer", "minimum": 1, "maximum": 3660},
+            "minutes": {"type": "integer", "minimum": 1},
+            "per": {**KEY_SCHEMA, "default": ["person", "debt"]},
+            "unit": {"type": "string", "default": "contacts"},
+            "exclude_consented": {"type": "boolean", "default": False},
+            "exclude_wrong_numbers": {"type": "boolean", "default": False},
+            "presumption": {"type": "boolean", "default": False},
+        },
+        "not": {"required": ["days", "minutes"]},
+    }
+
+    def configure(self, params: Mapping[str, Any]) -> None:
+        self.max = int(params["max"])
+        self.days: int | None = params.get("days")
+        self.minutes: int | None = params.get("minutes")
+        parts = tuple(params.get("per", ["person", "debt"]))
+        self.by_debt = "debt" in parts
+        self.parts = tuple(p for p in parts if p != "debt")
+        self.unit = params.get("unit", "contacts")
+        self.exclude_consented = bool(params.get("exclude_consented"))
+        self.exclude_wrong = bool(params.get("exclude_wrong_numbers"))
+        self.presumption = bool(params.get("presumption"))
+        self.hold = self.exclude_wrong and self.days is not None
+        if self.days is not None:
+            self.horizon = (self.days + 2) * 86400.0
+            self.span = f"within {self.days} consecutive day{'s' if self.days > 1 else ''}"
+        elif self.minutes is not None:
+            self.horizon = self.minutes * 60.0
+            self.span = f"within {self.minutes} minutes"
+        else:
+            self.horizon = None
+            self.span = "in the log"
+
+    def new_state(self) -> CapState:
+        return CapState()
+
+    def _in_window(self, item: Counted, epoch: float, day: int) -> bool:
+        if self.days is not None:
+            return day - item.day < self.days
+        if self.minutes is not None:
+            return epoch - item.epoch <= self.minutes * 60
+        return True
+
+    def evaluate(self, ctx: Context, state: CapState) -> list[Finding] | None:
+        ev, account = ctx.event, ctx.account
+        out = self._release(state, ctx.day) if state.pending else None
+        if self.exclude_wrong and account.is_wrong_number(ev.destination, ev.epoch):
+            return out  # a call to a number known not to be the person's is not a call to them
+        if self.exclude_consented and account.consent_covers(ev, ctx.day, self.days or 7):
+            return out
+        key = base_key(ev, self.parts)
+        if key is None:
+            return out
+        window = state.windows.get(key)
+        if window is None:
+            window = state.windows[key] = []
+        elif self.days is not None or self.minutes is not None:
+            window[:] = [c for c in window if self._in_window(c, ev.epoch, ctx.day)]
+        window.append(Counted(ev.epoch, ctx.day, ev.event_id, ev.debt_ids, ev.destination))
+        if len(window) <= self.max:
+            return out
+        debts, assumed = target_debts(ev, account) if self.by_debt else (("",), False)
+        over = []
+        for debt in debts:
+            counted = tuple(c for c in window if not debt or not c.debts or debt in c.debts)
+            if len(counted) > self.max:
+                over.append((debt, counted))
+        if not over:
+            return out
+        finding = self._finding(ctx, over, assumed)
+        if not self.hold:
+            return [*(out or []), finding]
+        closes = min(c.day for _, counted in over for c in counted) + (self.days or 1) - 1
+        state.pending.append(Pending(finding, closes, ev.destination, tuple(over), assumed))
+        return out
+
+    def _finding(self, ctx: Context, over: list[tuple[str, tuple[Counted, ...]]],
+                 assumed: bool) -> Finding:
+        count = max(len(c) for _, c in over)
+        evidence = tuple(dict.fromkeys(c.event_id for _, counted in over for c in counted))
+        debts = [d for d, _ in over if d]
+        text = f"{count} {self.unit} {self.span} (max {self.max})"
+        if debts:
+            text += f" for debt {', '.join(debts)}"
+        if assumed and debts:
+            text += "; the log names no debt for this event, so it counts toward every debt"
+        if self.presumption:
+            text += "; a rebuttable presumption of a violation: review the evidence"
+        return self.finding(ctx, text, debt_id=";".join(debts) or None, evidence=evidence)
+
+    def on_account_event(self, ctx: Context, state: CapState) -> list[Finding] | None:
+        ev = ctx.event
+        if ev.event != "wrong_number" or not self.exclude_wrong or not ev.destination:
+            return None
+        wrong = ev.destination
+        for key, window in state.windows.items():
+            state.windows[key] = [c for c in window if c.destination != wrong]
+        kept: list[Pending] = []
+        for p in state.pending:
+            if ctx.day > p.closes:
+                kept.append(p)
+                continue
+            if p.destination == wrong:
+                continue  # the violating call itself went to someone else
+            over = [(d, tuple(c for c in counted if c.destination != wrong))
+                    for d, counted in p.per_debt]
+            over = [(d, counted) for d, counted in over if len(counted) > self.max]
+            if over:
+                rebuilt = _with_evidence(p.finding, over)
+                kept.append(p._replace(finding=rebuilt, per_debt=tuple(over)))
+        state.pending = kept
+        return None
+
+    def _release(self, state: CapState, day: int) -> list[Finding] | None:
+        done = [p.finding for p in state.pending if day > p.closes]
+        if done:
+            state.pending = [p for p in state.pending if day <= p.closes]
+        return done or None
+
+    def flush(self, state: CapState) -> list[Finding]:
+        out = [p.finding for p in state.pending]
+        state.pending = []
+        return out
+
+
+def _with_evidence(finding: Finding, over: list[tuple[str, tuple[Counted, ...]]]) -> Finding:
+    from dataclasses import replace
+
+    evidence = tuple(dict.fromkeys(c.event_id for _, counted in over for c in counted))
+    return replace(finding, evidence=evidence)

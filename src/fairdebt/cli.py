@@ -1,0 +1,196 @@
+"""The ``fairdebt`` command: parse options, call the library, render, exit.
+
+Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage, policy
+or input error (never a traceback for bad input).
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Sequence
+
+import click
+
+from . import __version__
+from .checks import CHECKS
+from .io.sources import SourceError, exists
+from .policy import Policy, PolicyError, builtin_packs, load_policy
+from .report import FORMATS, RenderOptions
+from .runner import check_paths
+from .tz import ZoneError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DEFAULT_POLICY = "us-reg-f"
+
+
+def _fail(message: str) -> None:
+    click.echo(f"fairdebt: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _load(policies: Sequence[str]) -> Policy:
+    try:
+        return load_policy(*(policies or (DEFAULT_POLICY,)))
+    except PolicyError as exc:
+        _fail("invalid policy\n" + "\n".join(f"  {p}" for p in exc.problems))
+        raise  # unreachable: _fail exits
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="fairdebt")
+def main() -> None:
+    """fairdebt — check debt-collection contact logs against compliance policies.
+
+    \b
+    Start here:
+      fairdebt check -p us-reg-f calls.csv        check a log, readable report
+      fairdebt check --format json calls.csv      the same for CI (exit 1 on findings)
+      fairdebt policies                           built-in policy packs
+      fairdebt rules -p us-reg-f                  the rules in a pack
+      fairdebt explain reg-f/call-frequency       what a rule means and cites
+
+    The log format is documented in docs/log-format.md.
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("-p", "--policy", "policies", multiple=True, metavar="NAME|PATH",
+              help=f"Built-in pack id or policy file; repeat to layer several "
+                   f"[default: {DEFAULT_POLICY}].")
+@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text",
+              show_default=True, help="Output format: text for people, json for machines.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rule ids (comma-separated, globs allowed: 'reg-f/*').")
+@click.option("--ignore", multiple=True, metavar="RULES",
+              help="Skip these rule ids (comma-separated, globs allowed).")
+@click.option("--input-timezone", metavar="ZONE",
+              help="Zone of timestamps written without a UTC offset (e.g. America/Chicago). "
+                   "Without it such rows are rejected.")
+@click.option("--default-timezone", metavar="ZONE",
+              help="Consumer zone to assume when the log gives none. Without it such "
+                   "contacts are reported by the unknown-timezone rule (fail closed).")
+@click.option("--strict", is_flag=True,
+              help="Exit 2 if any input row was rejected.")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
+@click.option("--color/--no-color", default=None,
+              help="Colour the text report [default: only on a terminal].")
+def check(files: tuple[str, ...], policies: tuple[str, ...], fmt: str, select: tuple[str, ...],
+          ignore: tuple[str, ...], input_timezone: str | None, default_timezone: str | None,
+          strict: bool, quiet: bool, color: bool | None) -> None:
+    """Check contact logs (CSV or JSON Lines, .gz too; - for stdin) against a policy.
+
+    Every row is either checked or listed as rejected with its file, line and
+    reason. Exit 0: no error-level findings; 1: error-level findings; 2: bad
+    usage, policy or input.
+    """
+    policy = _load(policies)
+    selected, ignored = _split(select), _split(ignore)
+    if selected or ignored:
+        known = {r.id for r in policy.rules}
+        import fnmatch
+
+        for pattern in selected + ignored:
+            if not any(fnmatch.fnmatchcase(r, pattern) for r in known):
+                _fail(f"--select/--ignore: no rule matches {pattern!r} in "
+                      f"{', '.join(policy.packs)} (see: fairdebt rules -p ...)")
+        policy = policy.select(selected or None, ignored or None)
+    missing = [f for f in files if not exists(f)]
+    if missing:
+        _fail(f"no such file: {', '.join(missing)}")
+    if files.count("-") > 1:
+        _fail("stdin (-) can be read only once")
+    try:
+        report = check_paths(list(files), policy, input_timezone=input_timezone,
+                             default_timezone=default_timezone)
+    except (SourceError, ZoneError) as exc:
+        _fail(str(exc))
+        return
+    use_color = sys.stdout.isatty() if color is None else color
+    click.echo(FORMATS[fmt](report, RenderOptions(color=use_color, quiet=quiet)), nl=False)
+    if strict and report.rejected:
+        click.echo(f"fairdebt: {len(report.rejected)} row(s) rejected (--strict)", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if report.has_errors else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="POLICY...")
+def validate(files: tuple[str, ...]) -> None:
+    """Check policy files (or built-in pack ids) without a log; list every problem."""
+    failed = False
+    for name in files:
+        try:
+            policy = load_policy(name)
+        except PolicyError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            continue
+        click.echo(f"{name}: ok — {policy.id}, {len(policy.rules)} rules")
+    sys.exit(EXIT_ERROR if failed else EXIT_CLEAN)
+
+
+@main.command()
+def policies() -> None:
+    """List the built-in policy packs."""
+    for pack_id, path in sorted(builtin_packs().items()):
+        try:
+            policy = load_policy(pack_id)
+            click.echo(f"{pack_id:<14} {len(policy.rules):>3} rules  {policy.title}")
+        except PolicyError:
+            click.echo(f"{pack_id:<14}   ? rules  (invalid: run fairdebt validate {path})")
+
+
+@main.command()
+@click.option("-p", "--policy", "policies", multiple=True, metavar="NAME|PATH",
+              help=f"Pack id or policy file [default: {DEFAULT_POLICY}].")
+def rules(policies: tuple[str, ...]) -> None:
+    """List a policy's rules: id, severity, citation, summary."""
+    policy = _load(policies)
+    width = max((len(r.id) for r in policy.rules), default=10)
+    for r in policy.rules:
+        flag = "" if r.verified else " [unverified]"
+        click.echo(f"{r.id:<{width}}  {r.severity:<7}  {r.citation}\n"
+                   f"{'':<{width}}  {r.summary}{flag}")
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("-p", "--policy", "policies", multiple=True, metavar="NAME|PATH",
+              help="Where to look for the rule [default: every built-in pack].")
+def explain(rule_id: str, policies: tuple[str, ...]) -> None:
+    """Explain a rule: what it checks, its citation, its parameters."""
+    candidates = [tuple(policies)] if policies else [(p,) for p in sorted(builtin_packs())]
+    for names in candidates:
+        try:
+            policy = load_policy(*names)
+        except PolicyError:
+            continue
+        rule = policy.rule(rule_id)
+        if rule is None:
+            continue
+        kind = CHECKS[rule.check]
+        click.echo(f"{rule.id} — {rule.summary}")
+        click.echo(f"  policy:   {rule.policy}")
+        click.echo(f"  severity: {rule.severity}")
+        click.echo(f"  citation: {rule.citation}")
+        click.echo(f"  check:    {rule.check}")
+        if not rule.verified:
+            click.echo("  verified: no — the figure is second-hand; see the pack's sources")
+        if rule.params:
+            click.echo("  params:   " + ", ".join(f"{k}={v}" for k, v in rule.params.items()))
+        if rule.description:
+            click.echo("\n" + textwrap.indent(rule.description.strip(), "  "))
+        doc = (sys.modules[kind.__module__].__doc__ or "").strip()
+        if doc:
+            click.echo("\n  How the check works:\n" + textwrap.indent(doc, "    "))
+        return
+    _fail(f"no rule {rule_id!r} (list them with: fairdebt rules -p PACK)")
+
+

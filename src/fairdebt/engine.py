@@ -1,0 +1,157 @@
+"""Streaming evaluation: events in time order → per-consumer state → checks → findings.
+
+One pass, no look-back: each consumer's `Account` (standing facts) and each
+check's per-consumer state are all the memory there is. Check state that can
+no longer matter (its window has passed) is released as the stream moves on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timezone, tzinfo
+from typing import Any
+
+from .checks import CHECKS, Check
+from .model import CONTACT, Event, Finding
+from .policy.model import Policy
+from .state import Account, Context
+from .tz import get_zone
+
+UTC = timezone.utc
+SWEEP_EVERY = 50_000
+
+
+class OutOfOrder(ValueError):
+    """An event older than one already evaluated."""
+
+
+class _Consumer:
+    __slots__ = ("account", "last", "states")
+
+    def __init__(self) -> None:
+        self.account = Account()
+        self.states: dict[int, Any] = {}
+        self.last = 0.0
+
+
+class Engine:
+    """Evaluate a policy over events fed in time order (ties in any order)."""
+
+    def __init__(self, policy: Policy, default_timezone: str | None = None) -> None:
+        self.policy = policy
+        self.checks: list[Check] = [CHECKS[r.check](r) for r in policy.rules]
+        self.default_zones: tuple[str, ...] = (default_timezone,) if default_timezone else ()
+        if default_timezone:
+            get_zone(default_timezone, field="--default-timezone")
+        self._fields = tuple(sorted(set().union(*(c.fields for c in self.checks))))
+        self._dispatch: dict[tuple[Any, ...], tuple[tuple[int, Check], ...]] = {}
+        self._account_checks: dict[str, tuple[tuple[int, Check], ...]] = {}
+        self._zones: dict[tuple[str, ...], tuple[tuple[str, tzinfo], ...]] = {}
+        self.consumers: dict[str, _Consumer] = {}
+        self.events = 0
+        self.last_epoch = float("-inf")
+        finite = [c.horizon for c in self.checks if c.horizon is not None]
+        self._sweep_after = max(finite, default=0.0)
+
+    # -- dispatch ---------------------------------------------------------------------
+
+    def _contact_checks(self, ev: Event) -> tuple[tuple[int, Check], ...]:
+        key = tuple(getattr(ev, f) for f in self._fields)
+        found = self._dispatch.get(key)
+        if found is None:
+            found = tuple((i, c) for i, c in enumerate(self.checks) if c.selects(ev))
+            self._dispatch[key] = found
+        return found
+
+    def _account_event_checks(self, kind: str) -> tuple[tuple[int, Check], ...]:
+        found = self._account_checks.get(kind)
+        if found is None:
+            found = tuple((i, c) for i, c in enumerate(self.checks) if kind in c.ACCOUNT_EVENTS)
+            self._account_checks[kind] = found
+        return found
+
+    def _resolve(self, names: tuple[str, ...]) -> tuple[tuple[str, tzinfo], ...]:
+        zones = self._zones.get(names)
+        if zones is None:
+            zones = self._zones[names] = tuple((n, get_zone(n)) for n in names)
+        return zones
+
+    # -- evaluation -------------------------------------------------------------------
+
+    def feed(self, ev: Event) -> list[Finding]:
+        """Evaluate one event; events must come in time order."""
+        if ev.epoch < self.last_epoch:
+            raise OutOfOrder(f"{ev.file}:{ev.line}: event at {ev.timestamp.isoformat()} comes "
+                             "after a later one")
+        self.last_epoch = ev.epoch
+        self.events += 1
+        consumer = self.consumers.get(ev.consumer_id)
+        if consumer is None:
+            consumer = self.consumers[ev.consumer_id] = _Consumer()
+        consumer.last = ev.epoch
+        account = consumer.account
+        if ev.timezones:
+            account.zones = ev.timezones
+        for debt in ev.debt_ids:
+            if debt not in account.debts:
+                account.debts[debt] = None
+        ctx = self._context(ev, account)
+        out: list[Finding] = []
+        states = consumer.states
+        if ev.event == CONTACT:
+            for index, check in self._contact_checks(ev):
+                state = states.get(index)
+                if state is None and index not in states:
+                    state = states[index] = check.new_state()
+                found = check.evaluate(ctx, state)
+                if found:
+                    out.extend(found)
+            account.note_contact(ev)
+        else:
+            account.apply(ev, ctx.day)
+            for index, check in self._account_event_checks(ev.event):
+                if index in states:
+                    found = check.on_account_event(ctx, states[index])
+                    if found:
+                        out.extend(found)
+        if self.events % SWEEP_EVERY == 0:
+            out.extend(self._sweep(ev.epoch))
+        return out
+
+    def _context(self, ev: Event, account: Account) -> Context:
+        names = ev.timezones or account.zones or self.default_zones
+        if names:
+            zones = self._resolve(names)
+            local_times = tuple(ev.timestamp.astimezone(z) for _, z in zones)
+            return Context(ev, account, zones, local_times, local_times[0].toordinal(), True)
+        utc = ev.timestamp.astimezone(UTC)
+        return Context(ev, account, (("UTC", UTC),), (utc,), utc.toordinal(), False)
+
+    def _sweep(self, now: float) -> list[Finding]:
+        """Release check state whose window has passed; keep standing account facts."""
+        out: list[Finding] = []
+        cutoff = now - self._sweep_after
+        for consumer in self.consumers.values():
+            if consumer.last >= cutoff or not consumer.states:
+                continue
+            for index in list(consumer.states):
+                check = self.checks[index]
+                if check.horizon is not None and now - consumer.last > check.horizon:
+                    out.extend(check.flush(consumer.states.pop(index)))
+        return out
+
+    def close(self) -> list[Finding]:
+        """Findings still held back (windows not yet closed at the end of the log)."""
+        out: list[Finding] = []
+        for consumer in self.consumers.values():
+            for index, state in consumer.states.items():
+                out.extend(self.checks[index].flush(state))
+            consumer.states = {}
+        return out
+
+    def run(self, events: Iterable[Event]) -> list[Finding]:
+        out: list[Finding] = []
+        for ev in events:
+            out.extend(self.feed(ev))
+        out.extend(self.close())
+        return out

@@ -1,0 +1,164 @@
+"""The shared language: events read from logs, findings produced by checks.
+
+`Event` is a NamedTuple rather than a frozen dataclass: it is immutable and
+typed like one, but five times cheaper to build, and the engine builds one per
+input row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple
+
+# --- vocabularies (public contract: docs/log-format.md) -----------------------
+
+CONTACT = "contact"
+ACCOUNT_EVENTS = frozenset(
+    {"cease", "attorney", "consent", "opt_out", "stop_channel", "no_work_contact",
+     "inconvenient", "wrong_number"}
+)
+EVENT_TYPES = frozenset({CONTACT}) | ACCOUNT_EVENTS
+CHANNELS = frozenset({"call", "sms", "email", "letter", "visit", "social", "other"})
+ELECTRONIC_CHANNELS = frozenset({"sms", "email", "social"})
+DIRECTIONS = frozenset({"outbound", "inbound"})
+#: Parties §1006.6(a) treats as "the consumer".
+CONSUMER_PARTIES = frozenset({"consumer", "spouse", "parent", "guardian", "executor", "successor"})
+PARTIES = CONSUMER_PARTIES | frozenset(
+    {"consumer_attorney", "credit_bureau", "creditor", "creditor_attorney",
+     "collector_attorney", "employer", "third_party"}
+)
+CALL_OUTCOMES = frozenset({"conversation", "answered", "voicemail", "no_answer", "busy",
+                           "not_connected"})
+MESSAGE_OUTCOMES = frozenset({"sent", "delivered", "failed", "bounced"})
+OUTCOMES = CALL_OUTCOMES | MESSAGE_OUTCOMES
+DESTINATION_TYPES = frozenset({"mobile", "landline", "home", "work", "email", "work_email",
+                               "other"})
+PURPOSES = frozenset({"collection", "location", "collection_ends", "remedy"})
+MESSAGE_KINDS = frozenset({"none", "limited_content", "full"})
+SEVERITIES = ("error", "warning", "info")
+
+
+class Event(NamedTuple):
+    """One row of the canonical contact log, normalized.
+
+    Optional fields are ``None`` when the log does not say; checks treat an
+    unknown value conservatively and say so in their findings.
+    """
+
+    timestamp: datetime
+    """Aware datetime as written in the log (its own offset kept)."""
+    epoch: float
+    """``timestamp`` as POSIX seconds: what ordering and elapsed time use."""
+    consumer_id: str
+    event_id: str
+    event: str = CONTACT
+    channel: str | None = None
+    direction: str = "outbound"
+    party: str = "consumer"
+    outcome: str | None = None
+    debt_ids: tuple[str, ...] = ()
+    destination: str | None = None
+    destination_type: str | None = None
+    timezones: tuple[str, ...] = ()
+    region: str | None = None
+    purpose: str = "collection"
+    disclosed_debt: bool | None = None
+    message: str | None = None
+    opt_out_notice: bool | None = None
+    detail: str | None = None
+    file: str = "<memory>"
+    line: int = 0
+
+    @property
+    def is_contact(self) -> bool:
+        return self.event == CONTACT
+
+    @property
+    def is_consumer_side(self) -> bool:
+        """The party counts as the consumer under §1006.6(a)."""
+        return self.party in CONSUMER_PARTIES
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule broken by one event, with the events that prove it."""
+
+    rule: str
+    severity: str
+    message: str
+    citation: str
+    file: str
+    line: int
+    event_id: str
+    consumer_id: str
+    debt_id: str | None
+    timestamp: str
+    local_time: str | None
+    evidence: tuple[str, ...] = ()
+    policy: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "citation": self.citation,
+            "policy": self.policy,
+            "file": self.file,
+            "line": self.line,
+            "event_id": self.event_id,
+            "consumer_id": self.consumer_id,
+            "debt_id": self.debt_id,
+            "timestamp": self.timestamp,
+            "local_time": self.local_time,
+            "evidence": list(self.evidence),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input row that could not be checked, and why."""
+
+    file: str
+    line: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    rows_read: int
+    events_checked: int
+    rows_rejected: int
+    findings: int
+    by_rule: dict[str, int] = field(default_factory=dict)
+    by_severity: dict[str, int] = field(default_factory=dict)
+    consumers: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows_read,
+            "events_checked": self.events_checked,
+            "rows_rejected": self.rows_rejected,
+            "findings": self.findings,
+            "by_rule": dict(self.by_rule),
+            "by_severity": dict(self.by_severity),
+            "consumers": self.consumers,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything a run produced: the findings, the rejected rows, the counts."""
+
+    policies: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    rejected: tuple[Rejected, ...]
+    summary: Summary
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)

@@ -1,0 +1,99 @@
+"""Put events in evaluation order: time, then a tie-break that ignores row order.
+
+Logs that are already in time order stream through in constant memory. Logs
+that are not are sorted: in memory up to ``chunk`` events, beyond that in
+sorted runs spilled to private temporary files and merged.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from .model import CONTACT, Event
+
+DEFAULT_CHUNK = 200_000
+
+
+def sort_key(ev: Event) -> tuple[Any, ...]:
+    """Time first; at the same instant account events before contacts, then by content,
+    so that shuffling the rows of a log never changes the order of evaluation."""
+    return (ev.epoch, ev.event != CONTACT and 0 or 1, ev.consumer_id, ev.event_id, ev.file,
+            ev.line)
+
+
+class Unsorted(Exception):
+    """The stream went back in time; it must be sorted before it can be evaluated."""
+
+
+def streamed(events: Iterable[Event]) -> Iterator[Event]:
+    """Pass a time-ordered stream through, ordering ties; raise `Unsorted` otherwise."""
+    group: list[Event] = []
+    current = float("-inf")
+    for ev in events:
+        if ev.epoch != current:
+            if ev.epoch < current:
+                raise Unsorted
+            if len(group) > 1:
+                group.sort(key=sort_key)
+            yield from group
+            group = [ev]
+            current = ev.epoch
+        else:
+            group.append(ev)
+    if len(group) > 1:
+        group.sort(key=sort_key)
+    yield from group
+
+
+def sorted_events(events: Iterable[Event], chunk: int = DEFAULT_CHUNK) -> Iterator[Event]:
+    """All events in evaluation order, spilling sorted runs to disk beyond ``chunk``."""
+    runs: list[IO[bytes]] = []
+    buffer: list[Event] = []
+    try:
+        for ev in events:
+            buffer.append(ev)
+            if len(buffer) >= chunk:
+                runs.append(_spill(buffer))
+                buffer = []
+        buffer.sort(key=sort_key)
+        if not runs:
+            yield from buffer
+            return
+        if buffer:
+            runs.append(_spill(buffer))
+            buffer = []
+        yield from heapq.merge(*(_replay(f) for f in runs), key=sort_key)
+    finally:
+        for f in runs:
+            f.close()  # TemporaryFile: the OS removes it on close, on every exit path
+
+
+def _spill(buffer: list[Event]) -> IO[bytes]:
+    buffer.sort(key=sort_key)
+    f = tempfile.TemporaryFile(prefix="fairdebt-sort-")
+    os.fchmod(f.fileno(), 0o600)
+    pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+    for start in range(0, len(buffer), 4096):
+        pickler.dump([tuple(e) for e in buffer[start:start + 4096]])
+        pickler.clear_memo()
+    f.flush()
+    f.seek(0)
+    return f
+
+
+def _replay(f: IO[bytes]) -> Iterator[Event]:
+    # only our own spill files are ever unpickled
+    unpickler = pickle.Unpickler(f)
+    make = Event._make
+    while True:
+        try:
+            block = unpickler.load()
+        except EOFError:
+            return
+        for row in block:
+            yield make(row)

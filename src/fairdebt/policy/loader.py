@@ -1,0 +1,317 @@
+"""YAML policy files → `Policy`, with every error reported as file:line: message.
+
+A policy may ``extends:`` built-in packs (by id) or files (paths relative to
+itself), override a parent's rule by id (any field; ``params`` are merged key
+by key) or switch it off with ``disabled: true``. Files are read only from the
+built-in pack directory, the directory tree of a policy the user named, and
+paths the user passed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from ..checks import CHECKS
+from ..model import (
+    CHANNELS,
+    DESTINATION_TYPES,
+    DIRECTIONS,
+    EVENT_TYPES,
+    MESSAGE_KINDS,
+    OUTCOMES,
+    PARTIES,
+    PURPOSES,
+)
+from .model import Policy, Rule, When
+from .yamlsrc import Located, YamlError, load
+
+VOCABULARY: dict[str, frozenset[Any]] = {
+    "event": EVENT_TYPES, "channel": CHANNELS, "direction": DIRECTIONS, "party": PARTIES,
+    "outcome": OUTCOMES, "destination_type": DESTINATION_TYPES, "purpose": PURPOSES,
+    "message": MESSAGE_KINDS, "disclosed_debt": frozenset({True, False}),
+    "opt_out_notice": frozenset({True, False}),
+}
+MAX_DEPTH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class PolicyError(Exception):
+    """A policy that cannot be used; ``problems`` lists every error found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# --- built-in packs ---------------------------------------------------------------
+
+
+def builtin_dir() -> Path:
+    """Packs shipped in the wheel (``fairdebt/_rules``), or ``rules/`` in a source tree."""
+    packaged = Path(str(resources.files("fairdebt"))) / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+@lru_cache(maxsize=1)
+def builtin_packs() -> dict[str, Path]:
+    """Pack id → file, for every YAML file under the built-in directory."""
+    packs: dict[str, Path] = {}
+    root = builtin_dir()
+    for path in sorted(root.rglob("*.yaml")):
+        try:
+            data = load(path.read_text(encoding="utf-8"), str(path)).data
+        except (OSError, YamlError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            packs[data["id"]] = path
+    return packs
+
+
+# --- loading ------------------------------------------------------------------------
+
+
+def load_policy(name_or_path: str | Path, *more: str | Path) -> Policy:
+    """Load a built-in pack by id or a policy file; several are layered in order."""
+    names = [name_or_path, *more]
+    problems: list[Problem] = []
+    rules: dict[str, dict[str, Any]] = {}
+    metas: list[dict[str, Any]] = []
+    for name in names:
+        path = _resolve(str(name), None, problems)
+        if path is None:
+            continue
+        roots = (builtin_dir().resolve(), path.parent.resolve())
+        meta = _collect(path, rules, problems, roots, ())
+        if meta is not None:
+            metas.append(meta)
+    if not problems and not metas:
+        problems.append(Problem("<policy>", 0, "no policy given"))
+    policy = _build(metas, rules, problems) if not problems else None
+    if problems or policy is None:
+        raise PolicyError(problems)
+    return policy
+
+
+def _resolve(name: str, base: Path | None, problems: list[Problem],
+             where: tuple[str, int] = ("<command line>", 0)) -> Path | None:
+    packs = builtin_packs()
+    if name in packs:
+        return packs[name]
+    candidate = Path(name) if base is None else (base / name)
+    if candidate.is_file():
+        return candidate
+    known = ", ".join(sorted(packs)) or "(none installed)"
+    problems.append(Problem(where[0], where[1],
+                            f"no built-in policy or file named {name!r} (built-in: {known})"))
+    return None
+
+
+def _inside(path: Path, roots: tuple[Path, ...]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == r or r in resolved.parents for r in roots)
+
+
+def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Problem],
+             roots: tuple[Path, ...], chain: tuple[Path, ...]) -> dict[str, Any] | None:
+    """Read ``path`` and its parents depth-first, merging rules into ``rules`` by id."""
+    file = str(path)
+    if path.resolve() in chain:
+        problems.append(Problem(file, 1, "extends itself (a cycle: "
+                                + " → ".join(p.name for p in (*chain, path)) + ")"))
+        return None
+    if len(chain) > MAX_DEPTH:
+        problems.append(Problem(file, 1, f"extends nests deeper than {MAX_DEPTH} levels"))
+        return None
+    try:
+        located = load(path.read_text(encoding="utf-8"), file)
+    except YamlError as exc:
+        problems.append(Problem(exc.file, exc.line, exc.message))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(file, 1, f"cannot read: {exc}"))
+        return None
+    before = len(problems)
+    _validate(located, _policy_schema(), (), problems)
+    if len(problems) > before:
+        return None
+    data: dict[str, Any] = located.data
+    parents = data.get("extends") or []
+    for i, parent in enumerate([parents] if isinstance(parents, str) else parents):
+        where = (file, located.line_of(("extends", i) if not isinstance(parents, str)
+                                       else ("extends",)))
+        target = _resolve(parent, path.parent, problems, where)
+        if target is None:
+            continue
+        if parent not in builtin_packs() and not _inside(target, roots):
+            problems.append(Problem(*where, f"extends {parent!r} points outside the allowed "
+                                    "directories (built-in packs and this policy's tree)"))
+            continue
+        _collect(target, rules, problems, roots, (*chain, path.resolve()))
+    for index, raw in enumerate(data.get("rules", [])):
+        _merge_rule(raw, located, index, data["id"], rules, problems)
+    return data
+
+
+def _merge_rule(raw: dict[str, Any], located: Located, index: int, policy_id: str,
+                rules: dict[str, dict[str, Any]], problems: list[Problem]) -> None:
+    rid = raw["id"]
+    line = located.line_of(("rules", index))
+    if rid in rules:
+        merged = dict(rules[rid])
+        for key, value in raw.items():
+            if key == "params" and isinstance(merged.get("params"), dict):
+                merged["params"] = {**merged["params"], **value}
+            else:
+                merged[key] = value
+        merged["_override"] = (located.file, line)
+        rules[rid] = merged
+        return
+    if raw.get("disabled") is not True and "check" not in raw:
+        problems.append(Problem(located.file, line,
+                                f"rule '{rid}': 'check' is required for a new rule "
+                                f"(known kinds: {', '.join(sorted(CHECKS))})"))
+        return
+    rules[rid] = {**raw, "_policy": policy_id, "_where": (located.file, line),
+                  "_located": located, "_index": index}
+
+
+def _build(metas: list[dict[str, Any]], rules: dict[str, dict[str, Any]],
+           problems: list[Problem]) -> Policy | None:
+    built: list[Rule] = []
+    for rid, raw in rules.items():
+        if raw.get("disabled") is True:
+            continue
+        rule = _make_rule(rid, raw, problems)
+        if rule is not None:
+            built.append(rule)
+    if problems:
+        return None
+    top = metas[-1]
+    ids = [m["id"] for m in metas]
+    return Policy(
+        id="+".join(ids),
+        title=top.get("title", top["id"]),
+        jurisdiction=top.get("jurisdiction", ""),
+        version=str(top.get("version", "")),
+        sources=tuple({"title": s} if isinstance(s, str) else dict(s)
+                      for m in metas for s in m.get("sources", [])),
+        rules=tuple(built),
+        packs=tuple(ids),
+    )
+
+
+def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem]) -> Rule | None:
+    file, line = raw.get("_override") or raw["_where"]
+    located: Located = raw["_located"]
+    index: int = raw["_index"]
+    kind = CHECKS.get(raw.get("check", ""))
+    if kind is None:
+        problems.append(Problem(file, line, f"rule '{rid}': unknown check {raw.get('check')!r} "
+                                f"(known: {', '.join(sorted(CHECKS))})"))
+        return None
+    params = dict(raw.get("params") or {})
+    before = len(problems)
+    _validate(located, kind.PARAMS, ("rules", index, "params"), problems, params,
+              label=f"rule '{rid}' params")
+    when_data = raw.get("when") or {}
+    _check_vocabulary(when_data, located, ("rules", index, "when"), rid, problems)
+    if "trigger" in params:
+        _validate(located, _when_schema(), ("rules", index, "params",
+                  "trigger"), problems, params["trigger"], label=f"rule '{rid}' trigger")
+        _check_vocabulary(params["trigger"], located, ("rules", index, "params", "trigger"),
+                          rid, problems)
+    if len(problems) > before:
+        return None
+    _fill_defaults(kind.PARAMS, params)
+    rule = Rule(
+        id=rid, check=kind.KIND, params=params, when=When.from_mapping(when_data),
+        severity=raw.get("severity", "error"), message=raw.get("message"),
+        citation=raw.get("citation", ""), description=raw.get("description", ""),
+        title=raw.get("title", ""), verified=raw.get("verified", True),
+        policy=raw["_policy"], file=file, line=line,
+    )
+    try:
+        kind(rule)  # params that need parsing (day names, clock times) fail here
+    except (ValueError, KeyError, TypeError) as exc:
+        problems.append(Problem(file, located.line_of(("rules", index, "params")),
+                                f"rule '{rid}' params: {exc}"))
+        return None
+    return rule
+
+
+def _check_vocabulary(when: Mapping[str, Any], located: Located, path: tuple[Any, ...],
+                      rid: str, problems: list[Problem]) -> None:
+    for name, value in when.items():
+        if name == "not":
+            _check_vocabulary(value, located, (*path, "not"), rid, problems)
+            continue
+        allowed = VOCABULARY.get(name)
+        if allowed is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if item not in allowed:
+                problems.append(Problem(
+                    located.file, located.line_of((*path, name)),
+                    f"rule '{rid}' when.{name}: unknown value {item!r} (expected one of: "
+                    f"{', '.join(sorted(str(a).lower() for a in allowed))})"))
+
+
+def _validate(located: Located, schema: Mapping[str, Any], base: tuple[Any, ...],
+              problems: list[Problem], instance: Any = None, label: str = "") -> None:
+    data = located.data if instance is None else instance
+    validator = jsonschema.Draft202012Validator(schema)
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        path = (*base, *error.absolute_path)
+        field = ".".join(str(p) for p in path[len(base):]) or label or "(top level)"
+        prefix = f"{label}: " if label and field != label else ""
+        problems.append(Problem(located.file, located.line_of(path),
+                                f"{prefix}{field}: {_explain(error)}"))
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        return f"{error.message} (allowed: {', '.join(allowed)})"
+    if error.validator == "not" and error.validator_value == {"required": ["days", "minutes"]}:
+        return "give either 'days' or 'minutes', not both"
+    return str(error.message)
+
+
+def _fill_defaults(schema: Mapping[str, Any], params: dict[str, Any]) -> None:
+    for name, sub in schema.get("properties", {}).items():
+        if name not in params and "default" in sub:
+            params[name] = sub["default"]
+
+
+@lru_cache(maxsize=1)
+def _policy_schema() -> dict[str, Any]:
+    text = resources.files("fairdebt.policy").joinpath("policy-schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _when_schema() -> dict[str, Any]:
+    return {"$defs": _policy_schema()["$defs"], "$ref": "#/$defs/when"}
+
+
+def iter_rule_docs() -> Iterator[tuple[str, type[Any]]]:
+    yield from sorted(CHECKS.items())

@@ -1,0 +1,104 @@
+"""Policies as immutable objects: safe to share across threads and runs."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Event
+
+#: Event fields a rule's ``when`` may filter on.
+WHEN_FIELDS = ("event", "channel", "direction", "party", "outcome", "destination_type",
+               "purpose", "message", "disclosed_debt", "opt_out_notice", "region")
+
+Predicate = Callable[[Event], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """Filters on event fields: every listed field must match; ``not`` fields must not.
+
+    A field the log left empty matches no value, so ``not: {outcome: [busy]}``
+    keeps a call whose outcome is unknown (the conservative reading).
+    """
+
+    match: tuple[tuple[str, frozenset[Any]], ...] = ()
+    exclude: tuple[tuple[str, frozenset[Any]], ...] = ()
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> When:
+        if not data:
+            return cls()
+
+        def pairs(m: Mapping[str, Any]) -> tuple[tuple[str, frozenset[Any]], ...]:
+            out = []
+            for name, value in m.items():
+                if name == "not":
+                    continue
+                values = value if isinstance(value, list) else [value]
+                out.append((name, frozenset(values)))
+            return tuple(sorted(out, key=lambda p: p[0]))
+
+        return cls(pairs(data), pairs(data.get("not") or {}))
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(n for n, _ in self.match) | frozenset(n for n, _ in self.exclude)
+
+    def __call__(self, event: Event) -> bool:
+        for name, values in self.match:
+            if getattr(event, name) not in values:
+                return False
+        return all(getattr(event, name) not in values for name, values in self.exclude)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    check: str
+    params: Mapping[str, Any]
+    when: When
+    severity: str
+    message: str | None
+    citation: str
+    description: str
+    title: str
+    verified: bool
+    policy: str
+    file: str = ""
+    line: int = 0
+
+    @property
+    def summary(self) -> str:
+        if self.title:
+            return self.title
+        first = self.description.strip().split("\n\n")[0].replace("\n", " ")
+        return first.split(". ")[0].rstrip(".") if first else self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    id: str
+    title: str
+    jurisdiction: str
+    version: str
+    sources: tuple[Mapping[str, str], ...]
+    rules: tuple[Rule, ...]
+    file: str = ""
+    packs: tuple[str, ...] = field(default=())
+
+    def select(self, select: list[str] | None = None, ignore: list[str] | None = None) -> Policy:
+        """The policy with only the rules named by ``select`` and not by ``ignore`` (globs)."""
+
+        def hit(rule: Rule, patterns: list[str]) -> bool:
+            return any(fnmatch.fnmatchcase(rule.id, p) for p in patterns)
+
+        rules = tuple(r for r in self.rules
+                      if (not select or hit(r, select)) and not (ignore and hit(r, ignore)))
+        return Policy(self.id, self.title, self.jurisdiction, self.version, self.sources,
+                      rules, self.file, self.packs)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)

@@ -1,0 +1,66 @@
+"""``--format text``: findings grouped by consumer, then a summary an auditor can read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+
+from ..model import Finding, Report
+from .options import RenderOptions
+
+COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+Paint = Callable[[str, str], str]
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    def paint(text: str, code: str) -> str:
+        return f"{code}{text}{RESET}" if options.color else text
+
+    lines: list[str] = []
+    if not options.quiet:
+        by_consumer = sorted(report.findings, key=lambda f: (f.consumer_id, f.timestamp, f.rule))
+        for consumer, group in groupby(by_consumer, key=lambda f: f.consumer_id):
+            items = list(group)
+            lines.append(paint(f"consumer {consumer} — {len(items)} finding"
+                               f"{'s' if len(items) != 1 else ''}", BOLD))
+            lines.extend(_finding(f, paint) for f in items)
+            lines.append("")
+        for r in report.rejected:
+            lines.append(f"{r.file}:{r.line}: {paint('rejected', COLORS['warning'])}: {r.reason}")
+        if report.rejected:
+            lines.append("")
+    lines.extend(_summary(report, paint))
+    return "\n".join(lines) + "\n"
+
+
+def _finding(f: Finding, paint: Paint) -> str:
+    when = f.local_time or f.timestamp
+    head = (f"  {f.file}:{f.line}: {paint(f.severity, COLORS.get(f.severity, ''))} "
+            f"[{f.rule}] {f.message}")
+    tail = f"      {when} · event {f.event_id}"
+    if f.debt_id:
+        tail += f" · debt {f.debt_id}"
+    tail += f" · {f.citation}"
+    if f.evidence:
+        shown = ", ".join(f.evidence[:12]) + (" …" if len(f.evidence) > 12 else "")
+        tail += f"\n      evidence: {shown}"
+    return f"{head}\n{paint(tail, DIM)}"
+
+
+def _summary(report: Report, paint: Paint) -> list[str]:
+    s = report.summary
+    out = [paint("Summary", BOLD),
+           f"  policies: {', '.join(report.policies)}",
+           f"  rows read {s.rows_read} · checked {s.events_checked} · rejected {s.rows_rejected}"
+           f" · consumers {s.consumers}"]
+    if s.by_rule:
+        width = max(len(r) for r in s.by_rule)
+        severity = {f.rule: f.severity for f in report.findings}
+        out.append(f"  {'rule'.ljust(width)}  findings")
+        for rule, count in sorted(s.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+            out.append(f"  {rule.ljust(width)}  {count:>8}  {severity.get(rule, '')}")
+    sev = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in s.by_severity.items())
+    out.append(f"  {s.findings} finding{'s' if s.findings != 1 else ''}"
+               + (f" ({sev})" if sev else "") + (" — clean" if not s.findings else ""))
+    return out

@@ -1,0 +1,102 @@
+"""Run a policy over log files: read → order → evaluate → one `Report`."""
+
+from __future__ import annotations
+
+import heapq
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
+from datetime import tzinfo
+from typing import Any
+
+from .engine import Engine
+from .io.normalize import to_event
+from .io.sources import display_name, read_events
+from .model import Event, Finding, Rejected, Report, Summary
+from .order import DEFAULT_CHUNK, Unsorted, sorted_events, streamed
+from .policy.model import Policy
+from .tz import get_zone
+
+
+def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | None = None,
+                default_timezone: str | None = None, chunk: int = DEFAULT_CHUNK) -> Report:
+    """Check every row of ``paths`` (``-`` is stdin) against ``policy``."""
+    input_zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
+    with ExitStack() as stack:
+        sources: list[tuple[str, str]] = []
+        for path in paths:
+            if path == "-":
+                spool = stack.enter_context(tempfile.NamedTemporaryFile(prefix="fairdebt-stdin-"))
+                shutil.copyfileobj(sys.stdin.buffer, spool)
+                spool.flush()
+                sources.append((spool.name, display_name(path)))
+            else:
+                sources.append((path, path))
+        try:
+            return _run(sources, policy, input_zone, default_timezone, None)
+        except Unsorted:
+            return _run(sources, policy, input_zone, default_timezone, chunk)
+
+
+def _run(sources: list[tuple[str, str]], policy: Policy, input_zone: tzinfo | None,
+         default_timezone: str | None, chunk: int | None) -> Report:
+    rejected: list[Rejected] = []
+    streams = [_events_only(read_events(path, input_zone, name=name), rejected)
+               for path, name in sources]
+    merged: Iterator[Event] = (streams[0] if len(streams) == 1
+                               else heapq.merge(*streams, key=lambda e: e.epoch))
+    ordered = streamed(merged) if chunk is None else sorted_events(merged, chunk)
+    engine = Engine(policy, default_timezone)
+    findings = engine.run(ordered)
+    order = {name: i for i, (_, name) in enumerate(sources)}
+    return build_report(policy, findings, rejected, engine, order)
+
+
+def _events_only(items: Iterable[Event | Rejected], rejected: list[Rejected]) -> Iterator[Event]:
+    for item in items:
+        if isinstance(item, Rejected):
+            rejected.append(item)
+        else:
+            yield item
+
+
+def check_events(events: Iterable[Event | Mapping[str, Any]], policy: Policy, *,
+                 default_timezone: str | None = None) -> Report:
+    """Check in-memory events (or mappings with the canonical log's keys), in any order."""
+    rejected: list[Rejected] = []
+
+    def normalized() -> Iterator[Event]:
+        for number, item in enumerate(events, start=1):
+            if isinstance(item, Event):
+                yield item
+                continue
+            try:
+                yield to_event(item, "<events>", number)
+            except ValueError as exc:
+                rejected.append(Rejected("<events>", number, str(exc)))
+
+    engine = Engine(policy, default_timezone)
+    findings = engine.run(sorted_events(normalized()))
+    return build_report(policy, findings, rejected, engine, {})
+
+
+def build_report(policy: Policy, findings: list[Finding], rejected: list[Rejected],
+                 engine: Engine, file_order: Mapping[str, int]) -> Report:
+    findings.sort(key=lambda f: (file_order.get(f.file, len(file_order)), f.file, f.line,
+                                 f.rule, f.debt_id or ""))
+    rejected.sort(key=lambda r: (file_order.get(r.file, len(file_order)), r.file, r.line))
+    by_rule = Counter(f.rule for f in findings)
+    by_severity = Counter(f.severity for f in findings)
+    summary = Summary(
+        rows_read=engine.events + len(rejected),
+        events_checked=engine.events,
+        rows_rejected=len(rejected),
+        findings=len(findings),
+        by_rule=dict(sorted(by_rule.items())),
+        by_severity={s: by_severity[s] for s in ("error", "warning", "info") if by_severity[s]},
+        consumers=len(engine.consumers),
+    )
+    return Report(policy.packs or (policy.id,), tuple(findings), tuple(rejected), summary)

@@ -1,0 +1,145 @@
+"""What the engine knows while it walks one consumer's events in time order.
+
+`Account` holds the consumer's standing facts (cease received, attorney known,
+consents, opted-out addresses, …), updated by account events and conversations
+before later events are checked. `Context` is one event as checks see it: the
+event, its local time in every candidate zone, and the account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from .timewindows import DayWindows, parse_designation
+from .model import Event, Finding
+
+ScopedFact = tuple[float, tuple[str, ...], str]
+"""(epoch from which it applies, debts it covers — empty means every debt, event id)."""
+ChannelFact = tuple[float, str | None, str | None, str]
+"""(epoch, channel or None for any, destination or None for any, event id)."""
+
+
+def covers(fact_debts: tuple[str, ...], event_debts: tuple[str, ...]) -> bool:
+    """Whether a fact about ``fact_debts`` reaches an event about ``event_debts``.
+
+    Either side empty means "all debts" or "not recorded": conservatively, it reaches.
+    """
+    if not fact_debts or not event_debts:
+        return True
+    return any(d in fact_debts for d in event_debts)
+
+
+class Account:
+    """Standing facts about one consumer, from account events and earlier contacts."""
+
+    __slots__ = ("attorneys", "ceases", "consents", "conversations", "debts", "inbound",
+                 "inconvenient", "no_work", "opt_outs", "stops", "wrong", "zones")
+
+    def __init__(self) -> None:
+        self.zones: tuple[str, ...] = ()
+        self.debts: dict[str, None] = {}
+        self.ceases: list[ScopedFact] = []
+        self.attorneys: list[ScopedFact] = []
+        self.consents: list[tuple[float, int, tuple[str, ...]]] = []
+        self.conversations: dict[str, float] = {}
+        self.wrong: dict[str, float] = {}
+        self.stops: list[ChannelFact] = []
+        self.opt_outs: list[ChannelFact] = []
+        self.no_work: tuple[float, str] | None = None
+        self.inconvenient: tuple[float, DayWindows, str] | None = None
+        self.inbound: dict[str, float] = {}
+
+    def apply(self, ev: Event, day: int) -> None:
+        """Record an account event (from its timestamp on)."""
+        kind = ev.event
+        if kind == "cease":
+            self.ceases.append((ev.epoch, ev.debt_ids, ev.event_id))
+        elif kind == "attorney":
+            self.attorneys.append((ev.epoch, ev.debt_ids, ev.event_id))
+        elif kind == "consent":
+            self.consents.append((ev.epoch, day, ev.debt_ids))
+        elif kind == "wrong_number":
+            if ev.destination:
+                self.wrong.setdefault(ev.destination, ev.epoch)
+        elif kind == "stop_channel":
+            self.stops.append((ev.epoch, ev.channel, ev.destination, ev.event_id))
+        elif kind == "opt_out":
+            self.opt_outs.append((ev.epoch, ev.channel, ev.destination, ev.event_id))
+        elif kind == "no_work_contact":
+            if self.no_work is None:
+                self.no_work = (ev.epoch, ev.event_id)
+        elif kind == "inconvenient":
+            # a new designation replaces the last; an empty one withdraws it
+            windows = parse_designation(ev.detail or "")
+            self.inconvenient = (ev.epoch, windows, ev.event_id) if windows else None
+
+    def note_contact(self, ev: Event) -> None:
+        """Remember what later checks depend on: conversations and inbound contacts."""
+        # consent comes from the consumer, so only a conversation with the consumer ends it
+        if ev.channel == "call" and ev.outcome == "conversation" and ev.is_consumer_side:
+            for debt in ev.debt_ids or ("",):
+                self.conversations[debt] = ev.epoch
+        if ev.direction == "inbound" and ev.channel:
+            self.inbound[ev.channel] = ev.epoch
+
+    def consent_covers(self, ev: Event, day: int, days: int) -> bool:
+        """Prior consent (§1006.14(b)(3)(i)) excludes this call from the call counts.
+
+        Consent lasts ``days`` consecutive local days (its day of receipt is day 1)
+        and ends at the next telephone conversation about that debt.
+        """
+        for epoch, consent_day, debts in reversed(self.consents):
+            if epoch > ev.epoch or day - consent_day >= days:
+                continue
+            if not covers(debts, ev.debt_ids):
+                continue
+            targets = ev.debt_ids or debts or tuple(self.conversations)
+            ended = any(self.conversations.get(d, -1.0) > epoch
+                        for d in (*targets, ""))
+            if not ended:
+                return True
+        return False
+
+    def is_wrong_number(self, destination: str | None, epoch: float) -> bool:
+        if destination is None:
+            return False
+        marked = self.wrong.get(destination)
+        return marked is not None and marked <= epoch
+
+
+@dataclass(slots=True)
+class Context:
+    """One event as the checks see it."""
+
+    event: Event
+    account: Account
+    zones: tuple[tuple[str, tzinfo], ...]
+    """Candidate zones (name, zone): the event's own, else the consumer's last known."""
+    local_times: tuple[datetime, ...]
+    """The event's wall-clock time in each candidate zone, in the same order."""
+    day: int
+    """Local calendar day (proleptic ordinal) in the first candidate zone, else UTC."""
+    zone_known: bool
+
+    def local_time_text(self) -> str | None:
+        if not self.zone_known:
+            return None
+        return "; ".join(f"{t.isoformat()} ({name})"
+                         for (name, _), t in zip(self.zones, self.local_times))
+
+
+def make_finding(rule_id: str, severity: str, citation: str, policy: str, ctx: Context,
+                 message: str, *, debt_id: str | None = None,
+                 evidence: tuple[str, ...] = ()) -> Finding:
+    ev = ctx.event
+    if debt_id is None and len(ev.debt_ids) == 1:
+        debt_id = ev.debt_ids[0]
+    elif debt_id is None and ev.debt_ids:
+        debt_id = ";".join(ev.debt_ids)
+    return Finding(
+        rule=rule_id, severity=severity, message=message, citation=citation,
+        file=ev.file, line=ev.line, event_id=ev.event_id, consumer_id=ev.consumer_id,
+        debt_id=debt_id, timestamp=ev.timestamp.isoformat(),
+        local_time=ctx.local_time_text(), evidence=evidence, policy=policy,
+    )

@@ -1,0 +1,86 @@
+"""Weekday-and-clock windows shared by the hours and inconvenient-time checks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+TIME_PATTERN = r"^([01][0-9]|2[0-4]):[0-5][0-9]$"
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ALIASES = {"weekdays": "mon-fri", "weekends": "sat-sun", "weekend": "sat-sun",
+            "daily": "mon-sun", "all": "mon-sun"}
+
+
+def parse_clock(text: str) -> int:
+    """``HH:MM`` → seconds since midnight."""
+    hours, minutes = text.strip().split(":")
+    value = (int(hours) * 60 + int(minutes)) * 60
+    if not 0 <= value <= 24 * 3600 or not 0 <= int(minutes) < 60:
+        raise ValueError(f"time {text!r} is not between 00:00 and 24:00")
+    return value
+
+
+def parse_designation(text: str) -> DayWindows:
+    """A consumer's inconvenient times: ``Mon-Fri 15:00-17:00; Sat-Sun`` (no time = all day)."""
+    windows = DayWindows()
+    for item in text.split(";"):
+        item = item.strip()
+        if not item:
+            continue
+        days_text, _, clock = item.partition(" ")
+        clock = clock.strip()
+        if clock:
+            start_text, sep, end_text = clock.partition("-")
+            if not sep:
+                raise ValueError(f"expected HH:MM-HH:MM after the days in {item!r}")
+            start, end = parse_clock(start_text), parse_clock(end_text)
+        else:
+            start, end = 0, 24 * 3600
+        if end <= start:
+            raise ValueError(f"the window {item!r} ends before it starts")
+        windows.add(parse_days(days_text), start, end)
+    return windows
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """``Mon-Fri``, ``Sat,Sun``, ``weekdays`` → weekday numbers (Monday is 0)."""
+    days: set[int] = set()
+    for part in text.replace(" ", "").lower().split(","):
+        part = _ALIASES.get(part, part)
+        if "-" in part:
+            first, last = part.split("-", 1)
+            a, b = _day(first), _day(last)
+            span = range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)]
+            days.update(span)
+        elif part:
+            days.add(_day(part))
+    if not days:
+        raise ValueError(f"no days in {text!r}")
+    return frozenset(days)
+
+
+def _day(text: str) -> int:
+    key = text[:3]
+    if key not in DAY_NAMES:
+        raise ValueError(f"unknown day {text!r} (use Mon, Tue, … Sun)")
+    return DAY_NAMES.index(key)
+
+
+class DayWindows:
+    """Minute ranges per weekday: ``contains`` answers for a local wall-clock time."""
+
+    __slots__ = ("ranges",)
+
+    def __init__(self) -> None:
+        self.ranges: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+
+    def add(self, days: frozenset[int], start: int, end: int) -> None:
+        for d in days:
+            self.ranges[d].append((start, end))
+
+    def contains(self, t: datetime) -> bool:
+        """Ranges are in seconds of the day, end exclusive."""
+        second = t.hour * 3600 + t.minute * 60 + t.second
+        return any(start <= second < end for start, end in self.ranges[t.weekday()])
+
+    def __bool__(self) -> bool:
+        return any(self.ranges)

@@ -1,0 +1,61 @@
+"""Where is the consumer? Time zones by IANA name, and local wall-clock time there.
+
+Zones come from the standard library's ``zoneinfo`` backed by the ``tzdata``
+package, so results do not depend on the host's tz database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+UTC = timezone.utc
+
+
+class ZoneError(ValueError):
+    """An unknown or unusable time-zone name."""
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def get_zone(name: str, field: str = "timezone") -> ZoneInfo:
+    """The zone called ``name``; `ZoneError` names the field when it does not exist."""
+    try:
+        if not name or name != name.strip() or ".." in name or name.startswith("/"):
+            raise ValueError
+        return _zone(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ZoneError(
+            f"field '{field}': unknown IANA time zone {name!r} "
+            "(examples: America/New_York, America/Phoenix, Pacific/Honolulu)") from None
+
+
+def localize_naive(naive: datetime, zone: tzinfo) -> datetime:
+    """Attach ``zone`` to a wall-clock time, refusing times DST makes ambiguous or impossible.
+
+    A naive 01:30 on the night clocks fall back happened twice; on the night
+    they spring forward it never happened. Guessing would move a call by an
+    hour across an hours boundary, so the row is refused with the reason.
+    """
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        # fold differs only for times inside a DST transition: ambiguous or skipped
+        round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        if round_trip != naive:
+            raise ValueError(
+                f"field 'timestamp': {naive.isoformat()} does not exist in {zone} "
+                "(clocks skip it when DST starts); add an explicit UTC offset")
+        raise ValueError(
+            f"field 'timestamp': {naive.isoformat()} happens twice in {zone} "
+            "(clocks repeat it when DST ends); add an explicit UTC offset")
+    return first
+
+
+def local(ts: datetime, zone: tzinfo) -> datetime:
+    """The wall-clock time at ``zone``; works for zoneinfo-, pytz- and offset-aware input."""
+    return ts.astimezone(zone)

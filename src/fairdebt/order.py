@@ -22,7 +22,7 @@ DEFAULT_CHUNK = 200_000
 def sort_key(ev: Event) -> tuple[Any, ...]:
     """Time first; at the same instant account events before contacts, then by content,
     so that shuffling the rows of a log never changes the order of evaluation."""
-    return (ev.epoch, ev.event != CONTACT and 0 or 1, ev.consumer_id, ev.event_id, ev.file,
+    return (ev.epoch, (ev.event != CONTACT and 0) or 1, ev.consumer_id, ev.event_id, ev.file,
             ev.line)
 
 
@@ -75,7 +75,7 @@ def sorted_events(events: Iterable[Event], chunk: int = DEFAULT_CHUNK) -> Iterat
 
 def _spill(buffer: list[Event]) -> IO[bytes]:
     buffer.sort(key=sort_key)
-    f = tempfile.TemporaryFile(prefix="fairdebt-sort-")
+    f = tempfile.TemporaryFile(prefix="fairdebt-sort-")  # noqa: SIM115 - closed by caller
     os.fchmod(f.fileno(), 0o600)
     pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
     for start in range(0, len(buffer), 4096):

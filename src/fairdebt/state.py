@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from .timewindows import DayWindows, parse_designation
 from .model import Event, Finding
+from .timewindows import DayWindows, parse_designation
 
 ScopedFact = tuple[float, tuple[str, ...], str]
 """(epoch from which it applies, debts it covers — empty means every debt, event id)."""
@@ -126,7 +126,7 @@ class Context:
         if not self.zone_known:
             return None
         return "; ".join(f"{t.isoformat()} ({name})"
-                         for (name, _), t in zip(self.zones, self.local_times))
+                         for (name, _), t in zip(self.zones, self.local_times, strict=True))
 
 
 def make_finding(rule_id: str, severity: str, citation: str, policy: str, ctx: Context,

@@ -119,7 +119,7 @@ class Cooldown(Check):
             text += "; the log names no debt for this event, so it counts toward every debt"
         if self.presumption:
             text += "; a rebuttable presumption of a violation: review the evidence"
-        evidence = tuple(dict.fromkeys(t.event_id for t in hits.values())) + (ev.event_id,)
+        evidence = (*dict.fromkeys(t.event_id for t in hits.values()), ev.event_id)
         return [self.finding(ctx, text, debt_id=";".join(named) or None, evidence=evidence)]
 
 

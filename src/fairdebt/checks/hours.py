@@ -15,8 +15,8 @@ from typing import Any
 
 from ..model import Finding
 from ..state import Context
+from ..timewindows import TIME_PATTERN, DayWindows, parse_clock, parse_days
 from .base import Check
-from ..timewindows import TIME_PATTERN, DayWindows, parse_days, parse_clock
 
 
 class ContactHours(Check):
@@ -60,8 +60,8 @@ class ContactHours(Check):
         outside = [t for t in ctx.local_times if not self.allowed.contains(t)]
         if not outside:
             return None
-        where = ", ".join(f"{_clock(t)} in {name}"
-                          for (name, _), t in zip(ctx.zones, ctx.local_times) if t in outside)
+        pairs = zip(ctx.zones, ctx.local_times, strict=True)
+        where = ", ".join(f"{_clock(t)} in {name}" for (name, _), t in pairs if t in outside)
         return [self.finding(ctx, f"{where}; allowed {self.describe} local time")]
 
 

@@ -10,8 +10,6 @@ a time, one reply through the same medium during that time is allowed
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..model import Finding
 from ..state import Context
 from .base import Check

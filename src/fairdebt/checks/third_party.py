@@ -56,7 +56,8 @@ class ThirdParty(Check):
             return None
         if ev.purpose == self.location:
             if completed(ev) and disclosed(ev):
-                return [self.finding(ctx, f"a location inquiry to the {_who(ev)} revealed the debt")]
+                detail = f"a location inquiry to the {_who(ev)} revealed the debt"
+                return [self.finding(ctx, detail)]
             return None
         if not completed(ev) and not disclosed(ev):
             return None

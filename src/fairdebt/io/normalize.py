@@ -76,11 +76,12 @@ def _flag(value: Any, name: str) -> bool | None:
 def _list(value: Any, name: str) -> tuple[str, ...]:
     if value is None:
         return ()
+    items: list[str | None]
     if isinstance(value, list):
         items = [_text(v, name) for v in value]
     else:
         text = _text(value, name)
-        items = text.split(";") if text else []
+        items = list(text.split(";")) if text else []
     return tuple(dict.fromkeys(i.strip() for i in items if i and i.strip()))
 
 

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from datetime import tzinfo
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from ..model import Event, Rejected
 from .normalize import KNOWN_COLUMNS, to_event
@@ -42,9 +42,9 @@ def _open_binary(path: str) -> IO[bytes]:
             raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
         except OSError as exc:
             raise SourceError(f"{path}: cannot open: {exc.strerror or exc}") from None
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[type-var]
     if buffered.peek(2)[:2] == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
+        return cast(IO[bytes], gzip.GzipFile(fileobj=buffered, mode="rb"))
     return buffered
 
 
@@ -115,10 +115,11 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator[E
         if not row:
             continue  # a blank line is not a row (csv yields [] for it)
         if len(row) != width:
-            yield Rejected(name, start, f"expected {width} fields as in the header, found {len(row)}")
+            yield Rejected(name, start,
+                           f"expected {width} fields as in the header, found {len(row)}")
             continue
         try:
-            yield to_event(dict(zip(header, row)), name, start, input_zone)
+            yield to_event(dict(zip(header, row, strict=True)), name, start, input_zone)
         except ValueError as exc:
             yield Rejected(name, start, str(exc))
 

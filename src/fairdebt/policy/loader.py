@@ -289,7 +289,8 @@ def _validate(located: Located, schema: Mapping[str, Any], base: tuple[Any, ...]
 
 def _explain(error: jsonschema.ValidationError) -> str:
     if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        allowed = sorted(schema.get("properties", {}))
         return f"{error.message} (allowed: {', '.join(allowed)})"
     if error.validator == "not" and error.validator_value == {"required": ["days", "minutes"]}:
         return "give either 'days' or 'minutes', not both"

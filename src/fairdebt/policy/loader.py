@@ -105,7 +105,7 @@ def load_policy(name_or_path: str | Path, *more: str | Path) -> Policy:
             metas.append(meta)
     if not problems and not metas:
         problems.append(Problem("<policy>", 0, "no policy given"))
-    policy = _build(metas, rules, problems) if not problems else None
+    policy = _build(metas, rules, problems)
     if problems or policy is None:
         raise PolicyError(problems)
     return policy
@@ -149,11 +149,15 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(file, 1, f"cannot read: {exc}"))
         return None
+    broken: set[int] = set()  # rules with schema errors: reported, not built
     before = len(problems)
-    _validate(located, _policy_schema(), (), problems)
-    if len(problems) > before:
+    _validate(located, _policy_schema(), (), problems, broken=broken)
+    data = located.data
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or (
+            len(problems) > before and not broken):
+        if len(problems) == before:
+            problems.append(Problem(file, 1, "a policy is a mapping with 'id' and 'rules'"))
         return None
-    data: dict[str, Any] = located.data
     parents = data.get("extends") or []
     for i, parent in enumerate([parents] if isinstance(parents, str) else parents):
         where = (file, located.line_of(("extends", i) if not isinstance(parents, str)
@@ -166,9 +170,17 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
                                     "directories (built-in packs and this policy's tree)"))
             continue
         _collect(target, rules, problems, roots, (*chain, path.resolve()))
-    for index, raw in enumerate(data.get("rules", [])):
-        _merge_rule(raw, located, index, data["id"], rules, problems)
+    for index, raw in enumerate(data.get("rules") or []):
+        if index not in broken or _buildable(raw):
+            _merge_rule(raw, located, index, data["id"], rules, problems)
     return data
+
+
+def _buildable(raw: Any) -> bool:
+    """A rule with schema errors whose shape still allows checking its params and filters."""
+    return (isinstance(raw, dict) and isinstance(raw.get("id"), str)
+            and isinstance(raw.get("when", {}), dict) and isinstance(raw.get("params", {}), dict)
+            and isinstance(raw.get("check", ""), str))
 
 
 def _merge_rule(raw: dict[str, Any], located: Located, index: int, policy_id: str,
@@ -203,7 +215,7 @@ def _build(metas: list[dict[str, Any]], rules: dict[str, dict[str, Any]],
         rule = _make_rule(rid, raw, problems)
         if rule is not None:
             built.append(rule)
-    if problems:
+    if problems or not metas:
         return None
     top = metas[-1]
     ids = [m["id"] for m in metas]
@@ -276,11 +288,17 @@ def _check_vocabulary(when: Mapping[str, Any], located: Located, path: tuple[Any
 
 
 def _validate(located: Located, schema: Mapping[str, Any], base: tuple[Any, ...],
-              problems: list[Problem], instance: Any = None, label: str = "") -> None:
+              problems: list[Problem], instance: Any = None, label: str = "",
+              broken: set[int] | None = None) -> None:
     data = located.data if instance is None else instance
     validator = jsonschema.Draft202012Validator(schema)
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         path = (*base, *error.absolute_path)
+        if broken is not None:
+            if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+                broken.add(path[1])
+            else:
+                broken.add(-1)  # a policy-level error: keep checking rules, build nothing
         field = ".".join(str(p) for p in path[len(base):]) or label or "(top level)"
         prefix = f"{label}: " if label and field != label else ""
         problems.append(Problem(located.file, located.line_of(path),

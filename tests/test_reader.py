@@ -1,0 +1,125 @@
+"""The canonical log readers: CSV, JSON Lines, gzip, stdin, line numbers, rejections."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from fairdebt.io.sources import SourceError, read_events
+from fairdebt.model import Event, Rejected
+
+HEADER = "timestamp,consumer_id,event_id,channel,outcome,debt_id,timezone\n"
+
+
+def read(path: Path, **kw: object) -> list[Event | Rejected]:
+    return list(read_events(str(path), **kw))  # type: ignore[arg-type]
+
+
+def test_csv_rows_become_events_with_physical_line_numbers(tmp_path: Path) -> None:
+    text = (HEADER
+            + '2026-04-01T10:00:00-04:00,C1,e1,call,no_answer,"D1;D2",America/New_York\n'
+            + '2026-04-01T11:00:00-04:00,C1,"e2\nwith newline",call,busy,,\n'
+            + "\n"
+            + "2026-04-01T12:00:00-04:00,C1,e3,sms,delivered,D1,\n")
+    path = tmp_path / "log.csv"
+    path.write_text(text)
+    items = read(path)
+    assert [type(i).__name__ for i in items] == ["Event", "Event", "Event"]
+    events = [i for i in items if isinstance(i, Event)]
+    assert [e.line for e in events] == [2, 3, 6]
+    assert events[0].debt_ids == ("D1", "D2")
+    assert events[0].timezones == ("America/New_York",)
+    assert events[1].event_id == "e2\nwith newline"
+
+
+def test_every_bad_row_is_rejected_with_its_line_and_field(tmp_path: Path) -> None:
+    text = (HEADER
+            + "2026-04-01T10:00:00,C1,e1,call,,,\n"              # naive timestamp
+            + "2026-02-30T10:00:00Z,C1,e2,call,,,\n"             # impossible date
+            + "2026-04-01T10:00:00Z,,e3,call,,,\n"               # no consumer
+            + "2026-04-01T10:00:00Z,C1,e4,fax,,,\n"              # unknown channel
+            + "2026-04-01T10:00:00Z,C1,e5,call,ringing,,\n"      # unknown outcome
+            + "2026-04-01T10:00:00Z,C1,e6,call,,,Mars/Olympus\n"  # unknown zone
+            + "2026-04-01T10:00:00Z,C1,e7,call\n"                # short row
+            + "2026-04-01T10:00:00Z,C1,e8,call,,,\n")            # fine
+    path = tmp_path / "log.csv"
+    path.write_text(text)
+    items = read(path)
+    rejected = [i for i in items if isinstance(i, Rejected)]
+    assert [r.line for r in rejected] == [2, 3, 4, 5, 6, 7, 8]
+    reasons = [r.reason for r in rejected]
+    assert "no UTC offset" in reasons[0] and "--input-timezone" in reasons[0]
+    assert "timestamp" in reasons[1]
+    assert "consumer_id" in reasons[2]
+    assert "channel" in reasons[3] and "fax" in reasons[3]
+    assert "outcome" in reasons[4]
+    assert "Mars/Olympus" in reasons[5]
+    assert "7 fields" in reasons[6]
+    assert len(items) == 8  # nothing dropped
+
+
+def test_naive_timestamps_with_input_timezone(tmp_path: Path) -> None:
+    from fairdebt.tz import get_zone
+
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + "2026-04-01T10:00:00,C1,e1,call,,,\n"
+                    + "2026-03-08T02:30:00,C1,e2,call,,,\n"     # skipped by DST
+                    + "2026-11-01T01:30:00,C1,e3,call,,,\n")    # happens twice
+    items = read(path, input_zone=get_zone("America/New_York"))
+    first = items[0]
+    assert isinstance(first, Event) and first.timestamp.utcoffset().total_seconds() == -4 * 3600
+    assert isinstance(items[1], Rejected) and "does not exist" in items[1].reason
+    assert isinstance(items[2], Rejected) and "happens twice" in items[2].reason
+
+
+def test_jsonl_with_lists_and_booleans(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    lines = [
+        {"timestamp": "2026-04-01T10:00:00Z", "consumer_id": "C1", "channel": "email",
+         "debt_id": ["D1", "D2"], "opt_out_notice": False, "extra": {"ignored": True}},
+        "not an object",
+        {"timestamp": "2026-04-01T10:00:00Z", "consumer_id": 42, "channel": "call"},
+    ]
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n{broken\n")
+    items = read(path)
+    assert isinstance(items[0], Event)
+    assert items[0].debt_ids == ("D1", "D2") and items[0].opt_out_notice is False
+    assert items[0].event_id == f"{path}:1"
+    assert isinstance(items[1], Rejected) and items[1].line == 2
+    assert isinstance(items[2], Event) and items[2].consumer_id == "42"
+    assert isinstance(items[3], Rejected) and items[3].line == 4
+
+
+def test_gzip_is_read_transparently_and_bom_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv.gz"
+    body = "\ufeff" + HEADER + "2026-04-01T10:00:00Z,C1,e1,call,,,\r\n"
+    path.write_bytes(gzip.compress(body.encode("utf-8")))
+    items = read(path)
+    assert len(items) == 1 and isinstance(items[0], Event)
+
+
+def test_missing_required_columns_is_a_file_error(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text("when,who\n2026,C1\n")
+    with pytest.raises(SourceError, match=r"log.csv:1: .*timestamp, consumer_id"):
+        read(path)
+
+
+def test_not_utf8_is_a_file_error(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_bytes(HEADER.encode() + b"2026-04-01T10:00:00Z,C\xff1,e1,call,,,\n")
+    with pytest.raises(SourceError, match="not UTF-8"):
+        read(path)
+
+
+def test_inconvenient_detail_is_validated(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text("timestamp,consumer_id,event,detail\n"
+                    "2026-04-01T10:00:00Z,C1,inconvenient,Mon-Fri 15:00-17:00; Sat-Sun\n"
+                    "2026-04-01T10:00:00Z,C1,inconvenient,Funday 15:00\n")
+    items = read(path)
+    assert isinstance(items[0], Event)
+    assert isinstance(items[1], Rejected) and "detail" in items[1].reason

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, cast
 
 from ..model import Event, Rejected
-from .normalize import KNOWN_COLUMNS, to_event
+from .normalize import KNOWN_COLUMNS, CsvRowParser, to_event
 
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_FIELD = 1 << 20  # a 1 MiB cell is already far beyond any real log
@@ -100,6 +100,7 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator[E
     if dupes:
         raise SourceError(f"{name}:1: column(s) named twice: {', '.join(dupes)}")
     width = len(header)
+    parse = CsvRowParser(header, name, input_zone)
     last_line = reader.line_num
     while True:
         start = last_line + 1
@@ -119,7 +120,7 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator[E
                            f"expected {width} fields as in the header, found {len(row)}")
             continue
         try:
-            yield to_event(dict(zip(header, row, strict=True)), name, start, input_zone)
+            yield parse(row, start)
         except ValueError as exc:
             yield Rejected(name, start, str(exc))
 

@@ -21,6 +21,10 @@ UTC = timezone.utc
 SWEEP_EVERY = 50_000
 
 
+_NONE: Any = object()
+_Entry = tuple[int, Check, "str | None"]
+
+
 class OutOfOrder(ValueError):
     """An event older than one already evaluated."""
 
@@ -44,7 +48,7 @@ class Engine:
         if default_timezone:
             get_zone(default_timezone, field="--default-timezone")
         self._fields = tuple(sorted(set().union(*(c.fields for c in self.checks))))
-        self._dispatch: dict[tuple[Any, ...], tuple[tuple[int, Check], ...]] = {}
+        self._dispatch: dict[tuple[Any, ...], tuple[_Entry, ...]] = {}
         self._account_checks: dict[str, tuple[tuple[int, Check], ...]] = {}
         self._zones: dict[tuple[str, ...], tuple[tuple[str, tzinfo], ...]] = {}
         self.consumers: dict[str, _Consumer] = {}
@@ -55,11 +59,11 @@ class Engine:
 
     # -- dispatch ---------------------------------------------------------------------
 
-    def _contact_checks(self, ev: Event) -> tuple[tuple[int, Check], ...]:
+    def _contact_checks(self, ev: Event) -> tuple[_Entry, ...]:
         key = tuple(getattr(ev, f) for f in self._fields)
         found = self._dispatch.get(key)
         if found is None:
-            found = tuple((i, c) for i, c in enumerate(self.checks) if c.selects(ev))
+            found = tuple((i, c, c.requires) for i, c in enumerate(self.checks) if c.selects(ev))
             self._dispatch[key] = found
         return found
 
@@ -80,32 +84,36 @@ class Engine:
 
     def feed(self, ev: Event) -> list[Finding]:
         """Evaluate one event; events must come in time order."""
-        if ev.epoch < self.last_epoch:
+        epoch = ev.epoch
+        if epoch < self.last_epoch:
             raise OutOfOrder(f"{ev.file}:{ev.line}: event at {ev.timestamp.isoformat()} comes "
                              "after a later one")
-        self.last_epoch = ev.epoch
+        self.last_epoch = epoch
         self.events += 1
         consumer = self.consumers.get(ev.consumer_id)
         if consumer is None:
             consumer = self.consumers[ev.consumer_id] = _Consumer()
-        consumer.last = ev.epoch
+        consumer.last = epoch
         account = consumer.account
         if ev.timezones:
             account.zones = ev.timezones
+        known = account.debts
         for debt in ev.debt_ids:
-            if debt not in account.debts:
-                account.debts[debt] = None
+            if debt not in known:
+                known[debt] = None
         ctx = self._context(ev, account)
         out: list[Finding] = []
         states = consumer.states
         if ev.event == CONTACT:
-            for index, check in self._contact_checks(ev):
-                state = states.get(index)
-                if state is None and index not in states:
+            for index, check, requires in self._contact_checks(ev):
+                if requires is not None and not getattr(account, requires):
+                    continue
+                state = states.get(index, _NONE)
+                if state is _NONE:
                     state = states[index] = check.new_state()
                 found = check.evaluate(ctx, state)
                 if found:
-                    out.extend(found)
+                    out += found
             account.note_contact(ev)
         else:
             account.apply(ev, ctx.day)
@@ -113,9 +121,9 @@ class Engine:
                 if index in states:
                     found = check.on_account_event(ctx, states[index])
                     if found:
-                        out.extend(found)
+                        out += found
         if self.events % SWEEP_EVERY == 0:
-            out.extend(self._sweep(ev.epoch))
+            out += self._sweep(epoch)
         return out
 
     def _context(self, ev: Event, account: Account) -> Context:

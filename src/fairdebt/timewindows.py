@@ -80,7 +80,10 @@ class DayWindows:
     def contains(self, t: datetime) -> bool:
         """Ranges are in seconds of the day, end exclusive."""
         second = t.hour * 3600 + t.minute * 60 + t.second
-        return any(start <= second < end for start, end in self.ranges[t.weekday()])
+        for start, end in self.ranges[t.weekday()]:
+            if start <= second < end:
+                return True
+        return False
 
     def __bool__(self) -> bool:
         return any(self.ranges)

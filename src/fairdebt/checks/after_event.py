@@ -22,6 +22,8 @@ from .base import Check
 
 BARRING_EVENTS = ("cease", "attorney", "stop_channel", "opt_out", "no_work_contact")
 WORK_DESTINATIONS = frozenset({"work", "work_email"})
+_FACTS = {"cease": "ceases", "attorney": "attorneys", "stop_channel": "stops",
+          "opt_out": "opt_outs", "no_work_contact": "no_work"}
 
 
 class AfterAccountEvent(Check):
@@ -46,6 +48,7 @@ class AfterAccountEvent(Check):
         self.allow_purposes = frozenset(params.get("allow_purposes", ()))
         self.respond_once = bool(params.get("respond_once"))
         self.horizon = None if self.respond_once else 0.0
+        self.requires = _FACTS[self.after]
 
     def new_state(self) -> dict[str, float]:
         return {}

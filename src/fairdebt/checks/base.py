@@ -25,6 +25,9 @@ class Check:
     #: seconds after a consumer's last event that the check's state may still matter;
     #: None means for the whole run
     horizon: float | None = 0.0
+    #: an `Account` attribute that must be non-empty for the check to have anything to
+    #: say (e.g. no cease received → the cease check is skipped without a call)
+    requires: str | None = None
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule

@@ -102,10 +102,12 @@ class Cooldown(Check):
         else:  # names no debt: it counts toward every debt, so any debt's trigger applies
             debts, assumed = tuple(triggers), True
         hits: dict[str, Trigger] = {}
+        unnamed_trigger = False
         for debt in debts:
             for t in (triggers.get(debt), triggers.get("") if debt else None):
                 if t is not None and t.epoch <= ev.epoch and ctx.day - t.day < self.days:
                     hits[debt] = t
+                    unnamed_trigger |= bool(debt) and t is triggers.get("")
                     break
         if not hits:
             return None
@@ -117,6 +119,9 @@ class Cooldown(Check):
             text += f" for debt {', '.join(named)}"
         if assumed and named:
             text += "; the log names no debt for this event, so it counts toward every debt"
+        if unnamed_trigger:
+            text += (f"; the log names no debt for the {self.trigger_name}, so it counts "
+                     "toward every debt")
         if self.presumption:
             text += "; a rebuttable presumption of a violation: review the evidence"
         evidence = (*dict.fromkeys(t.event_id for t in hits.values()), ev.event_id)

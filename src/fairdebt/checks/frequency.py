@@ -16,6 +16,7 @@ counts toward each; one naming none counts toward every debt of the consumer.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -45,7 +46,7 @@ class CapState:
     __slots__ = ("pending", "windows")
 
     def __init__(self) -> None:
-        self.windows: dict[tuple[str | None, ...], list[Counted]] = {}
+        self.windows: dict[tuple[str | None, ...], deque[Counted]] = {}
         self.pending: list[Pending] = []
 
 
@@ -95,13 +96,6 @@ class FrequencyCap(Check):
     def new_state(self) -> CapState:
         return CapState()
 
-    def _in_window(self, item: Counted, epoch: float, day: int) -> bool:
-        if self.days is not None:
-            return day - item.day < self.days
-        if self.minutes is not None:
-            return epoch - item.epoch <= self.minutes * 60
-        return True
-
     def evaluate(self, ctx: Context, state: CapState) -> list[Finding] | None:
         ev, account = ctx.event, ctx.account
         out = self._release(state, ctx.day) if state.pending else None
@@ -114,9 +108,15 @@ class FrequencyCap(Check):
             return out
         window = state.windows.get(key)
         if window is None:
-            window = state.windows[key] = []
-        elif self.days is not None or self.minutes is not None:
-            window[:] = [c for c in window if self._in_window(c, ev.epoch, ctx.day)]
+            window = state.windows[key] = deque()
+        elif self.days is not None:  # entries are in time order: drop from the front
+            oldest = ctx.day - self.days
+            while window and window[0].day <= oldest:
+                window.popleft()
+        elif self.minutes is not None:
+            oldest_epoch = ev.epoch - self.minutes * 60
+            while window and window[0].epoch < oldest_epoch:
+                window.popleft()
         window.append(Counted(ev.epoch, ctx.day, ev.event_id, ev.debt_ids, ev.destination))
         if len(window) <= self.max:
             return out
@@ -155,7 +155,7 @@ class FrequencyCap(Check):
             return None
         wrong = ev.destination
         for key, window in state.windows.items():
-            state.windows[key] = [c for c in window if c.destination != wrong]
+            state.windows[key] = deque(c for c in window if c.destination != wrong)
         kept: list[Pending] = []
         for p in state.pending:
             if ctx.day > p.closes:

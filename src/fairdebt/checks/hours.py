@@ -57,9 +57,13 @@ class ContactHours(Check):
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         if not ctx.zone_known:
             return None
-        outside = [t for t in ctx.local_times if not self.allowed.contains(t)]
-        if not outside:
+        contains = self.allowed.contains
+        for t in ctx.local_times:
+            if not contains(t):
+                break
+        else:
             return None
+        outside = [t for t in ctx.local_times if not contains(t)]
         pairs = zip(ctx.zones, ctx.local_times, strict=True)
         where = ", ".join(f"{_clock(t)} in {name}" for (name, _), t in pairs if t in outside)
         return [self.finding(ctx, f"{where}; allowed {self.describe} local time")]

@@ -19,6 +19,7 @@ class InconvenientTimes(Check):
     KIND = "inconvenient_times"
     DEFAULT_MESSAGE = "contact at a time the consumer said is inconvenient"
     horizon = 86400.0
+    requires = "inconvenient"
 
     def new_state(self) -> dict[str, tuple[int, bool]]:
         return {}

@@ -50,10 +50,15 @@ class ThirdParty(Check):
         self.allowed = frozenset(params["allowed_parties"])
         self.location = params.get("location_purpose", "location")
 
+    @property
+    def fields(self) -> frozenset[str]:
+        return self.rule.when.fields | {"party"}
+
+    def selects(self, ev: Event) -> bool:
+        return ev.party not in self.allowed and self.rule.when(ev)
+
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         ev = ctx.event
-        if ev.party in self.allowed:
-            return None
         if ev.purpose == self.location:
             if completed(ev) and disclosed(ev):
                 detail = f"a location inquiry to the {_who(ev)} revealed the debt"

@@ -7,7 +7,8 @@ no longer matter (its window has passed) is released as the stream moves on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from operator import attrgetter
 from datetime import timezone, tzinfo
 from typing import Any
 
@@ -47,7 +48,10 @@ class Engine:
         self.default_zones: tuple[str, ...] = (default_timezone,) if default_timezone else ()
         if default_timezone:
             get_zone(default_timezone, field="--default-timezone")
-        self._fields = tuple(sorted(set().union(*(c.fields for c in self.checks))))
+        fields = sorted(set().union(*(c.fields for c in self.checks)))
+        # dispatch is cached on the values of every field some check filters on
+        self._key: Callable[[Event], Any] = attrgetter(*fields, "event") if fields \
+            else attrgetter("event")
         self._dispatch: dict[tuple[Any, ...], tuple[_Entry, ...]] = {}
         self._account_checks: dict[str, tuple[tuple[int, Check], ...]] = {}
         self._zones: dict[tuple[str, ...], tuple[tuple[str, tzinfo], ...]] = {}
@@ -60,7 +64,7 @@ class Engine:
     # -- dispatch ---------------------------------------------------------------------
 
     def _contact_checks(self, ev: Event) -> tuple[_Entry, ...]:
-        key = tuple(getattr(ev, f) for f in self._fields)
+        key = self._key(ev)
         found = self._dispatch.get(key)
         if found is None:
             found = tuple((i, c, c.requires) for i, c in enumerate(self.checks) if c.selects(ev))
@@ -129,7 +133,10 @@ class Engine:
     def _context(self, ev: Event, account: Account) -> Context:
         names = ev.timezones or account.zones or self.default_zones
         if names:
-            zones = self._resolve(names)
+            zones = self._zones.get(names) or self._resolve(names)
+            if len(zones) == 1:
+                first = ev.timestamp.astimezone(zones[0][1])
+                return Context(ev, account, zones, (first,), first.toordinal(), True)
             local_times = tuple(ev.timestamp.astimezone(z) for _, z in zones)
             return Context(ev, account, zones, local_times, local_times[0].toordinal(), True)
         utc = ev.timestamp.astimezone(UTC)

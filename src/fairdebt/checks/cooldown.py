@@ -17,7 +17,7 @@ from ..model import Event, Finding
 from ..policy.model import When
 from ..state import Context
 from .base import Check
-from .keys import KEY_SCHEMA, base_key
+from .keys import KEY_SCHEMA, key_function
 
 WHEN_REF = {"type": "object"}  # validated as a rule `when` by the policy loader
 
@@ -53,6 +53,7 @@ class Cooldown(Check):
         parts = tuple(params.get("per", ["person", "debt"]))
         self.by_debt = "debt" in parts
         self.parts = tuple(p for p in parts if p != "debt")
+        self.key = key_function(self.parts)
         self.exclude_consented = bool(params.get("exclude_consented"))
         self.exclude_wrong = bool(params.get("exclude_wrong_numbers"))
         self.presumption = bool(params.get("presumption"))
@@ -71,7 +72,7 @@ class Cooldown(Check):
     def evaluate(self, ctx: Context, state: dict[tuple[str | None, ...], dict[str, Trigger]]
                  ) -> list[Finding] | None:
         ev = ctx.event
-        key = base_key(ev, self.parts)
+        key = self.key(ev)
         if key is None:
             return None
         triggers = state.get(key)
@@ -88,9 +89,11 @@ class Cooldown(Check):
 
     def _excluded(self, ctx: Context) -> bool:
         ev, account = ctx.event, ctx.account
-        if self.exclude_wrong and account.is_wrong_number(ev.destination, ev.epoch):
+        if self.exclude_wrong and account.wrong and \
+                account.is_wrong_number(ev.destination, ev.epoch):
             return True
-        return self.exclude_consented and account.consent_covers(ev, ctx.day, self.days)
+        return bool(self.exclude_consented and account.consents
+                    and account.consent_covers(ev, ctx.day, self.days))
 
     def _check(self, ctx: Context, triggers: dict[str, Trigger]) -> list[Finding] | None:
         ev = ctx.event

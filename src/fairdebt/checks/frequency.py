@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, NamedTuple
 
 from ..model import Finding
 from ..state import Context
 from .base import Check
-from .keys import KEY_SCHEMA, base_key, target_debts
+from .keys import KEY_SCHEMA, key_function, target_debts
 
 
 class Counted(NamedTuple):
@@ -32,6 +33,9 @@ class Counted(NamedTuple):
     event_id: str
     debts: tuple[str, ...]
     destination: str | None
+
+
+_counted: Any = partial(tuple.__new__, Counted)  # skips NamedTuple's Python-level __new__
 
 
 class Pending(NamedTuple):
@@ -78,6 +82,7 @@ class FrequencyCap(Check):
         parts = tuple(params.get("per", ["person", "debt"]))
         self.by_debt = "debt" in parts
         self.parts = tuple(p for p in parts if p != "debt")
+        self.key = key_function(self.parts)
         self.unit = params.get("unit", "contacts")
         self.exclude_consented = bool(params.get("exclude_consented"))
         self.exclude_wrong = bool(params.get("exclude_wrong_numbers"))
@@ -99,11 +104,13 @@ class FrequencyCap(Check):
     def evaluate(self, ctx: Context, state: CapState) -> list[Finding] | None:
         ev, account = ctx.event, ctx.account
         out = self._release(state, ctx.day) if state.pending else None
-        if self.exclude_wrong and account.is_wrong_number(ev.destination, ev.epoch):
+        if self.exclude_wrong and account.wrong and \
+                account.is_wrong_number(ev.destination, ev.epoch):
             return out  # a call to a number known not to be the person's is not a call to them
-        if self.exclude_consented and account.consent_covers(ev, ctx.day, self.days or 7):
+        if self.exclude_consented and account.consents and \
+                account.consent_covers(ev, ctx.day, self.days or 7):
             return out
-        key = base_key(ev, self.parts)
+        key = self.key(ev)
         if key is None:
             return out
         window = state.windows.get(key)
@@ -117,7 +124,7 @@ class FrequencyCap(Check):
             oldest_epoch = ev.epoch - self.minutes * 60
             while window and window[0].epoch < oldest_epoch:
                 window.popleft()
-        window.append(Counted(ev.epoch, ctx.day, ev.event_id, ev.debt_ids, ev.destination))
+        window.append(_counted((ev.epoch, ctx.day, ev.event_id, ev.debt_ids, ev.destination)))
         if len(window) <= self.max:
             return out
         debts, assumed = target_debts(ev, account) if self.by_debt else (("",), False)

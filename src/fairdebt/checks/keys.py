@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import Event
+from collections.abc import Callable
+
+from ..model import CONSUMER_PARTIES, Event
 from ..state import Account
 
 KEY_PARTS = ("consumer", "person", "debt", "destination", "channel")
@@ -49,3 +51,12 @@ def target_debts(ev: Event, account: Account) -> tuple[tuple[str, ...], bool]:
         return ev.debt_ids, False
     known = tuple(account.debts)
     return (known or ("",)), True
+
+
+def key_function(parts: tuple[str, ...]) -> Callable[[Event], tuple[str | None, ...] | None]:
+    """`base_key` specialised once for ``parts`` (the common shapes without a loop)."""
+    if parts == ("person",):
+        return lambda ev: (ev.consumer_id,) if ev.party in CONSUMER_PARTIES else (person(ev),)
+    if parts == ("destination",):
+        return lambda ev: (ev.destination,) if ev.destination is not None else None
+    return lambda ev: base_key(ev, parts)

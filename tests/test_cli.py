@@ -118,7 +118,7 @@ def test_text_report_groups_by_consumer_and_ends_with_summary() -> None:
     assert code == 1
     assert "consumer C-1001" in out and "\x1b[" not in out
     assert out.rstrip().splitlines()[-1].endswith(")")
-    assert "Summary" in out and "rows read 26" in out
+    assert "Summary" in out and "rows read 30" in out
     code, quiet, _ = invoke("check", SAMPLE, "--quiet")
     assert "consumer C-1001" not in quiet and "Summary" in quiet
 

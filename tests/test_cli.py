@@ -47,7 +47,8 @@ def test_clean_log_exits_0(tmp_path: Path) -> None:
 
 def test_warnings_alone_exit_0(tmp_path: Path) -> None:
     path = tmp_path / "w.csv"
-    path.write_text(CLEAN + "2026-04-01T14:02:00Z,C1,e2,call,no_answer,D1,America/New_York,555-0100\n")
+    path.write_text(CLEAN
+                    + "2026-04-01T14:02:00Z,C1,e2,call,no_answer,D1,America/New_York,555-0100\n")
     code, out, _ = invoke("check", str(path), "--format", "json")
     assert code == 0
     assert json.loads(out)["summary"]["by_rule"] == {"reg-f/rapid-redial": 1}
@@ -133,8 +134,16 @@ def test_gzip_and_several_files(tmp_path: Path) -> None:
                                "event_id": "j1", "channel": "call", "outcome": "no_answer",
                                "debt_id": "D1", "timezone": "America/New_York",
                                "destination": "555-0100"}) + "\n")
-    code, out, _ = invoke("check", str(one), str(two), "--format", "json")
+    _, out, _ = invoke("check", str(one), str(two), "--format", "json")
     doc = json.loads(out)
     assert doc["summary"]["rows_read"] == 2
     assert [f["event_id"] for f in doc["findings"]] == ["j1"]  # rapid redial across files
     assert doc["findings"][0]["file"] == str(two)
+
+
+def test_explain_with_a_broken_policy_shows_its_problems(tmp_path: Path) -> None:
+    bad = tmp_path / "o.yaml"
+    bad.write_text("id: o\nextends: us-reg-f\nrules:\n  - id: reg-f/call-frequency\n"
+                   "    params:\n      max: three\n")
+    code, _, err = invoke("explain", "-p", str(bad), "reg-f/call-frequency")
+    assert code == 2 and f"{bad}:6:" in err

@@ -108,11 +108,53 @@ def test_missing_required_columns_is_a_file_error(tmp_path: Path) -> None:
         read(path)
 
 
-def test_not_utf8_is_a_file_error(tmp_path: Path) -> None:
+def test_invalid_utf8_rejects_only_that_row_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "log.csv"
-    path.write_bytes(HEADER.encode() + b"2026-04-01T10:00:00Z,C\xff1,e1,call,,,\n")
-    with pytest.raises(SourceError, match="not UTF-8"):
-        read(path)
+    rows = [f"2026-04-01T10:00:{i:02d}Z,C{i},e{i},call,,,\n".encode() for i in range(50)]
+    rows[40] = b"2026-04-01T10:00:40Z,C\xff40,e40,call,,,\n"
+    path.write_bytes(HEADER.encode() + b"".join(rows))
+    items = read(path)
+    assert len(items) == 50
+    bad = [i for i in items if isinstance(i, Rejected)]
+    assert [(r.line, "0xff" in r.reason) for r in bad] == [(42, True)]
+
+
+def test_tab_separated_files(tmp_path: Path) -> None:
+    text = HEADER.replace(",", "\t") + "2026-04-01T10:00:00Z\tC1\te1\tcall\t\t\t\n"
+    for name in ("log.tsv", "export.txt"):
+        path = tmp_path / name
+        path.write_text(text)
+        items = read(path)
+        assert len(items) == 1 and isinstance(items[0], Event), name
+
+
+@pytest.mark.parametrize(("detail", "message"), [
+    ("Mon 9-10", "not HH:MM"), ("Funday", "unknown day"), ("Mon 17:00-15:00", "ends before"),
+])
+def test_inconvenient_detail_errors_are_clear(tmp_path: Path, detail: str, message: str) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text(f"timestamp,consumer_id,event,detail\n2026-04-01T10:00:00Z,C1,"
+                    f"inconvenient,{detail}\n")
+    (item,) = read(path)
+    assert isinstance(item, Rejected) and message in item.reason, item
+
+
+def test_inconvenient_detail_accepts_day_lists_with_spaces(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text('timestamp,consumer_id,event,detail\n2026-04-01T10:00:00Z,C1,inconvenient,'
+                    '"Sat, Sun; Mon-Fri 15:00-17:00"\n')
+    (item,) = read(path)
+    assert isinstance(item, Event)
+
+
+def test_scopeless_stop_channel_and_wrong_number_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text("timestamp,consumer_id,event,channel,destination\n"
+                    "2026-04-01T10:00:00Z,C1,stop_channel,,\n"
+                    "2026-04-01T10:00:00Z,C1,wrong_number,call,\n"
+                    "2026-04-01T10:00:00Z,C1,stop_channel,call,\n")
+    items = read(path)
+    assert [type(i).__name__ for i in items] == ["Rejected", "Rejected", "Event"]
 
 
 def test_inconvenient_detail_is_validated(tmp_path: Path) -> None:

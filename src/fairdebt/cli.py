@@ -166,12 +166,16 @@ def rules(policies: tuple[str, ...]) -> None:
               help="Where to look for the rule [default: every built-in pack].")
 def explain(rule_id: str, policies: tuple[str, ...]) -> None:
     """Explain a rule: what it checks, its citation, its parameters."""
-    candidates = [tuple(policies)] if policies else [(p,) for p in sorted(builtin_packs())]
-    for names in candidates:
-        try:
-            policy = load_policy(*names)
-        except PolicyError:
-            continue
+    if policies:
+        loaded = [_load(policies)]  # a broken policy is reported, not skipped
+    else:
+        loaded = []
+        for pack in sorted(builtin_packs()):
+            try:
+                loaded.append(load_policy(pack))
+            except PolicyError:
+                continue  # `fairdebt policies` and `validate` report broken packs
+    for policy in loaded:
         rule = policy.rule(rule_id)
         if rule is None:
             continue

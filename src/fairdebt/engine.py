@@ -8,8 +8,8 @@ no longer matter (its window has passed) is released as the stream moves on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from operator import attrgetter
 from datetime import timezone, tzinfo
+from operator import attrgetter
 from typing import Any
 
 from .checks import CHECKS, Check

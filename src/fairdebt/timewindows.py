@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 TIME_PATTERN = r"^([01][0-9]|2[0-4]):[0-5][0-9]$"
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
+_ITEM = re.compile(r"^(?P<days>[A-Za-z][A-Za-z ,\-]*?)\s*(?P<clock>\d.*)?$")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ALIASES = {"weekdays": "mon-fri", "weekends": "sat-sun", "weekend": "sat-sun",
             "daily": "mon-sun", "all": "mon-sun"}
@@ -12,6 +15,8 @@ _ALIASES = {"weekdays": "mon-fri", "weekends": "sat-sun", "weekend": "sat-sun",
 
 def parse_clock(text: str) -> int:
     """``HH:MM`` → seconds since midnight."""
+    if not _CLOCK.match(text.strip()):
+        raise ValueError(f"time {text.strip()!r} is not HH:MM (e.g. 09:00, 17:30)")
     hours, minutes = text.strip().split(":")
     value = (int(hours) * 60 + int(minutes)) * 60
     if not 0 <= value <= 24 * 3600 or not 0 <= int(minutes) < 60:
@@ -26,8 +31,11 @@ def parse_designation(text: str) -> DayWindows:
         item = item.strip()
         if not item:
             continue
-        days_text, _, clock = item.partition(" ")
-        clock = clock.strip()
+        match = _ITEM.match(item)
+        if match is None:
+            raise ValueError(f"cannot read {item!r}: expected days, then an optional "
+                             "HH:MM-HH:MM")
+        days_text, clock = match.group("days"), (match.group("clock") or "").strip()
         if clock:
             start_text, sep, end_text = clock.partition("-")
             if not sep:
@@ -80,7 +88,7 @@ class DayWindows:
     def contains(self, t: datetime) -> bool:
         """Ranges are in seconds of the day, end exclusive."""
         second = t.hour * 3600 + t.minute * 60 + t.second
-        for start, end in self.ranges[t.weekday()]:
+        for start, end in self.ranges[t.weekday()]:  # noqa: SIM110 - a loop beats any() here
             if start <= second < end:
                 return True
         return False

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Event, Finding
+from ..model import PARTIES, PURPOSES, Event, Finding
 from ..state import Account, ChannelFact, Context, covers
 from .base import Check
 
@@ -35,8 +35,9 @@ class AfterAccountEvent(Check):
         "required": ["after"],
         "properties": {
             "after": {"enum": list(BARRING_EVENTS)},
-            "allow_parties": {"type": "array", "items": {"type": "string"}, "default": []},
-            "allow_purposes": {"type": "array", "items": {"type": "string"}, "default": []},
+            "allow_parties": {"type": "array", "items": {"enum": sorted(PARTIES)}, "default": []},
+            "allow_purposes": {"type": "array", "items": {"enum": sorted(PURPOSES)},
+                               "default": []},
             "respond_once": {"type": "boolean", "default": False},
         },
     }

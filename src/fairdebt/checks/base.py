@@ -65,7 +65,7 @@ class Check:
     def finding(self, ctx: Context, detail: str, *, debt_id: str | None = None,
                 evidence: tuple[str, ...] = ()) -> Finding:
         rule = self.rule
-        base = rule.message or self.DEFAULT_MESSAGE
+        base = rule.message or self.DEFAULT_MESSAGE or rule.summary
         message = f"{base}: {detail}" if base and detail else (base or detail)
         return make_finding(rule.id, rule.severity, rule.citation, rule.policy, ctx, message,
                             debt_id=debt_id, evidence=evidence)

@@ -116,7 +116,8 @@ class Cooldown(Check):
             return None
         first = min(hits.values(), key=lambda t: t.day)
         named = [d for d in hits if d]
-        text = (f"{self.trigger_name} on local day {_day_text(first.day)} ({first.event_id}); "
+        where = "local day" if ctx.zone_known else "day (UTC: zone unknown)"
+        text = (f"{self.trigger_name} on {where} {_day_text(first.day)} ({first.event_id}); "
                 f"none allowed until day {self.days + 1} of that period")
         if named:
             text += f" for debt {', '.join(named)}"

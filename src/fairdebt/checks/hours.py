@@ -49,8 +49,12 @@ class ContactHours(Check):
         inclusive = bool(params.get("end_inclusive", False))
         self.allowed = DayWindows()
         for w in params["windows"]:
-            end = parse_clock(w["end"]) + (1 if inclusive else 0)
-            self.allowed.add(parse_days(w.get("days", "Mon-Sun")), parse_clock(w["start"]), end)
+            start, end = parse_clock(w["start"]), parse_clock(w["end"])
+            if end <= start:
+                raise ValueError(f"window {w['start']}–{w['end']} ends before it starts; a "
+                                 "window cannot cross midnight: split it into two")
+            self.allowed.add(parse_days(w.get("days", "Mon-Sun")), start,
+                             end + (1 if inclusive else 0))
         self.describe = "; ".join(
             f"{w.get('days', 'Mon-Sun')} {w['start']}–{w['end']}" for w in params["windows"])
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Event, Finding
+from ..model import PARTIES, Event, Finding
 from ..state import Context
 from .base import Check
 
@@ -41,7 +41,7 @@ class ThirdParty(Check):
         "additionalProperties": False,
         "required": ["allowed_parties"],
         "properties": {
-            "allowed_parties": {"type": "array", "items": {"type": "string"}},
+            "allowed_parties": {"type": "array", "items": {"enum": sorted(PARTIES)}},
             "location_purpose": {"type": "string", "default": "location"},
         },
     }

@@ -123,6 +123,12 @@ def to_event(row: Mapping[str, Any], file: str, line: int,
         get_zone(name, field="timezone")
     region = _text(row.get("region"), "region")
     detail = _text(row.get("detail"), "detail")
+    destination = _text(row.get("destination"), "destination")
+    if (kind in ("stop_channel", "wrong_number") and not (channel or destination)) or \
+            (kind == "wrong_number" and not destination):
+        need = "'destination'" if kind == "wrong_number" else "'channel' or 'destination'"
+        raise RowError(f"field 'destination': a {kind} event needs {need} to say what it "
+                       "applies to")
     if kind == "inconvenient" and detail:
         try:
             parse_designation(detail)
@@ -140,7 +146,7 @@ def to_event(row: Mapping[str, Any], file: str, line: int,
         party=_choice(row.get("party"), "party", PARTIES, "consumer") or "consumer",
         outcome=_choice(row.get("outcome"), "outcome", OUTCOMES, None),
         debt_ids=_list(row.get("debt_id"), "debt_id"),
-        destination=_text(row.get("destination"), "destination"),
+        destination=destination,
         destination_type=_choice(row.get("destination_type"), "destination_type",
                                  DESTINATION_TYPES, None),
         timezones=zones,
@@ -208,16 +214,14 @@ class CsvRowParser:
         (kind, channel, direction, party, outcome, dest_type, region, purpose, disclosed,
          message, notice) = combo
         debts, zones = self.debts(row), self.zones(row)
-        if kind == CONTACT and channel is None:
-            raise ValueError("channel")
+        if kind != CONTACT or channel is None:
+            raise ValueError("the general path validates account events")
         i = at["event_id"]
         event_id = (row[i].strip() if i >= 0 else "") or f"{self.file}:{line}"
         i = at["destination"]
         destination = (row[i].strip() or None) if i >= 0 else None
         i = at["detail"]
         detail = (row[i].strip() or None) if i >= 0 else None
-        if detail and kind == "inconvenient":
-            parse_designation(detail)
         return Event(ts, ts.timestamp(), consumer, event_id, kind, channel, direction, party,
                      outcome, debts, destination, dest_type, zones, region, purpose, disclosed,
                      message, notice, detail, self.file, line)

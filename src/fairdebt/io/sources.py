@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -67,13 +68,14 @@ def read_events(path: str, input_zone: tzinfo | None = None,
     binary = _open_binary(path)
     try:
         head = binary.peek(64)[:64] if hasattr(binary, "peek") else b""
-        text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="strict", newline="")
+        # invalid bytes survive decoding as lone surrogates, so the one row that has
+        # them is rejected with its line instead of the whole file failing
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape",
+                                newline="")
         if _looks_like_jsonl(path, head):
             yield from _read_jsonl(text, name, input_zone)
         else:
-            yield from _read_csv(text, name, input_zone)
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            yield from _read_csv(text, name, input_zone, tabs=_is_tsv(path))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise SourceError(f"{name}: cannot read: {exc}") from None
     finally:
@@ -81,8 +83,28 @@ def read_events(path: str, input_zone: tzinfo | None = None,
             binary.close()
 
 
-def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator[Event | Rejected]:
-    reader = csv.reader(text)
+def _is_tsv(path: str) -> bool:
+    return path.lower().removesuffix(".gz").endswith(".tsv")
+
+
+def bad_utf8(text: str) -> str | None:
+    """A description of the first undecodable byte in ``text``, if any."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        byte = ord(text[exc.start]) - 0xDC00
+        return f"not valid UTF-8 (byte 0x{byte:02x} at character {exc.start + 1} of the row)"
+    return None
+
+
+def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
+              tabs: bool = False) -> Iterator[Event | Rejected]:
+    first = text.readline()
+    if not tabs and "\t" in first and "," not in first:
+        tabs = True  # a tab-separated export without the .tsv name
+    reader = csv.reader(itertools.chain([first], text), delimiter="\t" if tabs else ",")
     try:
         header = next(reader)
     except StopIteration:
@@ -90,6 +112,9 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator[E
     except csv.Error as exc:
         raise SourceError(f"{name}:1: cannot parse the CSV header: {exc}") from None
     header = [h.strip() for h in header]
+    problem = bad_utf8("".join(header))
+    if problem:
+        raise SourceError(f"{name}:1: the header is {problem}")
     if "timestamp" not in header or "consumer_id" not in header:
         missing = [c for c in ("timestamp", "consumer_id") if c not in header]
         raise SourceError(
@@ -115,6 +140,10 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator[E
         last_line = reader.line_num
         if not row:
             continue  # a blank line is not a row (csv yields [] for it)
+        problem = bad_utf8("".join(row))
+        if problem:
+            yield Rejected(name, start, problem)
+            continue
         if len(row) != width:
             yield Rejected(name, start,
                            f"expected {width} fields as in the header, found {len(row)}")
@@ -128,6 +157,10 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator[E
 def _read_jsonl(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator[Event | Rejected]:
     for number, raw in enumerate(text, start=1):
         if not raw.strip():
+            continue
+        problem = bad_utf8(raw)
+        if problem:
+            yield Rejected(name, number, problem)
             continue
         try:
             obj = json.loads(raw)

@@ -10,6 +10,7 @@ paths the user passed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +31,7 @@ from ..model import (
     PARTIES,
     PURPOSES,
 )
-from .model import Policy, Rule, When
+from .model import Policy, Rule, When, normalize_when_value
 from .yamlsrc import Located, YamlError, load
 
 VOCABULARY: dict[str, frozenset[Any]] = {
@@ -40,6 +41,7 @@ VOCABULARY: dict[str, frozenset[Any]] = {
     "opt_out_notice": frozenset({True, False}),
 }
 MAX_DEPTH = 16
+REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +97,13 @@ def load_policy(name_or_path: str | Path, *more: str | Path) -> Policy:
     problems: list[Problem] = []
     rules: dict[str, dict[str, Any]] = {}
     metas: list[dict[str, Any]] = []
+    seen: set[Path] = set()  # a file merged once is not merged again by a later layer
     for name in names:
         path = _resolve(str(name), None, problems)
         if path is None:
             continue
         roots = (builtin_dir().resolve(), path.parent.resolve())
-        meta = _collect(path, rules, problems, roots, ())
+        meta = _collect(path, rules, problems, roots, (), seen)
         if meta is not None:
             metas.append(meta)
     if not problems and not metas:
@@ -131,7 +134,8 @@ def _inside(path: Path, roots: tuple[Path, ...]) -> bool:
 
 
 def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Problem],
-             roots: tuple[Path, ...], chain: tuple[Path, ...]) -> dict[str, Any] | None:
+             roots: tuple[Path, ...], chain: tuple[Path, ...],
+             seen: set[Path]) -> dict[str, Any] | None:
     """Read ``path`` and its parents depth-first, merging rules into ``rules`` by id."""
     file = str(path)
     if path.resolve() in chain:
@@ -141,6 +145,9 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
     if len(chain) > MAX_DEPTH:
         problems.append(Problem(file, 1, f"extends nests deeper than {MAX_DEPTH} levels"))
         return None
+    if path.resolve() in seen:
+        return None
+    seen.add(path.resolve())
     try:
         located = load(path.read_text(encoding="utf-8"), file)
     except YamlError as exc:
@@ -169,8 +176,17 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
             problems.append(Problem(*where, f"extends {parent!r} points outside the allowed "
                                     "directories (built-in packs and this policy's tree)"))
             continue
-        _collect(target, rules, problems, roots, (*chain, path.resolve()))
+        _collect(target, rules, problems, roots, (*chain, path.resolve()), seen)
+    first_seen: dict[str, int] = {}
     for index, raw in enumerate(data.get("rules") or []):
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(rid, str):
+            line = located.line_of(("rules", index))
+            if rid in first_seen:
+                problems.append(Problem(file, line, f"rule '{rid}' is defined twice in this "
+                                        f"file (first at line {first_seen[rid]})"))
+                continue
+            first_seen[rid] = line
         if index not in broken or _buildable(raw):
             _merge_rule(raw, located, index, data["id"], rules, problems)
     return data
@@ -194,7 +210,8 @@ def _merge_rule(raw: dict[str, Any], located: Located, index: int, policy_id: st
                 merged["params"] = {**merged["params"], **value}
             else:
                 merged[key] = value
-        merged["_override"] = (located.file, line)
+        # errors in the effective rule are reported where it was last written
+        merged.update(_where=(located.file, line), _located=located, _index=index)
         rules[rid] = merged
         return
     if raw.get("disabled") is not True and "check" not in raw:
@@ -232,7 +249,7 @@ def _build(metas: list[dict[str, Any]], rules: dict[str, dict[str, Any]],
 
 
 def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem]) -> Rule | None:
-    file, line = raw.get("_override") or raw["_where"]
+    file, line = raw["_where"]
     located: Located = raw["_located"]
     index: int = raw["_index"]
     kind = CHECKS.get(raw.get("check", ""))
@@ -250,7 +267,7 @@ def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem]) -> Rule |
         _validate(located, _when_schema(), ("rules", index, "params",
                   "trigger"), problems, params["trigger"], label=f"rule '{rid}' trigger")
         _check_vocabulary(params["trigger"], located, ("rules", index, "params", "trigger"),
-                          rid, problems)
+                          rid, problems, "params.trigger")
     if len(problems) > before:
         return None
     _fill_defaults(kind.PARAMS, params)
@@ -271,19 +288,29 @@ def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem]) -> Rule |
 
 
 def _check_vocabulary(when: Mapping[str, Any], located: Located, path: tuple[Any, ...],
-                      rid: str, problems: list[Problem]) -> None:
+                      rid: str, problems: list[Problem], label: str = "when") -> None:
     for name, value in when.items():
         if name == "not":
-            _check_vocabulary(value, located, (*path, "not"), rid, problems)
+            if isinstance(value, Mapping):
+                _check_vocabulary(value, located, (*path, "not"), rid, problems,
+                                  f"{label}.not")
+            continue
+        if name == "region":
+            for item in value if isinstance(value, list) else [value]:
+                if not isinstance(item, str) or not REGION.match(item.upper()):
+                    problems.append(Problem(
+                        located.file, located.line_of((*path, name)),
+                        f"rule '{rid}' {label}.region: {item!r} is not an ISO 3166 code "
+                        "such as US, US-MA or CA-ON"))
             continue
         allowed = VOCABULARY.get(name)
         if allowed is None:
             continue
         for item in value if isinstance(value, list) else [value]:
-            if item not in allowed:
+            if normalize_when_value(name, item) not in allowed:
                 problems.append(Problem(
                     located.file, located.line_of((*path, name)),
-                    f"rule '{rid}' when.{name}: unknown value {item!r} (expected one of: "
+                    f"rule '{rid}' {label}.{name}: unknown value {item!r} (expected one of: "
                     f"{', '.join(sorted(str(a).lower() for a in allowed))})"))
 
 

@@ -14,6 +14,17 @@ WHEN_FIELDS = ("event", "channel", "direction", "party", "outcome", "destination
                "purpose", "message", "disclosed_debt", "opt_out_notice", "region")
 
 Predicate = Callable[[Event], bool]
+BOOLEAN_FIELDS = frozenset({"disclosed_debt", "opt_out_notice"})
+
+
+def normalize_when_value(name: str, value: Any) -> Any:
+    """Policy values as the log normalizes them: vocabularies lower-case, regions upper-case,
+    booleans as booleans (``"false"`` in quotes means false)."""
+    if name in BOOLEAN_FIELDS and isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if isinstance(value, str):
+        return value.upper() if name == "region" else value.lower()
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +48,8 @@ class When:
             for name, value in m.items():
                 if name == "not":
                     continue
-                values = value if isinstance(value, list) else [value]
+                values = [normalize_when_value(name, v)
+                          for v in (value if isinstance(value, list) else [value])]
                 out.append((name, frozenset(values)))
             return tuple(sorted(out, key=lambda p: p[0]))
 

@@ -30,13 +30,19 @@ class OutOfOrder(ValueError):
     """An event older than one already evaluated."""
 
 
-class _Consumer:
-    __slots__ = ("account", "last", "states")
+class _Consumer(Account):
+    """The engine's record of a consumer: the account's facts plus each check's state."""
+
+    __slots__ = ("last", "states")
 
     def __init__(self) -> None:
-        self.account = Account()
+        super().__init__()
         self.states: dict[int, Any] = {}
         self.last = 0.0
+
+    @property
+    def account(self) -> Account:
+        return self
 
 
 class Engine:
@@ -101,10 +107,8 @@ class Engine:
         account = consumer.account
         if ev.timezones:
             account.zones = ev.timezones
-        known = account.debts
-        for debt in ev.debt_ids:
-            if debt not in known:
-                known[debt] = None
+        if ev.debt_ids:
+            account.note_debts(ev.debt_ids)
         ctx = self._context(ev, account)
         out: list[Finding] = []
         states = consumer.states

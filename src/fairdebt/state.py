@@ -36,36 +36,40 @@ class Account:
     __slots__ = ("attorneys", "ceases", "consents", "conversations", "debts", "inbound",
                  "inconvenient", "no_work", "opt_outs", "stops", "wrong", "zones")
 
+    # Most consumers never send a cease or an opt-out: facts are empty tuples or None
+    # until one arrives, so a million consumers cost a few hundred bytes each.
     def __init__(self) -> None:
         self.zones: tuple[str, ...] = ()
-        self.debts: dict[str, None] = {}
-        self.ceases: list[ScopedFact] = []
-        self.attorneys: list[ScopedFact] = []
-        self.consents: list[tuple[float, int, tuple[str, ...]]] = []
-        self.conversations: dict[str, float] = {}
-        self.wrong: dict[str, float] = {}
-        self.stops: list[ChannelFact] = []
-        self.opt_outs: list[ChannelFact] = []
+        self.debts: tuple[str, ...] = ()
+        self.ceases: tuple[ScopedFact, ...] = ()
+        self.attorneys: tuple[ScopedFact, ...] = ()
+        self.consents: tuple[tuple[float, int, tuple[str, ...]], ...] = ()
+        self.conversations: dict[str, float] | None = None
+        self.wrong: dict[str, float] | None = None
+        self.stops: tuple[ChannelFact, ...] = ()
+        self.opt_outs: tuple[ChannelFact, ...] = ()
         self.no_work: tuple[float, str] | None = None
         self.inconvenient: tuple[float, DayWindows, str] | None = None
-        self.inbound: dict[str, float] = {}
+        self.inbound: dict[str, float] | None = None
 
     def apply(self, ev: Event, day: int) -> None:
         """Record an account event (from its timestamp on)."""
         kind = ev.event
         if kind == "cease":
-            self.ceases.append((ev.epoch, ev.debt_ids, ev.event_id))
+            self.ceases += ((ev.epoch, ev.debt_ids, ev.event_id),)
         elif kind == "attorney":
-            self.attorneys.append((ev.epoch, ev.debt_ids, ev.event_id))
+            self.attorneys += ((ev.epoch, ev.debt_ids, ev.event_id),)
         elif kind == "consent":
-            self.consents.append((ev.epoch, day, ev.debt_ids))
+            self.consents += ((ev.epoch, day, ev.debt_ids),)
         elif kind == "wrong_number":
             if ev.destination:
+                if self.wrong is None:
+                    self.wrong = {}
                 self.wrong.setdefault(ev.destination, ev.epoch)
         elif kind == "stop_channel":
-            self.stops.append((ev.epoch, ev.channel, ev.destination, ev.event_id))
+            self.stops += ((ev.epoch, ev.channel, ev.destination, ev.event_id),)
         elif kind == "opt_out":
-            self.opt_outs.append((ev.epoch, ev.channel, ev.destination, ev.event_id))
+            self.opt_outs += ((ev.epoch, ev.channel, ev.destination, ev.event_id),)
         elif kind == "no_work_contact":
             if self.no_work is None:
                 self.no_work = (ev.epoch, ev.event_id)
@@ -74,13 +78,22 @@ class Account:
             windows = parse_designation(ev.detail or "")
             self.inconvenient = (ev.epoch, windows, ev.event_id) if windows else None
 
+    def note_debts(self, debts: tuple[str, ...]) -> None:
+        for debt in debts:
+            if debt not in self.debts:
+                self.debts += (debt,)
+
     def note_contact(self, ev: Event) -> None:
         """Remember what later checks depend on: conversations and inbound contacts."""
         # consent comes from the consumer, so only a conversation with the consumer ends it
         if ev.channel == "call" and ev.outcome == "conversation" and ev.is_consumer_side:
+            if self.conversations is None:
+                self.conversations = {}
             for debt in ev.debt_ids or ("",):
                 self.conversations[debt] = ev.epoch
         if ev.direction == "inbound" and ev.channel:
+            if self.inbound is None:
+                self.inbound = {}
             self.inbound[ev.channel] = ev.epoch
 
     def consent_covers(self, ev: Event, day: int, days: int) -> bool:
@@ -94,15 +107,15 @@ class Account:
                 continue
             if not covers(debts, ev.debt_ids):
                 continue
-            targets = ev.debt_ids or debts or tuple(self.conversations)
-            ended = any(self.conversations.get(d, -1.0) > epoch
-                        for d in (*targets, ""))
+            talks = self.conversations or {}
+            targets = ev.debt_ids or debts or tuple(talks)
+            ended = any(talks.get(d, -1.0) > epoch for d in (*targets, ""))
             if not ended:
                 return True
         return False
 
     def is_wrong_number(self, destination: str | None, epoch: float) -> bool:
-        if destination is None:
+        if destination is None or self.wrong is None:
             return False
         marked = self.wrong.get(destination)
         return marked is not None and marked <= epoch

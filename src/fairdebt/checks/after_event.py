@@ -65,7 +65,7 @@ class AfterAccountEvent(Check):
             return None
         since, source = barred
         if self.respond_once and ev.channel:
-            inbound = ctx.account.inbound.get(ev.channel)
+            inbound = (ctx.account.inbound or {}).get(ev.channel)
             if inbound is not None and inbound >= since and state.get(ev.channel) != inbound:
                 state[ev.channel] = inbound  # the one reply the consumer's own contact allows
                 return None
@@ -84,7 +84,7 @@ class AfterAccountEvent(Check):
                     ev.destination_type in WORK_DESTINATIONS:
                 return account.no_work
             return None
-        facts_c: list[ChannelFact] = account.stops if self.after == "stop_channel" \
+        facts_c: tuple[ChannelFact, ...] = account.stops if self.after == "stop_channel" \
             else account.opt_outs
         for epoch, channel, destination, source in facts_c:
             if epoch > ev.epoch:

@@ -49,7 +49,7 @@ def target_debts(ev: Event, account: Account) -> tuple[tuple[str, ...], bool]:
     """
     if ev.debt_ids:
         return ev.debt_ids, False
-    known = tuple(account.debts)
+    known = account.debts
     return (known or ("",)), True
 
 

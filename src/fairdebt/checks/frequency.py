@@ -16,7 +16,6 @@ counts toward each; one naming none counts toward every debt of the consumer.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 from functools import partial
 from typing import Any, NamedTuple
@@ -47,11 +46,14 @@ class Pending(NamedTuple):
 
 
 class CapState:
+    """Per consumer: counted events per key, oldest first (short lists: cheaper than deques),
+    and findings held until their window closes."""
+
     __slots__ = ("pending", "windows")
 
     def __init__(self) -> None:
-        self.windows: dict[tuple[str | None, ...], deque[Counted]] = {}
-        self.pending: list[Pending] = []
+        self.windows: dict[tuple[str | None, ...], list[Counted]] = {}
+        self.pending: tuple[Pending, ...] = ()
 
 
 class FrequencyCap(Check):
@@ -115,15 +117,23 @@ class FrequencyCap(Check):
             return out
         window = state.windows.get(key)
         if window is None:
-            window = state.windows[key] = deque()
+            window = state.windows[key] = []
         elif self.days is not None:  # entries are in time order: drop from the front
-            oldest = ctx.day - self.days
-            while window and window[0].day <= oldest:
-                window.popleft()
+            oldest, expired = ctx.day - self.days, 0
+            for item in window:
+                if item.day > oldest:
+                    break
+                expired += 1
+            if expired:
+                del window[:expired]
         elif self.minutes is not None:
-            oldest_epoch = ev.epoch - self.minutes * 60
-            while window and window[0].epoch < oldest_epoch:
-                window.popleft()
+            oldest_epoch, expired = ev.epoch - self.minutes * 60, 0
+            for item in window:
+                if item.epoch >= oldest_epoch:
+                    break
+                expired += 1
+            if expired:
+                del window[:expired]
         window.append(_counted((ev.epoch, ctx.day, ev.event_id, ev.debt_ids, ev.destination)))
         if len(window) <= self.max:
             return out
@@ -139,7 +149,7 @@ class FrequencyCap(Check):
         if not self.hold:
             return [*(out or []), finding]
         closes = min(c.day for _, counted in over for c in counted) + (self.days or 1) - 1
-        state.pending.append(Pending(finding, closes, ev.destination, tuple(over), assumed))
+        state.pending += (Pending(finding, closes, ev.destination, tuple(over), assumed),)
         return out
 
     def _finding(self, ctx: Context, over: list[tuple[str, tuple[Counted, ...]]],
@@ -162,7 +172,7 @@ class FrequencyCap(Check):
             return None
         wrong = ev.destination
         for key, window in state.windows.items():
-            state.windows[key] = deque(c for c in window if c.destination != wrong)
+            state.windows[key] = [c for c in window if c.destination != wrong]
         kept: list[Pending] = []
         for p in state.pending:
             if ctx.day > p.closes:
@@ -176,18 +186,18 @@ class FrequencyCap(Check):
             if over:
                 rebuilt = _with_evidence(p.finding, over)
                 kept.append(p._replace(finding=rebuilt, per_debt=tuple(over)))
-        state.pending = kept
+        state.pending = tuple(kept)
         return None
 
     def _release(self, state: CapState, day: int) -> list[Finding] | None:
         done = [p.finding for p in state.pending if day > p.closes]
         if done:
-            state.pending = [p for p in state.pending if day <= p.closes]
+            state.pending = tuple(p for p in state.pending if day <= p.closes)
         return done or None
 
     def flush(self, state: CapState) -> list[Finding]:
         out = [p.finding for p in state.pending]
-        state.pending = []
+        state.pending = ()
         return out
 
 

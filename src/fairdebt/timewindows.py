@@ -9,6 +9,7 @@ TIME_PATTERN = r"^([01][0-9]|2[0-4]):[0-5][0-9]$"
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 _ITEM = re.compile(r"^(?P<days>[A-Za-z][A-Za-z ,\-]*?)\s*(?P<clock>\d.*)?$")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ALIASES = {"weekdays": "mon-fri", "weekends": "sat-sun", "weekend": "sat-sun",
             "daily": "mon-sun", "all": "mon-sun"}
 
@@ -50,9 +51,10 @@ def parse_designation(text: str) -> DayWindows:
 
 
 def parse_days(text: str) -> frozenset[int]:
-    """``Mon-Fri``, ``Sat,Sun``, ``weekdays`` → weekday numbers (Monday is 0)."""
+    """``Mon-Fri``, ``Sat, Sun``, ``Sat Sun``, ``weekdays`` → weekday numbers (Monday is 0)."""
     days: set[int] = set()
-    for part in text.replace(" ", "").lower().split(","):
+    compact = re.sub(r"\s*-\s*", "-", text.strip().lower())
+    for part in re.split(r"[,\s]+", compact):
         part = _ALIASES.get(part, part)
         if "-" in part:
             first, last = part.split("-", 1)
@@ -67,10 +69,10 @@ def parse_days(text: str) -> frozenset[int]:
 
 
 def _day(text: str) -> int:
-    key = text[:3]
-    if key not in DAY_NAMES:
-        raise ValueError(f"unknown day {text!r} (use Mon, Tue, … Sun)")
-    return DAY_NAMES.index(key)
+    for number, full in enumerate(_FULL_NAMES):
+        if len(text) >= 3 and full.startswith(text):
+            return number
+    raise ValueError(f"unknown day {text!r} (use Mon, Tue, … Sun)")
 
 
 class DayWindows:

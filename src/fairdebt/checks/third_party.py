@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import PARTIES, Event, Finding
+from ..model import PARTIES, PURPOSES, Event, Finding
 from ..state import Context
 from .base import Check
 
@@ -42,7 +42,7 @@ class ThirdParty(Check):
         "required": ["allowed_parties"],
         "properties": {
             "allowed_parties": {"type": "array", "items": {"enum": sorted(PARTIES)}},
-            "location_purpose": {"type": "string", "default": "location"},
+            "location_purpose": {"enum": sorted(PURPOSES), "default": "location"},
         },
     }
 

@@ -87,7 +87,7 @@ def _is_tsv(path: str) -> bool:
     return path.lower().removesuffix(".gz").endswith(".tsv")
 
 
-def bad_utf8(text: str) -> str | None:
+def bad_utf8(text: str, where: str = "in the line") -> str | None:
     """A description of the first undecodable byte in ``text``, if any."""
     if text.isascii():
         return None
@@ -95,7 +95,18 @@ def bad_utf8(text: str) -> str | None:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         byte = ord(text[exc.start]) - 0xDC00
-        return f"not valid UTF-8 (byte 0x{byte:02x} at character {exc.start + 1} of the row)"
+        return f"not valid UTF-8: byte 0x{byte:02x} {where}"
+    return None
+
+
+def _bad_field(row: list[str], header: list[str]) -> str | None:
+    if "".join(row).isascii():
+        return None
+    for i, value in enumerate(row):
+        name = header[i] if i < len(header) else f"#{i + 1}"
+        problem = bad_utf8(value, f"in field '{name}' (column {i + 1})")
+        if problem:
+            return problem
     return None
 
 
@@ -112,7 +123,7 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
     except csv.Error as exc:
         raise SourceError(f"{name}:1: cannot parse the CSV header: {exc}") from None
     header = [h.strip() for h in header]
-    problem = bad_utf8("".join(header))
+    problem = _bad_field(header, header)
     if problem:
         raise SourceError(f"{name}:1: the header is {problem}")
     if "timestamp" not in header or "consumer_id" not in header:
@@ -140,7 +151,7 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
         last_line = reader.line_num
         if not row:
             continue  # a blank line is not a row (csv yields [] for it)
-        problem = bad_utf8("".join(row))
+        problem = _bad_field(row, header)
         if problem:
             yield Rejected(name, start, problem)
             continue
@@ -158,7 +169,7 @@ def _read_jsonl(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator
     for number, raw in enumerate(text, start=1):
         if not raw.strip():
             continue
-        problem = bad_utf8(raw)
+        problem = bad_utf8(raw, f"at character {_first_bad(raw)} of the line")
         if problem:
             yield Rejected(name, number, problem)
             continue
@@ -178,3 +189,7 @@ def _read_jsonl(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator
 
 def exists(path: str) -> bool:
     return path == "-" or Path(path).is_file()
+
+
+def _first_bad(text: str) -> int:
+    return next((i + 1 for i, ch in enumerate(text) if "\udc80" <= ch <= "\udcff"), 0)

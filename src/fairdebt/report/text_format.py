@@ -41,7 +41,8 @@ def _finding(f: Finding, paint: Paint) -> str:
     tail = f"      {when} · event {f.event_id}"
     if f.debt_id:
         tail += f" · debt {f.debt_id}"
-    tail += f" · {f.citation}"
+    if f.citation:
+        tail += f" · {f.citation}"
     if f.evidence:
         shown = ", ".join(f.evidence[:12]) + (" …" if len(f.evidence) > 12 else "")
         tail += f"\n      evidence: {shown}"

@@ -2,11 +2,15 @@
 
 One pass, no look-back: each consumer's `Account` (standing facts) and each
 check's per-consumer state are all the memory there is. Check state that can
-no longer matter (its window has passed) is released as the stream moves on.
+no longer matter (its window has passed) is released as the stream moves on: a
+heap orders consumers by the time their state next expires, and a consumer with
+nothing left but its zones and debts is folded into a small tuple until it is
+seen again.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
 from datetime import timezone, tzinfo
 from operator import attrgetter
@@ -19,7 +23,9 @@ from .state import Account, Context
 from .tz import get_zone
 
 UTC = timezone.utc
-SWEEP_EVERY = 50_000
+#: state is released in steps of at least this much stream time, so a consumer is
+#: revisited a few times per quiet spell rather than once per short horizon
+RELEASE_STEP = 86400.0
 
 
 _NONE: Any = object()
@@ -33,12 +39,18 @@ class OutOfOrder(ValueError):
 class _Consumer(Account):
     """The engine's record of a consumer: the account's facts plus each check's state."""
 
-    __slots__ = ("last", "states")
+    __slots__ = ("last", "release_at", "states")
 
     def __init__(self) -> None:
         super().__init__()
         self.states: dict[int, Any] = {}
         self.last = 0.0
+        self.release_at = 0.0  # when this consumer is next due in the release heap
+
+    def standing(self) -> bool:
+        """Facts that outlive any window: these keep the full record alive."""
+        return bool(self.ceases or self.attorneys or self.consents or self.stops
+                    or self.opt_outs or self.no_work or self.inconvenient or self.wrong)
 
     @property
     def account(self) -> Account:
@@ -61,11 +73,13 @@ class Engine:
         self._dispatch: dict[tuple[Any, ...], tuple[_Entry, ...]] = {}
         self._account_checks: dict[str, tuple[tuple[int, Check], ...]] = {}
         self._zones: dict[tuple[str, ...], tuple[tuple[str, tzinfo], ...]] = {}
-        self.consumers: dict[str, _Consumer] = {}
+        #: every consumer seen: a live record, or (zones, debts) while dormant
+        self.consumers: dict[str, _Consumer | tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.events = 0
         self.last_epoch = float("-inf")
-        finite = [c.horizon for c in self.checks if c.horizon is not None]
-        self._sweep_after = max(finite, default=0.0)
+        self._horizons = [c.horizon for c in self.checks]
+        self._releases: list[tuple[float, str]] = []
+        self._held: list[Finding] = []  # findings flushed by releases, not yet returned
 
     # -- dispatch ---------------------------------------------------------------------
 
@@ -100,9 +114,12 @@ class Engine:
                              "after a later one")
         self.last_epoch = epoch
         self.events += 1
+        releases = self._releases
+        if releases and releases[0][0] <= epoch:
+            self._release_due(epoch)
         consumer = self.consumers.get(ev.consumer_id)
-        if consumer is None:
-            consumer = self.consumers[ev.consumer_id] = _Consumer()
+        if type(consumer) is not _Consumer:
+            consumer = self._revive(ev.consumer_id, consumer)
         consumer.last = epoch
         account = consumer.account
         if ev.timezones:
@@ -130,9 +147,47 @@ class Engine:
                     found = check.on_account_event(ctx, states[index])
                     if found:
                         out += found
-        if self.events % SWEEP_EVERY == 0:
-            out += self._sweep(epoch)
+        if states and not consumer.release_at:
+            self._schedule(ev.consumer_id, consumer)
+        if self._held:
+            out += self._held
+            self._held = []
         return out
+
+    def _revive(self, consumer_id: str, dormant: Any) -> _Consumer:
+        consumer = _Consumer()
+        if dormant is not None:
+            consumer.zones, consumer.debts = dormant
+        self.consumers[consumer_id] = consumer
+        return consumer
+
+    def _schedule(self, consumer_id: str, consumer: _Consumer) -> None:
+        finite = [h for i in consumer.states if (h := self._horizons[i]) is not None]
+        if finite:
+            consumer.release_at = consumer.last + max(min(finite), RELEASE_STEP)
+            heapq.heappush(self._releases, (consumer.release_at, consumer_id))
+        else:
+            consumer.release_at = 0.0
+
+    def _release_due(self, now: float) -> None:
+        """Release the state of every consumer whose windows have all passed by ``now``."""
+        releases = self._releases
+        while releases and releases[0][0] <= now:
+            due, consumer_id = heapq.heappop(releases)
+            consumer = self.consumers.get(consumer_id)
+            if type(consumer) is not _Consumer or consumer.release_at != due:
+                continue  # dormant, or rescheduled since
+            idle = now - consumer.last
+            for index in list(consumer.states):
+                horizon = self._horizons[index]
+                if horizon is not None and idle >= horizon:
+                    self._held += self.checks[index].flush(consumer.states.pop(index))
+            if consumer.states:
+                self._schedule(consumer_id, consumer)
+            elif not consumer.standing():
+                self.consumers[consumer_id] = (consumer.zones, consumer.debts)
+            else:
+                consumer.release_at = 0.0
 
     def _context(self, ev: Event, account: Account) -> Context:
         names = ev.timezones or account.zones or self.default_zones
@@ -146,26 +201,14 @@ class Engine:
         utc = ev.timestamp.astimezone(UTC)
         return Context(ev, account, (("UTC", UTC),), (utc,), utc.toordinal(), False)
 
-    def _sweep(self, now: float) -> list[Finding]:
-        """Release check state whose window has passed; keep standing account facts."""
-        out: list[Finding] = []
-        cutoff = now - self._sweep_after
-        for consumer in self.consumers.values():
-            if consumer.last >= cutoff or not consumer.states:
-                continue
-            for index in list(consumer.states):
-                check = self.checks[index]
-                if check.horizon is not None and now - consumer.last > check.horizon:
-                    out.extend(check.flush(consumer.states.pop(index)))
-        return out
-
     def close(self) -> list[Finding]:
         """Findings still held back (windows not yet closed at the end of the log)."""
-        out: list[Finding] = []
+        out, self._held = self._held, []
         for consumer in self.consumers.values():
-            for index, state in consumer.states.items():
-                out.extend(self.checks[index].flush(state))
-            consumer.states = {}
+            if type(consumer) is _Consumer:
+                for index, state in consumer.states.items():
+                    out.extend(self.checks[index].flush(state))
+                consumer.states = {}
         return out
 
     def run(self, events: Iterable[Event]) -> list[Finding]:

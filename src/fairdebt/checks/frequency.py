@@ -94,7 +94,7 @@ class FrequencyCap(Check):
             self.horizon = (self.days + 2) * 86400.0
             self.span = f"within {self.days} consecutive day{'s' if self.days > 1 else ''}"
         elif self.minutes is not None:
-            self.horizon = self.minutes * 60.0
+            self.horizon = self.minutes * 60.0 + 1.0
             self.span = f"within {self.minutes} minutes"
         else:
             self.horizon = None

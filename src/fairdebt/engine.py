@@ -23,9 +23,9 @@ from .state import Account, Context
 from .tz import get_zone
 
 UTC = timezone.utc
-#: state is released in steps of at least this much stream time, so a consumer is
-#: revisited a few times per quiet spell rather than once per short horizon
-RELEASE_STEP = 86400.0
+#: state is released in steps of at least this much stream time, so a quiet consumer
+#: is revisited about twice (short windows, then week-long ones), not once per horizon
+RELEASE_STEP = 2 * 86400.0
 
 
 _NONE: Any = object()
@@ -121,7 +121,7 @@ class Engine:
         if type(consumer) is not _Consumer:
             consumer = self._revive(ev.consumer_id, consumer)
         consumer.last = epoch
-        account = consumer.account
+        account: Account = consumer
         if ev.timezones:
             account.zones = ev.timezones
         if ev.debt_ids:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import heapq
 import shutil
 import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import tzinfo
 from typing import Any
 
@@ -41,8 +42,32 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
             return _run(sources, policy, input_zone, default_timezone, chunk)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a log is evaluated.
+
+    The engine holds hundreds of thousands of small containers and creates none that
+    form cycles; with automatic collection on, full collections rescan them all and
+    take close to half the run time. Reference counting still frees everything; the
+    previous setting is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _run(sources: list[tuple[str, str]], policy: Policy, input_zone: tzinfo | None,
          default_timezone: str | None, chunk: int | None) -> Report:
+    with gc_paused():
+        return _evaluate(sources, policy, input_zone, default_timezone, chunk)
+
+
+def _evaluate(sources: list[tuple[str, str]], policy: Policy, input_zone: tzinfo | None,
+              default_timezone: str | None, chunk: int | None) -> Report:
     rejected: list[Rejected] = []
     streams = [_events_only(read_events(path, input_zone, name=name), rejected)
                for path, name in sources]
@@ -79,7 +104,8 @@ def check_events(events: Iterable[Event | Mapping[str, Any]], policy: Policy, *,
                 rejected.append(Rejected("<events>", number, str(exc)))
 
     engine = Engine(policy, default_timezone)
-    findings = engine.run(sorted_events(normalized()))
+    with gc_paused():
+        findings = engine.run(sorted_events(normalized()))
     return build_report(policy, findings, rejected, engine, {})
 
 

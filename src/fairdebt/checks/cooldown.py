@@ -57,7 +57,8 @@ class Cooldown(Check):
         self.exclude_consented = bool(params.get("exclude_consented"))
         self.exclude_wrong = bool(params.get("exclude_wrong_numbers"))
         self.presumption = bool(params.get("presumption"))
-        self.horizon = (self.days + 1) * 86400.0
+        # local days: two days of slack cover any change of UTC offset between events
+        self.horizon = (self.days + 2) * 86400.0
 
     @property
     def fields(self) -> frozenset[str]:

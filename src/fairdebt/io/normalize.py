@@ -186,7 +186,7 @@ class CsvRowParser:
         self.key = (itemgetter(*present) if len(present) > 1
                     else (lambda row: tuple(row[i] for i in present)))
         self.combos: dict[Any, tuple[Any, ...]] = {}
-        self.debts = _Lookup(first.get("debt_id", -1), lambda r: _list(r, "debt_id"))
+        self.debts = _Lookup(first.get("debt_id", -1), _debts, memoize=False)
         self.zones = _Lookup(first.get("timezone", -1), _zones)
 
     def __call__(self, row: list[str], line: int) -> Event:
@@ -236,14 +236,16 @@ class CsvRowParser:
 class _Lookup:
     """One column's memoized conversion: raw text → validated value."""
 
-    __slots__ = ("cache", "convert", "index")
+    __slots__ = ("cache", "convert", "index", "memoize")
 
-    def __init__(self, index: int, convert: Any) -> None:
-        self.index, self.convert = index, convert
+    def __init__(self, index: int, convert: Any, memoize: bool = True) -> None:
+        self.index, self.convert, self.memoize = index, convert, memoize
         self.cache: dict[str, Any] = {}
 
     def __call__(self, row: list[str]) -> Any:
         raw = row[self.index] if self.index >= 0 else ""
+        if not self.memoize:  # mostly distinct values (debt ids): memoizing only costs
+            return self.convert(raw)
         value = self.cache.get(raw, _MISSING)
         if value is _MISSING:
             value = self.convert(raw)
@@ -272,3 +274,9 @@ _CONVERTERS: list[tuple[str, Any]] = [
     ("message", lambda r: _choice(r, "message", MESSAGE_KINDS, None)),
     ("opt_out_notice", lambda r: _flag(r, "opt_out_notice")),
 ]
+
+
+def _debts(raw: str) -> tuple[str, ...]:
+    if raw and ";" not in raw and not raw[0].isspace() and not raw[-1].isspace():
+        return (raw,)  # the common case: one debt id, already clean
+    return _list(raw, "debt_id")

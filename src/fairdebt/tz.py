@@ -59,3 +59,20 @@ def localize_naive(naive: datetime, zone: tzinfo) -> datetime:
 def local(ts: datetime, zone: tzinfo) -> datetime:
     """The wall-clock time at ``zone``; works for zoneinfo-, pytz- and offset-aware input."""
     return ts.astimezone(zone)
+
+
+def repair_pytz(ts: datetime) -> datetime:
+    """Undo the classic pytz mistake, ``datetime(..., tzinfo=pytz.timezone(name))``.
+
+    pytz zones must be attached with ``localize``; attached directly they carry the
+    zone's local mean time (New York: -04:56), which would shift every hour check.
+    A pytz zone still on LMT after 1900 can only be that mistake, so the wall time is
+    localized properly. Correctly localized pytz datetimes, zoneinfo and fixed offsets
+    pass through unchanged.
+    """
+    zone = ts.tzinfo
+    localize = getattr(zone, "localize", None)
+    if localize is None or ts.year < 1900 or zone is None or zone.tzname(ts) != "LMT":
+        return ts
+    repaired: datetime = localize(ts.replace(tzinfo=None))
+    return repaired

@@ -20,7 +20,7 @@ from ..model import (
     Event,
 )
 from ..timewindows import parse_designation
-from ..tz import get_zone, localize_naive
+from ..tz import get_zone, localize_naive, repair_pytz
 
 KNOWN_COLUMNS = frozenset({
     "timestamp", "consumer_id", "event_id", "event", "channel", "direction", "party",
@@ -87,6 +87,13 @@ def _list(value: Any, name: str) -> tuple[str, ...]:
 
 
 def parse_timestamp(value: Any, input_zone: tzinfo | None) -> datetime:
+    if isinstance(value, datetime):  # library callers may pass datetimes directly
+        if value.tzinfo is None or value.utcoffset() is None:
+            if input_zone is None:
+                raise RowError(f"field 'timestamp': {value.isoformat()} is a naive datetime; "
+                               "pass an aware one")
+            return localize_naive(value, input_zone)
+        return repair_pytz(value)
     text = _text(value, "timestamp")
     if text is None:
         raise RowError("field 'timestamp': missing (required)")

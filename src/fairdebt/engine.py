@@ -78,6 +78,9 @@ class Engine:
         self.events = 0
         self.last_epoch = float("-inf")
         self._horizons = [c.horizon for c in self.checks]
+        # a check whose new_state() is None keeps no per-consumer state: none is stored,
+        # so consumers seen only by such checks never enter the release schedule
+        self._stateful = [c.new_state() is not None for c in self.checks]
         self._releases: list[tuple[float, str]] = []
         self._held: list[Finding] = []  # findings flushed by releases, not yet returned
 
@@ -87,7 +90,8 @@ class Engine:
         key = self._key(ev)
         found = self._dispatch.get(key)
         if found is None:
-            found = tuple((i, c, c.requires) for i, c in enumerate(self.checks) if c.selects(ev))
+            found = tuple((i if self._stateful[i] else -1, c, c.requires)
+                          for i, c in enumerate(self.checks) if c.selects(ev))
             self._dispatch[key] = found
         return found
 
@@ -133,10 +137,13 @@ class Engine:
             for index, check, requires in self._contact_checks(ev):
                 if requires is not None and not getattr(account, requires):
                     continue
-                state = states.get(index, _NONE)
-                if state is _NONE:
-                    state = states[index] = check.new_state()
-                found = check.evaluate(ctx, state)
+                if index < 0:
+                    found = check.evaluate(ctx, None)
+                else:
+                    state = states.get(index, _NONE)
+                    if state is _NONE:
+                        state = states[index] = check.new_state()
+                    found = check.evaluate(ctx, state)
                 if found:
                     out += found
             account.note_contact(ev)

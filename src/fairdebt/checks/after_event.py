@@ -51,10 +51,10 @@ class AfterAccountEvent(Check):
         self.horizon = None if self.respond_once else 0.0
         self.requires = _FACTS[self.after]
 
-    def new_state(self) -> dict[str, float]:
-        return {}
+    def new_state(self) -> dict[str, float] | None:
+        return {} if self.respond_once else None  # replies made, per channel
 
-    def evaluate(self, ctx: Context, state: dict[str, float]) -> list[Finding] | None:
+    def evaluate(self, ctx: Context, state: dict[str, float] | None) -> list[Finding] | None:
         ev = ctx.event
         if ev.direction != "outbound" or ev.party in self.allow_parties:
             return None
@@ -64,7 +64,7 @@ class AfterAccountEvent(Check):
         if barred is None:
             return None
         since, source = barred
-        if self.respond_once and ev.channel:
+        if state is not None and ev.channel:
             inbound = (ctx.account.inbound or {}).get(ev.channel)
             if inbound is not None and inbound >= since and state.get(ev.channel) != inbound:
                 state[ev.channel] = inbound  # the one reply the consumer's own contact allows

@@ -38,6 +38,7 @@ class Check:
         """Turn validated params into attributes once, not per event."""
 
     def new_state(self) -> Any:
+        """Per-consumer state; checks that keep none return None and are never given any."""
         return None
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:

@@ -79,9 +79,12 @@ class Account:
             self.inconvenient = (ev.epoch, windows, ev.event_id) if windows else None
 
     def note_debts(self, debts: tuple[str, ...]) -> None:
-        for debt in debts:
-            if debt not in self.debts:
-                self.debts += (debt,)
+        if len(debts) == 1:
+            if debts[0] not in self.debts:
+                self.debts += debts
+            return
+        known = set(self.debts)
+        self.debts += tuple(d for d in debts if d not in known)
 
     def note_contact(self, ev: Event) -> None:
         """Remember what later checks depend on: conversations and inbound contacts."""
@@ -91,27 +94,32 @@ class Account:
                 self.conversations = {}
             for debt in ev.debt_ids or ("",):
                 self.conversations[debt] = ev.epoch
-        if ev.direction == "inbound" and ev.channel:
+        if ev.direction == "inbound" and ev.channel and ev.is_consumer_side:
+            # only the consumer's own contact opens a reply (comments 6(b)(1)-2, 6(b)(2))
             if self.inbound is None:
                 self.inbound = {}
             self.inbound[ev.channel] = ev.epoch
 
-    def consent_covers(self, ev: Event, day: int, days: int) -> bool:
-        """Prior consent (§1006.14(b)(3)(i)) excludes this call from the call counts.
+    def consented(self, ev: Event, debt: str, day: int, days: int) -> bool:
+        """Whether prior consent (§1006.14(b)(3)(i)) excludes this call from ``debt``'s counts.
 
-        Consent lasts ``days`` consecutive local days (its day of receipt is day 1)
-        and ends at the next telephone conversation about that debt.
+        Consent is the consumer's, so it covers calls to the consumer only, about the
+        debts it names (all debts when it names none). It lasts ``days`` consecutive
+        local days (the day of receipt is day 1) and ends at the next telephone
+        conversation with the consumer about that debt (or about no named debt).
+        ``debt`` "" stands for "no debt recorded": only an unscoped consent covers it.
         """
-        for epoch, consent_day, debts in reversed(self.consents):
+        if not ev.is_consumer_side:
+            return False
+        talks = self.conversations or {}
+        for epoch, consent_day, debts in self.consents:
             if epoch > ev.epoch or day - consent_day >= days:
                 continue
-            if not covers(debts, ev.debt_ids):
+            if debts and debt not in debts:
                 continue
-            talks = self.conversations or {}
-            targets = ev.debt_ids or debts or tuple(talks)
-            ended = any(talks.get(d, -1.0) > epoch for d in (*targets, ""))
-            if not ended:
-                return True
+            if talks.get(debt, -1.0) > epoch or talks.get("", -1.0) > epoch:
+                continue
+            return True
         return False
 
     def is_wrong_number(self, destination: str | None, epoch: float) -> bool:

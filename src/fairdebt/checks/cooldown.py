@@ -78,7 +78,7 @@ class Cooldown(Check):
             return None
         triggers = state.get(key)
         out = None
-        if triggers and self.rule.when(ev) and not self._excluded(ctx):
+        if triggers and self.rule.when(ev) and not self._wrong_number(ctx):
             out = self._check(ctx, triggers)
         if self.trigger(ev):
             if triggers is None:
@@ -88,31 +88,29 @@ class Cooldown(Check):
                 triggers[debt] = mark
         return out
 
-    def _excluded(self, ctx: Context) -> bool:
-        ev, account = ctx.event, ctx.account
-        if self.exclude_wrong and account.wrong and \
-                account.is_wrong_number(ev.destination, ev.epoch):
-            return True
-        return bool(self.exclude_consented and account.consents
-                    and account.consent_covers(ev, ctx.day, self.days))
+    def _wrong_number(self, ctx: Context) -> bool:
+        account = ctx.account
+        return bool(self.exclude_wrong and account.wrong
+                    and account.is_wrong_number(ctx.event.destination, ctx.event.epoch))
 
     def _check(self, ctx: Context, triggers: dict[str, Trigger]) -> list[Finding] | None:
-        ev = ctx.event
-        debts: tuple[str, ...]
-        if not self.by_debt:
-            debts, assumed = ("",), False
-        elif ev.debt_ids:
-            debts, assumed = ev.debt_ids, False
-        else:  # names no debt: it counts toward every debt, so any debt's trigger applies
-            debts, assumed = tuple(triggers), True
+        ev, account = ctx.event, ctx.account
+        assumed = self.by_debt and not ev.debt_ids
+        pairs: list[tuple[str, Trigger | None]]
+        if self.by_debt and ev.debt_ids:  # a trigger for the debt, or one that named none
+            pairs = [(d, t) for d in ev.debt_ids for t in (triggers.get(d), triggers.get(""))]
+        else:  # names no debt: it counts toward every debt, so any live trigger applies
+            pairs = list(triggers.items())
         hits: dict[str, Trigger] = {}
         unnamed_trigger = False
-        for debt in debts:
-            for t in (triggers.get(debt), triggers.get("") if debt else None):
-                if t is not None and t.epoch <= ev.epoch and ctx.day - t.day < self.days:
-                    hits[debt] = t
-                    unnamed_trigger |= bool(debt) and t is triggers.get("")
-                    break
+        for debt, t in pairs:
+            if t is None or debt in hits or t.epoch > ev.epoch or ctx.day - t.day >= self.days:
+                continue
+            if self.exclude_consented and account.consents and \
+                    account.consented(ev, debt, ctx.day, self.days):
+                continue  # the consumer's consent covers calls about this debt
+            hits[debt] = t
+            unnamed_trigger |= bool(debt) and t is triggers.get("")
         if not hits:
             return None
         first = min(hits.values(), key=lambda t: t.day)

@@ -43,6 +43,7 @@ class Pending(NamedTuple):
     destination: str | None
     per_debt: tuple[tuple[str, tuple[Counted, ...]], ...]
     assumed: bool
+    ctx: Context  # to rebuild the finding if a wrong number withdraws some evidence
 
 
 class CapState:
@@ -109,35 +110,31 @@ class FrequencyCap(Check):
         if self.exclude_wrong and account.wrong and \
                 account.is_wrong_number(ev.destination, ev.epoch):
             return out  # a call to a number known not to be the person's is not a call to them
-        if self.exclude_consented and account.consents and \
-                account.consent_covers(ev, ctx.day, self.days or 7):
-            return out
         key = self.key(ev)
         if key is None:
             return out
+        debts, assumed = target_debts(ev, account) if self.by_debt else (("",), False)
+        if self.exclude_consented and account.consents:
+            span = self.days or 7
+            debts = tuple(d for d in debts if not account.consented(ev, d, ctx.day, span))
+            if not debts:
+                return out  # every debt it is about is under the consumer's consent
         window = state.windows.get(key)
         if window is None:
             window = state.windows[key] = []
-        elif self.days is not None:  # entries are in time order: drop from the front
-            oldest, expired = ctx.day - self.days, 0
-            for item in window:
-                if item.day > oldest:
-                    break
-                expired += 1
-            if expired:
-                del window[:expired]
+        elif self.days is not None:
+            # filter every entry: local days need not be in order when the zone changes
+            oldest = ctx.day - self.days
+            window[:] = [c for c in window if c.day > oldest]
         elif self.minutes is not None:
-            oldest_epoch, expired = ev.epoch - self.minutes * 60, 0
-            for item in window:
-                if item.epoch >= oldest_epoch:
-                    break
-                expired += 1
-            if expired:
-                del window[:expired]
-        window.append(_counted((ev.epoch, ctx.day, ev.event_id, ev.debt_ids, ev.destination)))
+            oldest_epoch = ev.epoch - self.minutes * 60
+            if window and window[0].epoch < oldest_epoch:  # epochs are in order
+                window[:] = [c for c in window if c.epoch >= oldest_epoch]
+        # the entry records the debts it counted toward when it was made: "" is "none known"
+        recorded = () if debts == ("",) else debts
+        window.append(_counted((ev.epoch, ctx.day, ev.event_id, recorded, ev.destination)))
         if len(window) <= self.max:
             return out
-        debts, assumed = target_debts(ev, account) if self.by_debt else (("",), False)
         over = []
         for debt in debts:
             counted = tuple(c for c in window if not debt or not c.debts or debt in c.debts)
@@ -148,8 +145,8 @@ class FrequencyCap(Check):
         finding = self._finding(ctx, over, assumed)
         if not self.hold:
             return [*(out or []), finding]
-        closes = min(c.day for _, counted in over for c in counted) + (self.days or 1) - 1
-        state.pending += (Pending(finding, closes, ev.destination, tuple(over), assumed),)
+        state.pending += (Pending(finding, _closes(over, self.days or 1), ev.destination,
+                                  tuple(over), assumed, ctx),)
         return out
 
     def _finding(self, ctx: Context, over: list[tuple[str, tuple[Counted, ...]]],
@@ -184,8 +181,8 @@ class FrequencyCap(Check):
                     for d, counted in p.per_debt]
             over = [(d, counted) for d, counted in over if len(counted) > self.max]
             if over:
-                rebuilt = _with_evidence(p.finding, over)
-                kept.append(p._replace(finding=rebuilt, per_debt=tuple(over)))
+                kept.append(p._replace(finding=self._finding(p.ctx, over, p.assumed),
+                                       per_debt=tuple(over), closes=_closes(over, self.days or 1)))
         state.pending = tuple(kept)
         return None
 
@@ -201,8 +198,6 @@ class FrequencyCap(Check):
         return out
 
 
-def _with_evidence(finding: Finding, over: list[tuple[str, tuple[Counted, ...]]]) -> Finding:
-    from dataclasses import replace
-
-    evidence = tuple(dict.fromkeys(c.event_id for _, counted in over for c in counted))
-    return replace(finding, evidence=evidence)
+def _closes(over: list[tuple[str, tuple[Counted, ...]]], days: int) -> int:
+    """The last local day of the period that holds the evidence."""
+    return min(c.day for _, counted in over for c in counted) + days - 1

@@ -18,7 +18,7 @@ from .base import Check
 class InconvenientTimes(Check):
     KIND = "inconvenient_times"
     DEFAULT_MESSAGE = "contact at a time the consumer said is inconvenient"
-    horizon = 86400.0
+    horizon = 3 * 86400.0  # "the same local day" can span ~50 hours of UTC across zones
     requires = "inconvenient"
 
     def new_state(self) -> dict[str, tuple[int, bool]]:

@@ -43,14 +43,14 @@ def base_key(ev: Event, parts: tuple[str, ...]) -> tuple[str | None, ...] | None
 def target_debts(ev: Event, account: Account) -> tuple[tuple[str, ...], bool]:
     """The debts an event counts toward, and whether that was assumed.
 
-    A log that names no debt is counted toward every debt the consumer has
-    (comment 14(b)(4)-1 lets the collector pick one; a log that does not say
-    which must be read conservatively). With no debt known at all, ``("",)``.
+    A log that names no debt is counted toward every debt the consumer has so
+    far (comment 14(b)(4)-1 lets the collector pick one; a log that does not say
+    which must be read conservatively). With no debt known at all, ``("",)``:
+    "not recorded", which later counts toward whatever debt turns up.
     """
     if ev.debt_ids:
         return ev.debt_ids, False
-    known = account.debts
-    return (known or ("",)), True
+    return (account.debts or ("",)), True
 
 
 def key_function(parts: tuple[str, ...]) -> Callable[[Event], tuple[str | None, ...] | None]:

@@ -28,6 +28,10 @@ KNOWN_COLUMNS = frozenset({
     "purpose", "disclosed_debt", "message", "opt_out_notice", "detail",
 })
 
+#: contact logs are about living people: a year outside this is a data error (and years
+#: near 1 or 9999 cannot be converted to every time zone)
+MIN_YEAR, MAX_YEAR = 1900, 2200
+MAX_DEBTS = 1000
 _TRUE = frozenset({"true", "yes", "y", "1", "t"})
 _FALSE = frozenset({"false", "no", "n", "0", "f"})
 
@@ -41,6 +45,12 @@ def _text(value: Any, name: str) -> str | None:
         return None
     if isinstance(value, str):
         value = value.strip()
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise RowError(f"field '{name}': contains an unpaired surrogate "
+                               "(not valid Unicode)") from None
         return value or None
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -83,7 +93,10 @@ def _list(value: Any, name: str) -> tuple[str, ...]:
     else:
         text = _text(value, name)
         items = list(text.split(";")) if text else []
-    return tuple(dict.fromkeys(i.strip() for i in items if i and i.strip()))
+    out = tuple(dict.fromkeys(i.strip() for i in items if i and i.strip()))
+    if len(out) > MAX_DEBTS and name == "debt_id":
+        raise RowError(f"field 'debt_id': {len(out)} debt ids in one row (at most {MAX_DEBTS})")
+    return out
 
 
 def parse_timestamp(value: Any, input_zone: tzinfo | None) -> datetime:
@@ -103,6 +116,8 @@ def parse_timestamp(value: Any, input_zone: tzinfo | None) -> datetime:
         ts = datetime.fromisoformat(text)
     except ValueError:
         raise RowError(f"field 'timestamp': not an ISO 8601 date-time: {value!r}") from None
+    if not MIN_YEAR <= ts.year <= MAX_YEAR:
+        raise RowError(f"field 'timestamp': year {ts.year} is outside {MIN_YEAR}–{MAX_YEAR}")
     if ts.tzinfo is None:
         if input_zone is None:
             raise RowError(
@@ -207,8 +222,8 @@ class CsvRowParser:
         at = self.at
         raw_ts = row[at["timestamp"]]
         ts = datetime.fromisoformat(raw_ts[:-1] + "+00:00" if raw_ts.endswith("Z") else raw_ts)
-        if ts.tzinfo is None:
-            raise ValueError("naive")  # the general path localizes or explains
+        if ts.tzinfo is None or not MIN_YEAR <= ts.year <= MAX_YEAR:
+            raise ValueError("the general path localizes or explains")
         consumer = row[at["consumer_id"]].strip()
         if not consumer:
             raise ValueError("consumer_id")

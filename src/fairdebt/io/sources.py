@@ -13,6 +13,7 @@ import io
 import itertools
 import json
 import sys
+import zlib
 from collections.abc import Iterator
 from datetime import tzinfo
 from pathlib import Path
@@ -76,7 +77,7 @@ def read_events(path: str, input_zone: tzinfo | None = None,
             yield from _read_jsonl(text, name, input_zone)
         else:
             yield from _read_csv(text, name, input_zone, tabs=_is_tsv(path))
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise SourceError(f"{name}: cannot read: {exc}") from None
     finally:
         if path != "-":
@@ -113,6 +114,11 @@ def _bad_field(row: list[str], header: list[str]) -> str | None:
 def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
               tabs: bool = False) -> Iterator[Event | Rejected]:
     first = text.readline()
+    if not first.strip():
+        if not text.readline():
+            return  # an empty file has no rows to account for
+        raise SourceError(f"{name}:1: the first line is empty; a CSV log starts with its "
+                          "header")
     if not tabs and "\t" in first and "," not in first:
         tabs = True  # a tab-separated export without the .tsv name
     reader = csv.reader(itertools.chain([first], text), delimiter="\t" if tabs else ",")

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from helpers import hits, row, run
 
 from fairdebt.cli import main
+from helpers import hits, row, run
 
 FREQ, AFTER = "reg-f/call-frequency", "reg-f/after-conversation"
 

@@ -151,4 +151,4 @@ def test_too_many_debts_in_one_row_is_rejected(tmp_path: Path) -> None:
     debts = ";".join(f"D{i}" for i in range(5000))
     body = f"timestamp,consumer_id,channel,debt_id\n2026-04-01T14:00:00Z,C1,call,{debts}\n"
     code, out, _ = _check(tmp_path, "d.csv", body.encode(), "--default-timezone", "UTC")
-    assert "at most 1000" in json.loads(out)["rejected"][0]["reason"]
+    assert code == 0 and "at most 1000" in json.loads(out)["rejected"][0]["reason"]

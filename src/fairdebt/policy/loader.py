@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -357,7 +357,3 @@ def _policy_schema() -> dict[str, Any]:
 
 def _when_schema() -> dict[str, Any]:
     return {"$defs": _policy_schema()["$defs"], "$ref": "#/$defs/when"}
-
-
-def iter_rule_docs() -> Iterator[tuple[str, type[Any]]]:
-    yield from sorted(CHECKS.items())

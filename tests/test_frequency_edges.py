@@ -162,3 +162,19 @@ def test_unsorted_file_falls_back_to_sorting_with_spill(tmp_path: object) -> Non
     assert small_chunks.findings == in_memory.findings
     assert small_chunks.findings[0].line == 2 + lines.index(
         "2026-04-07T20:00:00Z,C1,c8,call,no_answer,D1,America/New_York\n")
+
+
+def test_spilled_sort_of_a_large_log_matches_in_memory() -> None:
+    """Runs longer than one spill block (4,096 events) must read back exactly."""
+    from fairdebt.order import sorted_events
+
+    rows = [row(f"2026-04-{1 + i % 28:02d}T{8 + i % 12:02d}:{i % 60:02d}:00-04:00", f"e{i}",
+                consumer=f"C{i % 97}", outcome="no_answer", debt_id=f"D{i % 5}",
+                destination=f"555-{i % 13}", tz=("America/New_York", "Pacific/Honolulu")[i % 2])
+            for i in range(12_000)]
+    random.Random(5).shuffle(rows)
+    from fairdebt.io.normalize import to_event
+
+    events = [to_event(r, "<t>", n) for n, r in enumerate(rows, 1)]
+    spilled = list(sorted_events(iter(events), chunk=5_000))
+    assert spilled == sorted(events, key=lambda e: (e.epoch, e.consumer_id, e.event_id))

@@ -77,10 +77,10 @@ def _spill(buffer: list[Event]) -> IO[bytes]:
     buffer.sort(key=sort_key)
     f = tempfile.TemporaryFile(prefix="fairdebt-sort-")  # noqa: SIM115 - closed by caller
     os.fchmod(f.fileno(), 0o600)
-    pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+    # one self-contained pickle per block: a reader's memo must start afresh with each
     for start in range(0, len(buffer), 4096):
-        pickler.dump([tuple(e) for e in buffer[start:start + 4096]])
-        pickler.clear_memo()
+        pickle.dump([tuple(e) for e in buffer[start:start + 4096]], f,
+                    protocol=pickle.HIGHEST_PROTOCOL)
     f.flush()
     f.seek(0)
     return f
@@ -88,11 +88,10 @@ def _spill(buffer: list[Event]) -> IO[bytes]:
 
 def _replay(f: IO[bytes]) -> Iterator[Event]:
     # only our own spill files are ever unpickled
-    unpickler = pickle.Unpickler(f)
     make = Event._make
     while True:
         try:
-            block = unpickler.load()
+            block = pickle.load(f)
         except EOFError:
             return
         for row in block:

@@ -52,10 +52,6 @@ class _Consumer(Account):
         return bool(self.ceases or self.attorneys or self.consents or self.stops
                     or self.opt_outs or self.no_work or self.inconvenient or self.wrong)
 
-    @property
-    def account(self) -> Account:
-        return self
-
 
 class Engine:
     """Evaluate a policy over events fed in time order (ties in any order)."""

@@ -24,8 +24,10 @@ from .tz import get_zone
 
 UTC = timezone.utc
 #: state is released in steps of at least this much stream time, so a quiet consumer
-#: is revisited about twice (short windows, then week-long ones), not once per horizon
-RELEASE_STEP = 2 * 86400.0
+#: is revisited about twice (short windows, then week-long ones), not once per horizon.
+#: Measured on the 1M benchmark log: 2 days 35k events/s and 214 MB, 4 days 39k and
+#: 220 MB, 9 days 40k and 237 MB.
+RELEASE_STEP = 4 * 86400.0
 
 
 _NONE: Any = object()

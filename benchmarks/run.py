@@ -151,7 +151,7 @@ def profile(path: Path, pack: str, top: int, dump: Path | None,
     policy = fairdebt.load_policy(pack)
     profiler = cProfile.Profile()
     started = time.perf_counter()
-    options = {"chunk": chunk} if chunk else {}
+    options: dict[str, Any] = {"chunk": chunk} if chunk else {}
     report = profiler.runcall(fairdebt.check_files, [str(path)], policy, **options)
     wall = time.perf_counter() - started
     s = report.summary

@@ -147,3 +147,15 @@ def test_explain_with_a_broken_policy_shows_its_problems(tmp_path: Path) -> None
                    "    params:\n      max: three\n")
     code, _, err = invoke("explain", "-p", str(bad), "reg-f/call-frequency")
     assert code == 2 and f"{bad}:6:" in err
+
+
+def test_raw_dialer_exports_are_refused_without_echoing_phone_numbers() -> None:
+    samples = ROOT.parent / "shared" / "samples" / "telephony"
+    if not samples.is_dir():  # the shared samples sit beside the repository
+        import pytest
+
+        pytest.skip("shared telephony samples not present")
+    for name in ("asterisk-master-18col.csv", "freeswitch-master-example.csv"):
+        code, _, err = invoke("check", str(samples / name))
+        assert code == 2 and "looks like data" in err, err
+        assert "555" not in err and "1248" not in err, err

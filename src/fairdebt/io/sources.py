@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import itertools
+import re
 import json
 import sys
 import zlib
@@ -23,7 +24,8 @@ from ..model import Event, Rejected
 from .normalize import KNOWN_COLUMNS, CsvRowParser, to_event
 
 GZIP_MAGIC = b"\x1f\x8b"
-MAX_FIELD = 1 << 20  # a 1 MiB cell is already far beyond any real log
+MAX_FIELD = 1 << 20
+_COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .-]{0,63}$")  # a 1 MiB cell is already far beyond any real log
 
 csv.field_size_limit(MAX_FIELD)
 
@@ -134,10 +136,18 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
         raise SourceError(f"{name}:1: the header is {problem}")
     if "timestamp" not in header or "consumer_id" not in header:
         missing = [c for c in ("timestamp", "consumer_id") if c not in header]
+        names = [h for h in header if _COLUMN_NAME.match(h)]
+        if len(names) < len(header) / 2:
+            # a data row, e.g. a dialer export without a header: never echo its values
+            # (phone numbers, names) into an error message
+            found = (f"the first line has {len(header)} fields and looks like data, not a "
+                     "header (raw dialer exports need an import preset)")
+        else:
+            shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+            found = f"found: {shown}"
         raise SourceError(
             f"{name}:1: the header lacks required column(s) {', '.join(missing)}; "
-            f"found: {', '.join(header) or '(empty)'}. Is this a canonical log? "
-            "See docs/log-format.md")
+            f"{found}. See docs/log-format.md")
     dupes = sorted({h for h in header if header.count(h) > 1 and h in KNOWN_COLUMNS})
     if dupes:
         raise SourceError(f"{name}:1: column(s) named twice: {', '.join(dupes)}")

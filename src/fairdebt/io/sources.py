@@ -11,8 +11,8 @@ import csv
 import gzip
 import io
 import itertools
-import re
 import json
+import re
 import sys
 import zlib
 from collections.abc import Iterator

@@ -24,8 +24,8 @@ from ..model import Event, Rejected
 from .normalize import KNOWN_COLUMNS, CsvRowParser, to_event
 
 GZIP_MAGIC = b"\x1f\x8b"
-MAX_FIELD = 1 << 20
-_COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .-]{0,63}$")  # a 1 MiB cell is already far beyond any real log
+MAX_FIELD = 1 << 20  # a 1 MiB cell is already far beyond any real log
+_COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .-]{0,63}$")
 
 csv.field_size_limit(MAX_FIELD)
 

@@ -71,10 +71,6 @@ class Event(NamedTuple):
     line: int = 0
 
     @property
-    def is_contact(self) -> bool:
-        return self.event == CONTACT
-
-    @property
     def is_consumer_side(self) -> bool:
         """The party counts as the consumer under §1006.6(a)."""
         return self.party in CONSUMER_PARTIES

@@ -56,11 +56,6 @@ def localize_naive(naive: datetime, zone: tzinfo) -> datetime:
     return first
 
 
-def local(ts: datetime, zone: tzinfo) -> datetime:
-    """The wall-clock time at ``zone``; works for zoneinfo-, pytz- and offset-aware input."""
-    return ts.astimezone(zone)
-
-
 def repair_pytz(ts: datetime) -> datetime:
     """Undo the classic pytz mistake, ``datetime(..., tzinfo=pytz.timezone(name))``.
 

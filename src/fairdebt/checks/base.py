@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from ..model import CONTACT, Event, Finding
+from ..model import Event, Finding
 from ..policy.model import Rule
 from ..state import Context, make_finding
 
@@ -50,9 +50,6 @@ class Check:
     def flush(self, state: Any) -> list[Finding]:
         """Findings held back (e.g. until a window closes) when a consumer's state ends."""
         return []
-
-    def accepts(self, event_kind: str) -> bool:
-        return event_kind == CONTACT
 
     @property
     def fields(self) -> frozenset[str]:

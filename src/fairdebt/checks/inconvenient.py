@@ -42,7 +42,4 @@ class InconvenientTimes(Check):
         return [self.finding(ctx, f"designated by {designation[2]}",
                              evidence=(designation[2], ev.event_id))]
 
-    def accepts(self, event_kind: str) -> bool:
-        return event_kind == "contact"
-
 

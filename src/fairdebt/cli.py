@@ -6,6 +6,7 @@ or input error (never a traceback for bad input).
 
 from __future__ import annotations
 
+import fnmatch
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -93,8 +94,6 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], fmt: str, select: t
     selected, ignored = _split(select), _split(ignore)
     if selected or ignored:
         known = {r.id for r in policy.rules}
-        import fnmatch
-
         for pattern in selected + ignored:
             if not any(fnmatch.fnmatchcase(r, pattern) for r in known):
                 _fail(f"--select/--ignore: no rule matches {pattern!r} in "

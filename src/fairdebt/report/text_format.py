@@ -19,7 +19,9 @@ def render(report: Report, options: RenderOptions) -> str:
 
     lines: list[str] = []
     if not options.quiet:
-        by_consumer = sorted(report.findings, key=lambda f: (f.consumer_id, f.timestamp, f.rule))
+        # stable: within a consumer, the report order (file, line) — timestamps may carry
+        # different UTC offsets, so their text does not sort in time order
+        by_consumer = sorted(report.findings, key=lambda f: f.consumer_id)
         for consumer, group in groupby(by_consumer, key=lambda f: f.consumer_id):
             items = list(group)
             lines.append(paint(f"consumer {consumer} — {len(items)} finding"

@@ -184,3 +184,21 @@ def test_bad_day_lists(text: str) -> None:
 
     with pytest.raises(ValueError, match="day"):
         parse_days(text)
+
+
+def test_an_oversized_quoted_field_rejects_one_row_and_keeps_the_rest(tmp_path: Path) -> None:
+    big = ("x" * 1000 + "\n") * 2000  # ~2 MB over 2,000 lines, inside quotes
+    text = (HEADER
+            + "2026-04-01T10:00:00Z,C1,e1,call,,,\n"
+            + f'2026-04-01T10:00:01Z,C1,"{big}",call,,,\n'
+            + "2026-04-01T10:00:02Z,C1,e3,call,,,\n"
+            + "2026-04-01T10:00:03Z,C1,e4,call,,,\n")
+    path = tmp_path / "big.csv"
+    path.write_text(text)
+    items = read(path)
+    assert [type(i).__name__ for i in items] == ["Event", "Rejected", "Event", "Event"]
+    rejected = items[1]
+    assert isinstance(rejected, Rejected) and rejected.line == 3
+    assert "event_id" in rejected.reason and "at most" in rejected.reason
+    third = items[2]
+    assert isinstance(third, Event) and third.event_id == "e3" and third.line == 3 + 2001

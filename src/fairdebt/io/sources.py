@@ -25,9 +25,13 @@ from .normalize import KNOWN_COLUMNS, CsvRowParser, to_event
 
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_FIELD = 1 << 20  # a 1 MiB cell is already far beyond any real log
+# The csv module is allowed far more than MAX_FIELD so that it reads an oversized quoted
+# field to its end: stopping inside it would resume parsing mid-field, swallow the next
+# rows or invent phantom ones. The row is then rejected here, with its line.
+CSV_LIMIT = 256 << 20
 _COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .-]{0,63}$")
 
-csv.field_size_limit(MAX_FIELD)
+csv.field_size_limit(CSV_LIMIT)
 
 
 class SourceError(Exception):
@@ -102,6 +106,15 @@ def bad_utf8(text: str, where: str = "in the line") -> str | None:
     return None
 
 
+def _too_large(row: list[str], header: list[str]) -> str | None:
+    for i, value in enumerate(row):
+        if len(value) > MAX_FIELD:
+            name = header[i] if i < len(header) else f"#{i + 1}"
+            return (f"field '{name}' (column {i + 1}) is {len(value):,} characters long "
+                    f"(at most {MAX_FIELD:,})")
+    return None
+
+
 def _bad_field(row: list[str], header: list[str]) -> str | None:
     if "".join(row).isascii():
         return None
@@ -167,7 +180,10 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
         last_line = reader.line_num
         if not row:
             continue  # a blank line is not a row (csv yields [] for it)
-        problem = _bad_field(row, header)
+        joined = "".join(row)
+        problem = _too_large(row, header) if len(joined) > MAX_FIELD else None
+        if problem is None and not joined.isascii():
+            problem = _bad_field(row, header)
         if problem:
             yield Rejected(name, start, problem)
             continue

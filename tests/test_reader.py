@@ -187,7 +187,7 @@ def test_bad_day_lists(text: str) -> None:
 
 
 def test_an_oversized_quoted_field_rejects_one_row_and_keeps_the_rest(tmp_path: Path) -> None:
-    big = ("x" * 1000 + "\n") * 2000  # ~2 MB over 2,000 lines, inside quotes
+    big = ("x" * 4000 + "\n") * 500  # ~2 MB over 500 lines, inside quotes
     text = (HEADER
             + "2026-04-01T10:00:00Z,C1,e1,call,,,\n"
             + f'2026-04-01T10:00:01Z,C1,"{big}",call,,,\n'
@@ -201,4 +201,31 @@ def test_an_oversized_quoted_field_rejects_one_row_and_keeps_the_rest(tmp_path: 
     assert isinstance(rejected, Rejected) and rejected.line == 3
     assert "event_id" in rejected.reason and "at most" in rejected.reason
     third = items[2]
-    assert isinstance(third, Event) and third.event_id == "e3" and third.line == 3 + 2001
+    assert isinstance(third, Event) and third.event_id == "e3" and third.line == 3 + 501
+
+
+def test_a_quote_left_open_is_a_file_error_not_a_silent_loss(tmp_path: Path) -> None:
+    rows = [f"2026-04-01T10:00:{i % 60:02d}Z,C1,e{i},call,,,\n" for i in range(3000)]
+    rows[1] = '2026-04-01T10:00:01Z,C1,"e1,call,,,\n'  # opens a quote nobody closes
+    path = tmp_path / "open.csv"
+    path.write_text(HEADER + "".join(rows))
+    with pytest.raises(SourceError, match=r"open\.csv:3: a quoted value .* quote is probably"):
+        read(path)
+
+
+def test_a_short_broken_quote_names_the_lines_it_spans(tmp_path: Path) -> None:
+    text = (HEADER + '2026-04-01T10:00:00Z,C1,"e1,call,,,\n'
+            + '2026-04-01T10:00:01Z,C1,e2",call\n' + "2026-04-01T10:00:02Z,C1,e3,call,,,\n")
+    path = tmp_path / "q.csv"
+    path.write_text(text)
+    items = read(path)
+    assert isinstance(items[0], Rejected) and "lines 2–3" in items[0].reason
+    assert isinstance(items[1], Event) and items[1].line == 4
+
+
+def test_header_errors_never_echo_data_values(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("Alice Smith,Bob Jones,ANSWERED,Dial,5551234567\n")
+    with pytest.raises(SourceError) as info:
+        read(path)
+    assert "Alice" not in str(info.value) and "555" not in str(info.value)

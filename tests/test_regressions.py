@@ -152,3 +152,26 @@ def test_too_many_debts_in_one_row_is_rejected(tmp_path: Path) -> None:
     body = f"timestamp,consumer_id,channel,debt_id\n2026-04-01T14:00:00Z,C1,call,{debts}\n"
     code, out, _ = _check(tmp_path, "d.csv", body.encode(), "--default-timezone", "UTC")
     assert code == 0 and "at most 1000" in json.loads(out)["rejected"][0]["reason"]
+
+
+def test_evidence_stays_bounded_however_many_calls_the_window_holds() -> None:
+    rows = [row(f"2026-04-01T{8 + i // 60:02d}:{i % 60:02d}:00-04:00", f"c{i}",
+                outcome="no_answer", debt_id="D") for i in range(200)]
+    report = run(rows, FREQ)
+    assert len(report.findings) == 200 - 7
+    last = report.findings[-1]
+    assert "200 calls" in last.message
+    assert last.evidence == (*(f"c{i}" for i in range(7)), "c199")
+
+
+def test_pytz_attached_without_localize_on_an_ambiguous_time_is_rejected() -> None:
+    from datetime import datetime
+
+    import pytz
+
+    import fairdebt
+
+    ts = datetime(2026, 11, 1, 1, 30, tzinfo=pytz.timezone("America/New_York"))  # LMT
+    report = fairdebt.check([{"timestamp": ts, "consumer_id": "C1", "channel": "call"}],
+                            fairdebt.load_policy("us-reg-f"))
+    assert report.rejected and "happens twice" in report.rejected[0].reason

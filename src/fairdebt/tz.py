@@ -66,8 +66,9 @@ def repair_pytz(ts: datetime) -> datetime:
     pass through unchanged.
     """
     zone = ts.tzinfo
-    localize = getattr(zone, "localize", None)
-    if localize is None or ts.year < 1900 or zone is None or zone.tzname(ts) != "LMT":
+    name = getattr(zone, "zone", None)
+    if not isinstance(name, str) or not hasattr(zone, "localize") or ts.year < 1900 \
+            or zone is None or zone.tzname(ts) != "LMT":
         return ts
-    repaired: datetime = localize(ts.replace(tzinfo=None))
-    return repaired
+    # the same refusals as for naive input: no guessing on DST-ambiguous or skipped times
+    return localize_naive(ts.replace(tzinfo=None), get_zone(name))

@@ -152,7 +152,10 @@ class FrequencyCap(Check):
     def _finding(self, ctx: Context, over: list[tuple[str, tuple[Counted, ...]]],
                  assumed: bool) -> Finding:
         count = max(len(c) for _, c in over)
-        evidence = tuple(dict.fromkeys(c.event_id for _, counted in over for c in counted))
+        # the first `max` counted events and this one prove "more than max": listing the
+        # whole window would make evidence grow with every further call (quadratic output)
+        evidence = tuple(dict.fromkeys(
+            c.event_id for _, counted in over for c in (*counted[:self.max], counted[-1])))
         debts = [d for d, _ in over if d]
         text = f"{count} {self.unit} {self.span} (max {self.max})"
         if debts:

@@ -12,7 +12,6 @@ import gzip
 import io
 import itertools
 import json
-import re
 import sys
 import zlib
 from collections.abc import Iterator
@@ -28,8 +27,9 @@ MAX_FIELD = 1 << 20  # a 1 MiB cell is already far beyond any real log
 # The csv module is allowed far more than MAX_FIELD so that it reads an oversized quoted
 # field to its end: stopping inside it would resume parsing mid-field, swallow the next
 # rows or invent phantom ones. The row is then rejected here, with its line.
-CSV_LIMIT = 256 << 20
-_COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .-]{0,63}$")
+CSV_LIMIT = 16 << 20
+#: a quoted value spanning more lines than this is a quote left open, not a real cell
+MAX_ROW_LINES = 1000
 
 csv.field_size_limit(CSV_LIMIT)
 
@@ -149,15 +149,16 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
         raise SourceError(f"{name}:1: the header is {problem}")
     if "timestamp" not in header or "consumer_id" not in header:
         missing = [c for c in ("timestamp", "consumer_id") if c not in header]
-        names = [h for h in header if _COLUMN_NAME.match(h)]
-        if len(names) < len(header) / 2:
-            # a data row, e.g. a dialer export without a header: never echo its values
-            # (phone numbers, names) into an error message
-            found = (f"the first line has {len(header)} fields and looks like data, not a "
-                     "header (raw dialer exports need an import preset)")
+        # the first line may be data (a dialer export without a header): only ever echo
+        # the canonical column names found, never other cells (phone numbers, names)
+        known = [h for h in header if h in KNOWN_COLUMNS]
+        others = len(header) - len(known)
+        if not known:
+            found = (f"none of its {len(header)} fields is a canonical column (a raw dialer "
+                     "export needs an import preset)")
         else:
-            shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
-            found = f"found: {shown}"
+            found = (f"canonical columns found: {', '.join(known)}"
+                     + (f", and {others} other field(s)" if others else ""))
         raise SourceError(
             f"{name}:1: the header lacks required column(s) {', '.join(missing)}; "
             f"{found}. See docs/log-format.md")
@@ -174,9 +175,21 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
         except StopIteration:
             return
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                # reading on from inside an unfinished field would invent or swallow rows
+                raise SourceError(
+                    f"{name}:{start}: a value longer than {CSV_LIMIT >> 20} MiB starts in "
+                    f"the row at this line (a quote left open?); the file cannot be read "
+                    f"reliably past line {reader.line_num}") from None
             last_line = reader.line_num
             yield Rejected(name, start, f"malformed CSV: {exc}")
             continue
+        if reader.line_num - start >= MAX_ROW_LINES:
+            raise SourceError(
+                f"{name}:{start}: a quoted value opened in this row runs over "
+                f"{reader.line_num - start + 1:,} lines (to line {reader.line_num}): a quote "
+                "is probably left open, so the rows after it cannot be read reliably")
+        spans = reader.line_num > start
         last_line = reader.line_num
         if not row:
             continue  # a blank line is not a row (csv yields [] for it)
@@ -188,8 +201,10 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
             yield Rejected(name, start, problem)
             continue
         if len(row) != width:
-            yield Rejected(name, start,
-                           f"expected {width} fields as in the header, found {len(row)}")
+            where = (f" (the row runs over lines {start}–{last_line}: check its quotes)"
+                     if spans else "")
+            yield Rejected(name, start, f"expected {width} fields as in the header, found "
+                                        f"{len(row)}{where}")
             continue
         try:
             yield parse(row, start)

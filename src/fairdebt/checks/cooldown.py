@@ -16,8 +16,7 @@ from typing import Any, NamedTuple
 from ..model import Event, Finding
 from ..policy.model import When
 from ..state import Context
-from .base import Check
-from .keys import KEY_SCHEMA, key_function
+from .keys import ASSUMED_DEBTS, COUNTING_PARAMS, PRESUMPTION, CountingCheck
 
 WHEN_REF = {"type": "object"}  # validated as a rule `when` by the policy loader
 
@@ -28,7 +27,7 @@ class Trigger(NamedTuple):
     event_id: str
 
 
-class Cooldown(Check):
+class Cooldown(CountingCheck):
     KIND = "cooldown"
     DEFAULT_MESSAGE = "contact too soon after an earlier one"
     PARAMS = {
@@ -39,10 +38,7 @@ class Cooldown(Check):
             "days": {"type": "integer", "minimum": 1, "maximum": 366},
             "trigger": WHEN_REF,
             "trigger_name": {"type": "string", "default": "trigger"},
-            "per": {**KEY_SCHEMA, "default": ["person", "debt"]},
-            "exclude_consented": {"type": "boolean", "default": False},
-            "exclude_wrong_numbers": {"type": "boolean", "default": False},
-            "presumption": {"type": "boolean", "default": False},
+            **COUNTING_PARAMS,
         },
     }
 
@@ -50,13 +46,7 @@ class Cooldown(Check):
         self.days = int(params["days"])
         self.trigger = When.from_mapping(params["trigger"])
         self.trigger_name = params.get("trigger_name", "trigger")
-        parts = tuple(params.get("per", ["person", "debt"]))
-        self.by_debt = "debt" in parts
-        self.parts = tuple(p for p in parts if p != "debt")
-        self.key = key_function(self.parts)
-        self.exclude_consented = bool(params.get("exclude_consented"))
-        self.exclude_wrong = bool(params.get("exclude_wrong_numbers"))
-        self.presumption = bool(params.get("presumption"))
+        self.configure_counting(params)
         # local days: two days of slack cover any change of UTC offset between events
         self.horizon = (self.days + 2) * 86400.0
 
@@ -78,7 +68,7 @@ class Cooldown(Check):
             return None
         triggers = state.get(key)
         out = None
-        if triggers and self.rule.when(ev) and not self._wrong_number(ctx):
+        if triggers and self.rule.when(ev) and not self.wrong_number(ctx):
             out = self._check(ctx, triggers)
         if self.trigger(ev):
             if triggers is None:
@@ -87,11 +77,6 @@ class Cooldown(Check):
             for debt in (ev.debt_ids if self.by_debt else ()) or ("",):
                 triggers[debt] = mark
         return out
-
-    def _wrong_number(self, ctx: Context) -> bool:
-        account = ctx.account
-        return bool(self.exclude_wrong and account.wrong
-                    and account.is_wrong_number(ctx.event.destination, ctx.event.epoch))
 
     def _check(self, ctx: Context, triggers: dict[str, Trigger]) -> list[Finding] | None:
         ev, account = ctx.event, ctx.account
@@ -121,12 +106,12 @@ class Cooldown(Check):
         if named:
             text += f" for debt {', '.join(named)}"
         if assumed and named:
-            text += "; the log names no debt for this event, so it counts toward every debt"
+            text += ASSUMED_DEBTS
         if unnamed_trigger:
             text += (f"; the log names no debt for the {self.trigger_name}, so it counts "
                      "toward every debt")
         if self.presumption:
-            text += "; a rebuttable presumption of a violation: review the evidence"
+            text += PRESUMPTION
         evidence = (*dict.fromkeys(t.event_id for t in hits.values()), ev.event_id)
         return [self.finding(ctx, text, debt_id=";".join(named) or None, evidence=evidence)]
 

@@ -22,8 +22,7 @@ from typing import Any, NamedTuple
 
 from ..model import Finding
 from ..state import Context
-from .base import Check
-from .keys import KEY_SCHEMA, key_function, target_debts
+from .keys import ASSUMED_DEBTS, COUNTING_PARAMS, PRESUMPTION, CountingCheck, target_debts
 
 
 class Counted(NamedTuple):
@@ -57,7 +56,7 @@ class CapState:
         self.pending: tuple[Pending, ...] = ()
 
 
-class FrequencyCap(Check):
+class FrequencyCap(CountingCheck):
     KIND = "frequency_cap"
     ACCOUNT_EVENTS = frozenset({"wrong_number"})
     DEFAULT_MESSAGE = "too many contacts"
@@ -69,11 +68,8 @@ class FrequencyCap(Check):
             "max": {"type": "integer", "minimum": 0},
             "days": {"type": "integer", "minimum": 1, "maximum": 3660},
             "minutes": {"type": "integer", "minimum": 1},
-            "per": {**KEY_SCHEMA, "default": ["person", "debt"]},
             "unit": {"type": "string", "default": "contacts"},
-            "exclude_consented": {"type": "boolean", "default": False},
-            "exclude_wrong_numbers": {"type": "boolean", "default": False},
-            "presumption": {"type": "boolean", "default": False},
+            **COUNTING_PARAMS,
         },
         "not": {"required": ["days", "minutes"]},
     }
@@ -82,14 +78,8 @@ class FrequencyCap(Check):
         self.max = int(params["max"])
         self.days: int | None = params.get("days")
         self.minutes: int | None = params.get("minutes")
-        parts = tuple(params.get("per", ["person", "debt"]))
-        self.by_debt = "debt" in parts
-        self.parts = tuple(p for p in parts if p != "debt")
-        self.key = key_function(self.parts)
+        self.configure_counting(params)
         self.unit = params.get("unit", "contacts")
-        self.exclude_consented = bool(params.get("exclude_consented"))
-        self.exclude_wrong = bool(params.get("exclude_wrong_numbers"))
-        self.presumption = bool(params.get("presumption"))
         self.hold = self.exclude_wrong and self.days is not None
         if self.days is not None:
             self.horizon = (self.days + 2) * 86400.0
@@ -107,9 +97,8 @@ class FrequencyCap(Check):
     def evaluate(self, ctx: Context, state: CapState) -> list[Finding] | None:
         ev, account = ctx.event, ctx.account
         out = self._release(state, ctx.day) if state.pending else None
-        if self.exclude_wrong and account.wrong and \
-                account.is_wrong_number(ev.destination, ev.epoch):
-            return out  # a call to a number known not to be the person's is not a call to them
+        if self.wrong_number(ctx):
+            return out
         key = self.key(ev)
         if key is None:
             return out
@@ -161,9 +150,9 @@ class FrequencyCap(Check):
         if debts:
             text += f" for debt {', '.join(debts)}"
         if assumed and debts:
-            text += "; the log names no debt for this event, so it counts toward every debt"
+            text += ASSUMED_DEBTS
         if self.presumption:
-            text += "; a rebuttable presumption of a violation: review the evidence"
+            text += PRESUMPTION
         return self.finding(ctx, text, debt_id=";".join(debts) or None, evidence=evidence)
 
     def on_account_event(self, ctx: Context, state: CapState) -> list[Finding] | None:

@@ -1,11 +1,14 @@
-"""Keys that caps and cooldowns count per: person, debt, destination, channel, consumer."""
+"""What caps and cooldowns share: the keys they count per (person, debt, destination,
+channel, consumer), their common params, and the exclusions those params switch on."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ..model import CONSUMER_PARTIES, Event
-from ..state import Account
+from ..state import Account, Context
+from .base import Check
 
 KEY_PARTS = ("consumer", "person", "debt", "destination", "channel")
 KEY_SCHEMA = {
@@ -60,3 +63,32 @@ def key_function(parts: tuple[str, ...]) -> Callable[[Event], tuple[str | None, 
     if parts == ("destination",):
         return lambda ev: (ev.destination,) if ev.destination is not None else None
     return lambda ev: base_key(ev, parts)
+
+
+#: params every counting check accepts (merged into its own PARAMS schema)
+COUNTING_PARAMS: dict[str, Any] = {
+    "per": {**KEY_SCHEMA, "default": ["person", "debt"]},
+    "exclude_consented": {"type": "boolean", "default": False},
+    "exclude_wrong_numbers": {"type": "boolean", "default": False},
+    "presumption": {"type": "boolean", "default": False},
+}
+ASSUMED_DEBTS = "; the log names no debt for this event, so it counts toward every debt"
+PRESUMPTION = "; a rebuttable presumption of a violation: review the evidence"
+
+
+class CountingCheck(Check):
+    """Base of `frequency_cap` and `cooldown`: reads the shared params once."""
+
+    def configure_counting(self, params: Mapping[str, Any]) -> None:
+        parts = tuple(params.get("per", ["person", "debt"]))
+        self.by_debt = "debt" in parts
+        self.key = key_function(tuple(p for p in parts if p != "debt"))
+        self.exclude_consented = bool(params.get("exclude_consented"))
+        self.exclude_wrong = bool(params.get("exclude_wrong_numbers"))
+        self.presumption = bool(params.get("presumption"))
+
+    def wrong_number(self, ctx: Context) -> bool:
+        """A call to a number known (by now) not to be the person's is not a call to them."""
+        account = ctx.account
+        return bool(self.exclude_wrong and account.wrong
+                    and account.is_wrong_number(ctx.event.destination, ctx.event.epoch))

@@ -36,10 +36,11 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
                 sources.append((spool.name, display_name(path)))
             else:
                 sources.append((path, path))
-        try:
-            return _run(sources, policy, input_zone, default_timezone, None)
-        except Unsorted:
-            return _run(sources, policy, input_zone, default_timezone, chunk)
+        with gc_paused():
+            try:  # optimistic: a time-sorted log streams in one pass
+                return _evaluate(sources, policy, input_zone, default_timezone, None)
+            except Unsorted:  # it went back in time: read again through the sort
+                return _evaluate(sources, policy, input_zone, default_timezone, chunk)
 
 
 @contextmanager
@@ -58,12 +59,6 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _run(sources: list[tuple[str, str]], policy: Policy, input_zone: tzinfo | None,
-         default_timezone: str | None, chunk: int | None) -> Report:
-    with gc_paused():
-        return _evaluate(sources, policy, input_zone, default_timezone, chunk)
 
 
 def _evaluate(sources: list[tuple[str, str]], policy: Policy, input_zone: tzinfo | None,

@@ -40,17 +40,25 @@ class RowError(ValueError):
     """A row that cannot become an event; the message names the field."""
 
 
+def unencodable(text: str) -> int | None:
+    """Index of the first character UTF-8 cannot encode (a lone surrogate), if any."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
+
+
 def _text(value: Any, name: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
         value = value.strip()
-        if not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise RowError(f"field '{name}': contains an unpaired surrogate "
-                               "(not valid Unicode)") from None
+        if unencodable(value) is not None:
+            raise RowError(f"field '{name}': contains an unpaired surrogate "
+                           "(not valid Unicode)")
         return value or None
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -208,7 +216,7 @@ class CsvRowParser:
         self.key = (itemgetter(*present) if len(present) > 1
                     else (lambda row: tuple(row[i] for i in present)))
         self.combos: dict[Any, tuple[Any, ...]] = {}
-        self.debts = _Lookup(first.get("debt_id", -1), _debts, memoize=False)
+        self.debt_at = first.get("debt_id", -1)  # mostly distinct values: not memoized
         self.zones = _Lookup(first.get("timezone", -1), _zones)
 
     def __call__(self, row: list[str], line: int) -> Event:
@@ -235,7 +243,8 @@ class CsvRowParser:
                 self.combos[key] = combo
         (kind, channel, direction, party, outcome, dest_type, region, purpose, disclosed,
          message, notice) = combo
-        debts, zones = self.debts(row), self.zones(row)
+        debts = _debts(row[self.debt_at]) if self.debt_at >= 0 else ()
+        zones = self.zones(row)
         if kind != CONTACT or channel is None:
             raise ValueError("the general path validates account events")
         i = at["event_id"]
@@ -258,16 +267,14 @@ class CsvRowParser:
 class _Lookup:
     """One column's memoized conversion: raw text → validated value."""
 
-    __slots__ = ("cache", "convert", "index", "memoize")
+    __slots__ = ("cache", "convert", "index")
 
-    def __init__(self, index: int, convert: Any, memoize: bool = True) -> None:
-        self.index, self.convert, self.memoize = index, convert, memoize
+    def __init__(self, index: int, convert: Any) -> None:
+        self.index, self.convert = index, convert
         self.cache: dict[str, Any] = {}
 
     def __call__(self, row: list[str]) -> Any:
         raw = row[self.index] if self.index >= 0 else ""
-        if not self.memoize:  # mostly distinct values (debt ids): memoizing only costs
-            return self.convert(raw)
         value = self.cache.get(raw, _MISSING)
         if value is _MISSING:
             value = self.convert(raw)

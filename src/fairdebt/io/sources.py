@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, cast
 
 from ..model import Event, Rejected
-from .normalize import KNOWN_COLUMNS, CsvRowParser, to_event
+from .normalize import KNOWN_COLUMNS, CsvRowParser, to_event, unencodable
 
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_FIELD = 1 << 20  # a 1 MiB cell is already far beyond any real log
@@ -94,16 +94,17 @@ def _is_tsv(path: str) -> bool:
     return path.lower().removesuffix(".gz").endswith(".tsv")
 
 
-def bad_utf8(text: str, where: str = "in the line") -> str | None:
-    """A description of the first undecodable byte in ``text``, if any."""
-    if text.isascii():
+def bad_utf8(text: str, where: str | None = None) -> str | None:
+    """A description of the first undecodable byte in ``text``, if any.
+
+    Input is decoded with ``surrogateescape``, so an invalid byte arrives as a lone
+    surrogate U+DC80..U+DCFF carrying the byte's value.
+    """
+    at = unencodable(text)
+    if at is None:
         return None
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        byte = ord(text[exc.start]) - 0xDC00
-        return f"not valid UTF-8: byte 0x{byte:02x} {where}"
-    return None
+    where = where or f"at character {at + 1} of the line"
+    return f"not valid UTF-8: byte 0x{ord(text[at]) - 0xDC00:02x} {where}"
 
 
 def _too_large(row: list[str], header: list[str]) -> str | None:
@@ -216,7 +217,7 @@ def _read_jsonl(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator
     for number, raw in enumerate(text, start=1):
         if not raw.strip():
             continue
-        problem = bad_utf8(raw, f"at character {_first_bad(raw)} of the line")
+        problem = bad_utf8(raw)
         if problem:
             yield Rejected(name, number, problem)
             continue
@@ -237,6 +238,3 @@ def _read_jsonl(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator
 def exists(path: str) -> bool:
     return path == "-" or Path(path).is_file()
 
-
-def _first_bad(text: str) -> int:
-    return next((i + 1 for i, ch in enumerate(text) if "\udc80" <= ch <= "\udcff"), 0)

@@ -20,7 +20,6 @@ ACCOUNT_EVENTS = frozenset(
 )
 EVENT_TYPES = frozenset({CONTACT}) | ACCOUNT_EVENTS
 CHANNELS = frozenset({"call", "sms", "email", "letter", "visit", "social", "other"})
-ELECTRONIC_CHANNELS = frozenset({"sms", "email", "social"})
 DIRECTIONS = frozenset({"outbound", "inbound"})
 #: Parties §1006.6(a) treats as "the consumer".
 CONSUMER_PARTIES = frozenset({"consumer", "spouse", "parent", "guardian", "executor", "successor"})
@@ -36,7 +35,6 @@ DESTINATION_TYPES = frozenset({"mobile", "landline", "home", "work", "email", "w
                                "other"})
 PURPOSES = frozenset({"collection", "location", "collection_ends", "remedy"})
 MESSAGE_KINDS = frozenset({"none", "limited_content", "full"})
-SEVERITIES = ("error", "warning", "info")
 
 
 class Event(NamedTuple):

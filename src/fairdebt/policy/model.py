@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Event
 
-#: Event fields a rule's ``when`` may filter on.
-WHEN_FIELDS = ("event", "channel", "direction", "party", "outcome", "destination_type",
-               "purpose", "message", "disclosed_debt", "opt_out_notice", "region")
-
-Predicate = Callable[[Event], bool]
 BOOLEAN_FIELDS = frozenset({"disclosed_debt", "opt_out_notice"})
 
 

@@ -10,6 +10,7 @@ seen again.
 
 from __future__ import annotations
 
+import copy
 import heapq
 from collections.abc import Callable, Iterable
 from datetime import tzinfo
@@ -47,6 +48,15 @@ class _Consumer(Account):
         self.states: dict[int, Any] = {}
         self.last = 0.0
         self.release_at = 0.0  # when this consumer is next due in the release heap
+
+    def clone(self, checks: list[Check]) -> _Consumer:
+        other = _Consumer()
+        for name in Account.__slots__:
+            value = getattr(self, name)
+            setattr(other, name, dict(value) if isinstance(value, dict) else value)
+        other.states = {i: checks[i].copy_state(s) for i, s in self.states.items()}
+        other.last, other.release_at = self.last, self.release_at
+        return other
 
     def standing(self) -> bool:
         """Facts that outlive any window: these keep the full record alive."""
@@ -109,6 +119,15 @@ class Engine:
 
     def feed(self, ev: Event) -> list[Finding]:
         """Evaluate one event; events must come in time order."""
+        return self._feed(ev, None)
+
+    def absorb(self, ev: Event, until: float) -> None:
+        """Take in a past event only for what it leaves behind for events at ``until``
+        or later: account facts and the state of checks whose horizon reaches that far.
+        Its own findings are not wanted (the history behind a `decide` question)."""
+        self._feed(ev, until)
+
+    def _feed(self, ev: Event, until: float | None) -> list[Finding]:
         epoch = ev.epoch
         if epoch < self.last_epoch:
             raise OutOfOrder(f"{ev.file}:{ev.line}: event at {ev.timestamp.isoformat()} comes "
@@ -127,11 +146,17 @@ class Engine:
             account.zones = ev.timezones
         if ev.debt_ids:
             account.note_debts(ev.debt_ids)
-        ctx = self._context(ev, account)
         out: list[Finding] = []
         states = consumer.states
         if ev.event == CONTACT:
-            for index, check, requires in self._contact_checks(ev):
+            entries = self._contact_checks(ev)
+            if until is not None:
+                horizons = self._horizons
+                entries = tuple(e for e in entries if e[0] >= 0 and (
+                    (h := horizons[e[0]]) is None or epoch >= until - h))
+            if entries:
+                ctx = self._context(ev, account)
+            for index, check, requires in entries:
                 if requires is not None and not getattr(account, requires):
                     continue
                 if index < 0:
@@ -145,6 +170,7 @@ class Engine:
                     out += found
             account.note_contact(ev)
         else:
+            ctx = self._context(ev, account)
             account.apply(ev, ctx.day)
             for index, check in self._account_event_checks(ev.event):
                 if index in states:
@@ -214,6 +240,41 @@ class Engine:
                     out.extend(self.checks[index].flush(state))
                 consumer.states = {}
         return out
+
+    # -- what-if questions (for `decide`) ------------------------------------------------
+
+    def fork(self) -> Engine:
+        """An engine in the same state whose feeding leaves this one untouched."""
+        other = copy.copy(self)  # checks, zones and dispatch caches are shared: read-only
+        other.consumers = {k: c.clone(self.checks) if type(c) is _Consumer else c
+                           for k, c in self.consumers.items()}
+        other._releases = list(self._releases)
+        other._held = list(self._held)
+        return other
+
+    def trial(self, ev: Event) -> list[Finding]:
+        """Every finding ``ev`` would produce if it came next, held-back ones included."""
+        other = self.fork()
+        found = other.feed(ev) + other.close()
+        return [f for f in found if f.event_id == ev.event_id and f.line == ev.line
+                and f.file == ev.file]
+
+    def not_before(self, rule_id: str, ev: Event) -> float | None:
+        """When rule ``rule_id`` would stop objecting to ``ev`` if it came next (see
+        `Check.not_before`)."""
+        index = next(i for i, c in enumerate(self.checks) if c.rule.id == rule_id)
+        check = self.checks[index]
+        known = self.consumers.get(ev.consumer_id)
+        if isinstance(known, _Consumer):
+            consumer = known
+        else:  # unseen or dormant: a stand-in, not stored
+            consumer = _Consumer()
+            if known is not None:
+                consumer.zones, consumer.debts = known
+        state = consumer.states.get(index)
+        if state is None:
+            state = check.new_state()
+        return check.not_before(self._context(ev, consumer), state)
 
     def run(self, events: Iterable[Event]) -> list[Finding]:
         out: list[Finding] = []

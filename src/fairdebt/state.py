@@ -8,11 +8,13 @@ event, its local time in every candidate zone, and the account.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from .model import Event, Finding
 from .timewindows import DayWindows, parse_designation
+from .tz import earliest_at_or_after
 
 ScopedFact = tuple[float, tuple[str, ...], str]
 """(epoch from which it applies, debts it covers — empty means every debt, event id)."""
@@ -143,11 +145,34 @@ class Context:
     """Local calendar day (proleptic ordinal) in the first candidate zone, else UTC."""
     zone_known: bool
 
+    def day_start(self, ordinal: int) -> float:
+        """The first instant of local day ``ordinal`` (as in `day`), as an epoch."""
+        return earliest_at_or_after(datetime.fromordinal(ordinal), self.zones[0][1])
+
     def local_time_text(self) -> str | None:
         if not self.zone_known:
             return None
         return "; ".join(f"{t.isoformat()} ({name})"
                          for (name, _), t in zip(self.zones, self.local_times, strict=True))
+
+
+def next_local(ctx: Context, find: Callable[[datetime], datetime | None]) -> float | None:
+    """The earliest epoch at or after the event's at which ``find`` (a scan of wall-clock
+    time, e.g. `DayWindows.next_inside`) is satisfied in every candidate zone at once."""
+    epoch = ctx.event.epoch
+    for _ in range(64):
+        settled = True
+        for _, zone in ctx.zones:
+            local = datetime.fromtimestamp(epoch, zone)
+            wall = find(local)
+            if wall is None:
+                return None
+            if wall != local.replace(tzinfo=None):
+                epoch = max(epoch, earliest_at_or_after(wall, zone))
+                settled = False
+        if settled:
+            return epoch
+    return epoch  # still a lower bound: `decide` will ask again from there
 
 
 def make_finding(rule_id: str, severity: str, citation: str, policy: str, ctx: Context,

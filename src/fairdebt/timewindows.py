@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 TIME_PATTERN = r"^([01][0-9]|2[0-4]):[0-5][0-9]$"
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
@@ -97,3 +97,40 @@ class DayWindows:
 
     def __bool__(self) -> bool:
         return any(self.ranges)
+
+    def next_inside(self, t: datetime, days: int = 8) -> datetime | None:
+        """The earliest wall-clock time at or after ``t`` (naive, same day or later) that a
+        window contains; None if none within ``days`` days."""
+        return self._scan(t, days, inside=True)
+
+    def next_outside(self, t: datetime, days: int = 8) -> datetime | None:
+        """The earliest wall-clock time at or after ``t`` that no window contains."""
+        return self._scan(t, days, inside=False)
+
+    def _scan(self, t: datetime, days: int, *, inside: bool) -> datetime | None:
+        wall = t.replace(tzinfo=None)
+        if self.contains(wall) is inside:
+            return wall
+        midnight = wall.replace(hour=0, minute=0, second=0, microsecond=0)
+        position = wall.hour * 3600 + wall.minute * 60 + wall.second
+        for offset in range(days + 1):
+            day = midnight + timedelta(days=offset)
+            for start, end in _merged(self.ranges[day.weekday()]):
+                if inside and end > position:
+                    return day + timedelta(seconds=max(start, position))
+                if not inside and start <= position < end:
+                    position = end
+            if not inside and position < 86400:
+                return day + timedelta(seconds=position)
+            position = 0
+        return None
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out

@@ -72,3 +72,25 @@ def repair_pytz(ts: datetime) -> datetime:
         return ts
     # the same refusals as for naive input: no guessing on DST-ambiguous or skipped times
     return localize_naive(ts.replace(tzinfo=None), get_zone(name))
+
+
+def earliest_at_or_after(wall: datetime, zone: tzinfo) -> float:
+    """The first instant whose wall-clock time in ``zone`` is ``wall`` or later (an epoch).
+
+    An ambiguous wall time (clocks fall back) is taken at its first occurrence; one
+    that never happens (clocks spring forward) gives the moment the clocks jump past it.
+    """
+    wall = wall.replace(tzinfo=None)
+    first = wall.replace(tzinfo=zone, fold=0)
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall:
+        return min(first.timestamp(), wall.replace(tzinfo=zone, fold=1).timestamp())
+    # in a gap: fold=1 reads it with the later offset (before the jump), fold=0 after it
+    low = int(wall.replace(tzinfo=zone, fold=1).timestamp())
+    high = int(first.timestamp()) + 1
+    while low + 1 < high:  # the jump is on a whole second: find it by bisection
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, zone).replace(tzinfo=None) >= wall:
+            high = middle
+        else:
+            low = middle
+    return float(high)

@@ -54,6 +54,9 @@ class AfterAccountEvent(Check):
     def new_state(self) -> dict[str, float] | None:
         return {} if self.respond_once else None  # replies made, per channel
 
+    def copy_state(self, state: dict[str, float] | None) -> dict[str, float] | None:
+        return None if state is None else dict(state)
+
     def evaluate(self, ctx: Context, state: dict[str, float] | None) -> list[Finding] | None:
         ev = ctx.event
         if ev.direction != "outbound" or ev.party in self.allow_parties:

@@ -8,6 +8,7 @@ check's own per-consumer state.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -22,8 +23,9 @@ class Check:
     DEFAULT_MESSAGE: ClassVar[str] = ""
     #: account events (besides contacts) the check wants to see, unfiltered by ``when``
     ACCOUNT_EVENTS: ClassVar[frozenset[str]] = frozenset()
-    #: seconds after a consumer's last event that the check's state may still matter;
-    #: None means for the whole run
+    #: seconds after an event that it may still matter to the check: an event this much
+    #: older than another cannot change the verdict on the later one (so state idle this
+    #: long is released, and `decide` skips older history); None means for the whole run
     horizon: float | None = 0.0
     #: an `Account` attribute that must be non-empty for the check to have anything to
     #: say (e.g. no cease received → the cease check is skipped without a call)
@@ -46,6 +48,18 @@ class Check:
 
     def on_account_event(self, ctx: Context, state: Any) -> list[Finding] | None:
         return None
+
+    def not_before(self, ctx: Context, state: Any) -> float | None:
+        """For a contact this check flags: the earliest epoch, at or after the contact's,
+        at which the same contact could pass this check (given ``state`` as it was
+        before the contact). Never later than the true answer: `decide` tries the
+        latest of these bounds, and asks again if another check still objects. None
+        means time alone never lifts the objection (the default: a cease, a ban)."""
+        return None
+
+    def copy_state(self, state: Any) -> Any:
+        """An independent copy of ``state`` (for `decide`'s trials); override when cheaper."""
+        return copy.deepcopy(state)
 
     def flush(self, state: Any) -> list[Finding]:
         """Findings held back (e.g. until a window closes) when a consumer's state ends."""

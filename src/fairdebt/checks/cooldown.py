@@ -60,6 +60,10 @@ class Cooldown(CountingCheck):
     def new_state(self) -> dict[tuple[str | None, ...], dict[str, Trigger]]:
         return {}
 
+    def copy_state(self, state: dict[tuple[str | None, ...], dict[str, Trigger]]
+                   ) -> dict[tuple[str | None, ...], dict[str, Trigger]]:
+        return {k: dict(v) for k, v in state.items()}
+
     def evaluate(self, ctx: Context, state: dict[tuple[str | None, ...], dict[str, Trigger]]
                  ) -> list[Finding] | None:
         ev = ctx.event
@@ -78,9 +82,9 @@ class Cooldown(CountingCheck):
                 triggers[debt] = mark
         return out
 
-    def _check(self, ctx: Context, triggers: dict[str, Trigger]) -> list[Finding] | None:
+    def _hits(self, ctx: Context, triggers: dict[str, Trigger]) -> tuple[dict[str, Trigger], bool]:
+        """The live triggers that bar this event, per debt; and whether one named no debt."""
         ev, account = ctx.event, ctx.account
-        assumed = self.by_debt and not ev.debt_ids
         pairs: list[tuple[str, Trigger | None]]
         if self.by_debt and ev.debt_ids:  # a trigger for the debt, or one that named none
             pairs = [(d, t) for d in ev.debt_ids for t in (triggers.get(d), triggers.get(""))]
@@ -96,6 +100,21 @@ class Cooldown(CountingCheck):
                 continue  # the consumer's consent covers calls about this debt
             hits[debt] = t
             unnamed_trigger |= bool(debt) and t is triggers.get("")
+        return hits, unnamed_trigger
+
+    def not_before(self, ctx: Context, state: dict[tuple[str | None, ...], dict[str, Trigger]]
+                   ) -> float | None:
+        key = self.key(ctx.event)
+        triggers = state.get(key) if key is not None else None
+        hits, _ = self._hits(ctx, triggers) if triggers else ({}, False)
+        if not hits:
+            return ctx.event.epoch
+        return ctx.day_start(max(t.day for t in hits.values()) + self.days)
+
+    def _check(self, ctx: Context, triggers: dict[str, Trigger]) -> list[Finding] | None:
+        ev = ctx.event
+        assumed = self.by_debt and not ev.debt_ids
+        hits, unnamed_trigger = self._hits(ctx, triggers)
         if not hits:
             return None
         first = min(hits.values(), key=lambda t: t.day)

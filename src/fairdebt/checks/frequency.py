@@ -94,6 +94,12 @@ class FrequencyCap(CountingCheck):
     def new_state(self) -> CapState:
         return CapState()
 
+    def copy_state(self, state: CapState) -> CapState:
+        other = CapState()
+        other.windows = {k: list(v) for k, v in state.windows.items()}
+        other.pending = state.pending  # a tuple of immutable records
+        return other
+
     def evaluate(self, ctx: Context, state: CapState) -> list[Finding] | None:
         ev, account = ctx.event, ctx.account
         out = self._release(state, ctx.day) if state.pending else None
@@ -137,6 +143,35 @@ class FrequencyCap(CountingCheck):
         state.pending += (Pending(finding, _closes(over, self.days or 1), ev.destination,
                                   tuple(over), assumed, ctx),)
         return out
+
+    def not_before(self, ctx: Context, state: CapState) -> float | None:
+        ev = ctx.event
+        if self.days is None and self.minutes is None:
+            return None  # the whole log is the window: nothing ever leaves it
+        key = self.key(ev)
+        window = state.windows.get(key, []) if key is not None else []
+        debts, _ = target_debts(ev, ctx.account) if self.by_debt else (("",), False)
+        if self.exclude_consented and ctx.account.consents:
+            debts = tuple(d for d in debts
+                          if not ctx.account.consented(ev, d, ctx.day, self.days or 7))
+        at = ev.epoch
+        for debt in debts:
+            counted = [c for c in window if (not debt or not c.debts or debt in c.debts)
+                       and (c.day > ctx.day - self.days if self.days is not None
+                            else c.epoch >= ev.epoch - (self.minutes or 0) * 60)]
+            # this contact passes once at most max - 1 of the others are still counted
+            leaving = len(counted) - self.max + 1
+            if leaving <= 0:
+                continue
+            if leaving > len(counted):
+                return None  # max 0: never
+            if self.days is not None:
+                day = sorted(c.day for c in counted)[leaving - 1] + self.days
+                at = max(at, ctx.day_start(day))
+            else:
+                oldest = sorted(c.epoch for c in counted)[leaving - 1]
+                at = max(at, oldest + (self.minutes or 0) * 60 + 0.001)
+        return at
 
     def _finding(self, ctx: Context, over: list[tuple[str, tuple[Counted, ...]]],
                  assumed: bool) -> Finding:

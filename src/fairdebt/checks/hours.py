@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ..model import Finding
-from ..state import Context
+from ..state import Context, next_local
 from ..timewindows import TIME_PATTERN, DayWindows, parse_clock, parse_days
 from .base import Check
 
@@ -71,6 +71,9 @@ class ContactHours(Check):
         pairs = zip(ctx.zones, ctx.local_times, strict=True)
         where = ", ".join(f"{_clock(t)} in {name}" for (name, _), t in pairs if t in outside)
         return [self.finding(ctx, f"{where}; allowed {self.describe} local time")]
+
+    def not_before(self, ctx: Context, state: Any) -> float | None:
+        return next_local(ctx, self.allowed.next_inside)
 
 
 def _clock(t: datetime) -> str:

@@ -11,7 +11,7 @@ a time, one reply through the same medium during that time is allowed
 from __future__ import annotations
 
 from ..model import Finding
-from ..state import Context
+from ..state import Context, next_local
 from .base import Check
 
 
@@ -23,6 +23,9 @@ class InconvenientTimes(Check):
 
     def new_state(self) -> dict[str, tuple[int, bool]]:
         return {}
+
+    def copy_state(self, state: dict[str, tuple[int, bool]]) -> dict[str, tuple[int, bool]]:
+        return dict(state)
 
     def evaluate(self, ctx: Context, state: dict[str, tuple[int, bool]]) -> list[Finding] | None:
         ev, designation = ctx.event, ctx.account.inconvenient
@@ -43,3 +46,9 @@ class InconvenientTimes(Check):
                              evidence=(designation[2], ev.event_id))]
 
 
+
+    def not_before(self, ctx: Context, state: dict[str, tuple[int, bool]]) -> float | None:
+        designation = ctx.account.inconvenient
+        if designation is None:
+            return ctx.event.epoch
+        return next_local(ctx, designation[1].next_outside)

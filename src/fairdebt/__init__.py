@@ -7,6 +7,14 @@ The public API::
     report = fairdebt.check(rows, policy)          # rows: Events or mappings
     report = fairdebt.check_files(["calls.csv"], policy)
     for finding in report.findings: ...
+
+    checker = fairdebt.Checker(policy)            # incremental, events in time order
+    findings = checker.feed(row); report = checker.close()
+
+    decision = fairdebt.decide(policy, history, {"channel": "call", ...}, now)
+    decision.allowed, decision.next_permitted_at
+
+See docs/api.md.
 """
 
 from __future__ import annotations
@@ -16,10 +24,17 @@ __version__ = "0.1.0"
 from .io.sources import SourceError
 from .model import Event, Finding, Rejected, Report, Summary
 from .policy import Policy, PolicyError, Rule, load_policy
+
+# isort: split
+# (the policy package first: the checks import its model, its loader imports the checks)
+from .checker import Checker
+from .decide import Decision, decide
 from .runner import check_events as check
 from .runner import check_paths as check_files
 
 __all__ = [
+    "Checker",
+    "Decision",
     "Event",
     "Finding",
     "Policy",
@@ -32,5 +47,6 @@ __all__ = [
     "__version__",
     "check",
     "check_files",
+    "decide",
     "load_policy",
 ]

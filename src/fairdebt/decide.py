@@ -79,6 +79,7 @@ def decide(policy: Policy, history: Iterable[Event | Mapping[str, Any]],
     limit = start + horizon.total_seconds()
     at = start
     reasons: list[Finding] | None = None
+    errors: list[Finding] = []
     for _ in range(_MAX_TRIALS):
         ev = _at(row, at)
         found = engine.trial(ev)
@@ -99,8 +100,11 @@ def decide(policy: Policy, history: Iterable[Event | Mapping[str, Any]],
         if at > limit:
             return Decision(False, reasons, None, errors,
                             f"no permitted time within {horizon.days} days of now")
-    return Decision(False, reasons or [], None, [],
-                    f"no permitted time found in {_MAX_TRIALS} trials")
+    # e.g. hours and an inconvenient-time designation that never leave a gap in common
+    searched = datetime.fromtimestamp(at, UTC).astimezone(zone).isoformat()
+    return Decision(False, reasons or [], None, errors,
+                    f"no permitted time found up to {searched} ({_MAX_TRIALS} candidate times "
+                    "tried; the rules' windows may never open at the same time)")
 
 
 _TEMPLATES: dict[tuple[int, str | None], tuple[Policy, Engine]] = {}

@@ -156,6 +156,7 @@ class Engine:
                     (h := horizons[e[0]]) is None or epoch >= until - h))
             if entries:
                 ctx = self._context(ev, account)
+                ctx.quiet = until is not None
             for index, check, requires in entries:
                 if requires is not None and not getattr(account, requires):
                     continue

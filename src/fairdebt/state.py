@@ -144,6 +144,9 @@ class Context:
     day: int
     """Local calendar day (proleptic ordinal) in the first candidate zone, else UTC."""
     zone_known: bool
+    quiet: bool = False
+    """The event's own findings are not wanted, only the state it leaves (history
+    replayed for `decide`): checks may skip building them."""
 
     def day_start(self, ordinal: int) -> float:
         """The first instant of local day ``ordinal`` (as in `day`), as an epoch."""

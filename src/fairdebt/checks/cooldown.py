@@ -72,7 +72,7 @@ class Cooldown(CountingCheck):
             return None
         triggers = state.get(key)
         out = None
-        if triggers and self.rule.when(ev) and not self.wrong_number(ctx):
+        if triggers and not ctx.quiet and self.rule.when(ev) and not self.wrong_number(ctx):
             out = self._check(ctx, triggers)
         if self.trigger(ev):
             if triggers is None:

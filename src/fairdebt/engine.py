@@ -31,7 +31,8 @@ RELEASE_STEP = 4 * 86400.0
 
 
 _NONE: Any = object()
-_Entry = tuple[int, Check, "str | None"]
+_Entry = tuple[int, Check, "str | None", "tuple[int, int] | None"]
+_Dormant = tuple[tuple[str, ...], tuple[str, ...], "str | None", "float | None"]
 
 
 class OutOfOrder(ValueError):
@@ -80,8 +81,13 @@ class Engine:
         self._dispatch: dict[tuple[Any, ...], tuple[_Entry, ...]] = {}
         self._account_checks: dict[str, tuple[tuple[int, Check], ...]] = {}
         self._zones: dict[tuple[str, ...], tuple[tuple[str, tzinfo], ...]] = {}
-        #: every consumer seen: a live record, or (zones, debts) while dormant
-        self.consumers: dict[str, _Consumer | tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        #: every consumer seen: a live record, or (zones, debts, region, first talk) while
+        #: dormant
+        self.consumers: dict[str, _Consumer | _Dormant] = {}
+        # routing: rules scoped to regions see a consumer's last known region
+        self.regional = any(c.regions for c in self.checks)
+        self._region_zones = policy.region_zones
+        self._fallback_zone = policy.fallback_zone
         self.events = 0
         self.last_epoch = float("-inf")
         self._horizons = [c.horizon for c in self.checks]
@@ -97,7 +103,7 @@ class Engine:
         key = self._key(ev)
         found = self._dispatch.get(key)
         if found is None:
-            found = tuple((i if self._stateful[i] else -1, c, c.requires)
+            found = tuple((i if self._stateful[i] else -1, c, c.requires, c.in_force)
                           for i, c in enumerate(self.checks) if c.selects(ev))
             self._dispatch[key] = found
         return found
@@ -142,6 +148,10 @@ class Engine:
             consumer = self._revive(ev.consumer_id, consumer)
         consumer.last = epoch
         account: Account = consumer
+        if ev.region:
+            account.region = ev.region
+        elif self.regional and account.region:
+            ev = ev._replace(region=account.region)
         if ev.timezones:
             account.zones = ev.timezones
         if ev.debt_ids:
@@ -157,8 +167,10 @@ class Engine:
             if entries:
                 ctx = self._context(ev, account)
                 ctx.quiet = until is not None
-            for index, check, requires in entries:
+            for index, check, requires, in_force in entries:
                 if requires is not None and not getattr(account, requires):
+                    continue
+                if in_force is not None and not in_force[0] <= ctx.day <= in_force[1]:
                     continue
                 if index < 0:
                     found = check.evaluate(ctx, None)
@@ -188,7 +200,7 @@ class Engine:
     def _revive(self, consumer_id: str, dormant: Any) -> _Consumer:
         consumer = _Consumer()
         if dormant is not None:
-            consumer.zones, consumer.debts = dormant
+            consumer.zones, consumer.debts, consumer.region, consumer.first_talk = dormant
         self.consumers[consumer_id] = consumer
         return consumer
 
@@ -216,12 +228,15 @@ class Engine:
             if consumer.states:
                 self._schedule(consumer_id, consumer)
             elif not consumer.standing():
-                self.consumers[consumer_id] = (consumer.zones, consumer.debts)
+                self.consumers[consumer_id] = (consumer.zones, consumer.debts, consumer.region,
+                                               consumer.first_talk)
             else:
                 consumer.release_at = 0.0
 
     def _context(self, ev: Event, account: Account) -> Context:
-        names = ev.timezones or account.zones or self.default_zones
+        names = ev.timezones or account.zones or (
+            self._region_zone(account.region) if self._region_zones else ()) \
+            or self.default_zones
         if names:
             zones = self._zones.get(names) or self._resolve(names)
             if len(zones) == 1:
@@ -231,6 +246,22 @@ class Engine:
             return Context(ev, account, zones, local_times, local_times[0].toordinal(), True)
         utc = ev.timestamp.astimezone(UTC)
         return Context(ev, account, (("UTC", UTC),), (utc,), utc.toordinal(), False)
+
+    def _region_zone(self, region: str | None) -> tuple[str, ...]:
+        """The zone a pack declares for the consumer's region (e.g. CN → Asia/Shanghai)."""
+        if region is None:
+            return self._fallback_zone
+        for prefix, zone in self._region_zones:
+            if region == prefix or region.startswith(prefix + "-"):
+                return (zone,)
+        return ()
+
+    def without_region(self) -> int | None:
+        """Consumers never seen with a region, when some rule is routed by subdivision."""
+        if not any(any("-" in r for r in c.regions) for c in self.checks):
+            return None
+        return sum(1 for c in self.consumers.values()
+                   if (c.region if isinstance(c, _Consumer) else c[2]) is None)
 
     def close(self) -> list[Finding]:
         """Findings still held back (windows not yet closed at the end of the log)."""
@@ -271,7 +302,7 @@ class Engine:
         else:  # unseen or dormant: a stand-in, not stored
             consumer = _Consumer()
             if known is not None:
-                consumer.zones, consumer.debts = known
+                consumer.zones, consumer.debts, consumer.region, consumer.first_talk = known
         state = consumer.states.get(index)
         if state is None:
             state = check.new_state()

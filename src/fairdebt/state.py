@@ -35,8 +35,9 @@ def covers(fact_debts: tuple[str, ...], event_debts: tuple[str, ...]) -> bool:
 class Account:
     """Standing facts about one consumer, from account events and earlier contacts."""
 
-    __slots__ = ("attorneys", "ceases", "consents", "conversations", "debts", "inbound",
-                 "inconvenient", "no_work", "opt_outs", "stops", "wrong", "zones")
+    __slots__ = ("attorneys", "ceases", "consents", "conversations", "debts", "first_talk",
+                 "inbound", "inconvenient", "no_work", "opt_outs", "region", "stops", "wrong",
+                 "zones")
 
     # Most consumers never send a cease or an opt-out: facts are empty tuples or None
     # until one arrives, so a million consumers cost a few hundred bytes each.
@@ -53,6 +54,8 @@ class Account:
         self.no_work: tuple[float, str] | None = None
         self.inconvenient: tuple[float, DayWindows, str] | None = None
         self.inbound: dict[str, float] | None = None
+        self.region: str | None = None  # last known, as zones
+        self.first_talk: float | None = None  # first conversation with the consumer
 
     def apply(self, ev: Event, day: int) -> None:
         """Record an account event (from its timestamp on)."""
@@ -94,6 +97,8 @@ class Account:
         if ev.channel == "call" and ev.outcome == "conversation" and ev.is_consumer_side:
             if self.conversations is None:
                 self.conversations = {}
+            if self.first_talk is None:
+                self.first_talk = ev.epoch
             for debt in ev.debt_ids or ("",):
                 self.conversations[debt] = ev.epoch
         if ev.direction == "inbound" and ev.channel and ev.is_consumer_side:

@@ -17,6 +17,19 @@ from ..policy.model import Rule
 from ..state import Context, make_finding
 
 
+def routed(regions: tuple[str, ...], region: str | None) -> bool:
+    """Whether a consumer in ``region`` is under a pack for ``regions``.
+
+    ``US`` covers ``US-MA``; ``US-NY`` covers ``US-NY-NYC``. A consumer whose region
+    is unknown is under country-wide packs only (a state's overlay needs the state).
+    """
+    if not regions:
+        return True
+    if region is None:
+        return any("-" not in r for r in regions)
+    return any(region == r or region.startswith(r + "-") for r in regions)
+
+
 class Check:
     KIND: ClassVar[str] = ""
     PARAMS: ClassVar[dict[str, Any]] = {"type": "object", "additionalProperties": False}
@@ -34,6 +47,13 @@ class Check:
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self.params: Mapping[str, Any] = rule.params
+        #: the consumer regions the rule's pack applies to (empty: everyone)
+        self.regions: tuple[str, ...] = rule.regions
+        #: local days (ordinals, inclusive) the rule is in force, when it is dated
+        self.in_force: tuple[int, int] | None = None
+        if rule.effective_from or rule.effective_to:
+            self.in_force = (rule.effective_from.toordinal() if rule.effective_from else 0,
+                             rule.effective_to.toordinal() if rule.effective_to else 10**7)
         self.configure(rule.params)
 
     def configure(self, params: Mapping[str, Any]) -> None:
@@ -68,11 +88,12 @@ class Check:
     @property
     def fields(self) -> frozenset[str]:
         """Event fields `selects` reads: the engine caches dispatch on their values."""
-        return self.rule.when.fields
+        return self.rule.when.fields | ({"region"} if self.regions else frozenset())
 
     def selects(self, ev: Event) -> bool:
-        """Whether a contact is passed to `evaluate` (default: the rule's ``when``)."""
-        return self.rule.when(ev)
+        """Whether a contact is passed to `evaluate`: the rule's ``when``, for a consumer
+        in the rule's regions (see `routed`)."""
+        return self.rule.when(ev) and routed(self.regions, ev.region)
 
     def finding(self, ctx: Context, detail: str, *, debt_id: str | None = None,
                 evidence: tuple[str, ...] = ()) -> Finding:

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from ..model import Event, Finding
 from ..policy.model import When
 from ..state import Context
+from .base import routed
 from .keys import ASSUMED_DEBTS, COUNTING_PARAMS, PRESUMPTION, CountingCheck
 
 WHEN_REF = {"type": "object"}  # validated as a rule `when` by the policy loader
@@ -52,10 +53,10 @@ class Cooldown(CountingCheck):
 
     @property
     def fields(self) -> frozenset[str]:
-        return self.rule.when.fields | self.trigger.fields
+        return super().fields | self.trigger.fields
 
     def selects(self, ev: Event) -> bool:
-        return self.rule.when(ev) or self.trigger(ev)
+        return (self.rule.when(ev) or self.trigger(ev)) and routed(self.regions, ev.region)
 
     def new_state(self) -> dict[tuple[str | None, ...], dict[str, Trigger]]:
         return {}

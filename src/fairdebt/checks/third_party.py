@@ -52,10 +52,10 @@ class ThirdParty(Check):
 
     @property
     def fields(self) -> frozenset[str]:
-        return self.rule.when.fields | {"party"}
+        return super().fields | {"party"}
 
     def selects(self, ev: Event) -> bool:
-        return ev.party not in self.allowed and self.rule.when(ev)
+        return ev.party not in self.allowed and super().selects(ev)
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         ev = ctx.event

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,7 @@ from ..model import (
     PARTIES,
     PURPOSES,
 )
+from ..tz import get_zone
 from .model import Policy, Rule, When, normalize_when_value
 from .yamlsrc import Located, YamlError, load
 
@@ -41,7 +43,9 @@ VOCABULARY: dict[str, frozenset[Any]] = {
     "opt_out_notice": frozenset({True, False}),
 }
 MAX_DEPTH = 16
-REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+#: ISO 3166-1 country, ISO 3166-2 subdivision, and one further local level of our own
+#: (``US-NY-NYC``: New York City's rules apply inside New York State)
+REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3}(-[A-Z0-9]{1,8})?)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,8 @@ def load_policy(name_or_path: str | Path, *more: str | Path) -> Policy:
     problems: list[Problem] = []
     rules: dict[str, dict[str, Any]] = {}
     metas: list[dict[str, Any]] = []
-    seen: set[Path] = set()  # a file merged once is not merged again by a later layer
+    # a file merged once is not merged again by a later layer; its pack data is kept
+    seen: dict[Path, dict[str, Any]] = {}
     for name in names:
         path = _resolve(str(name), None, problems)
         if path is None:
@@ -108,7 +113,7 @@ def load_policy(name_or_path: str | Path, *more: str | Path) -> Policy:
             metas.append(meta)
     if not problems and not metas:
         problems.append(Problem("<policy>", 0, "no policy given"))
-    policy = _build(metas, rules, problems)
+    policy = _build(metas, list(seen.values()), rules, problems)
     if problems or policy is None:
         raise PolicyError(problems)
     return policy
@@ -135,7 +140,7 @@ def _inside(path: Path, roots: tuple[Path, ...]) -> bool:
 
 def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Problem],
              roots: tuple[Path, ...], chain: tuple[Path, ...],
-             seen: set[Path]) -> dict[str, Any] | None:
+             seen: dict[Path, dict[str, Any]]) -> dict[str, Any] | None:
     """Read ``path`` and its parents depth-first, merging rules into ``rules`` by id."""
     file = str(path)
     if path.resolve() in chain:
@@ -147,7 +152,7 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
         return None
     if path.resolve() in seen:
         return None
-    seen.add(path.resolve())
+    seen[path.resolve()] = {}
     try:
         located = load(path.read_text(encoding="utf-8"), file)
     except YamlError as exc:
@@ -189,7 +194,27 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
             first_seen[rid] = line
         if index not in broken or _buildable(raw):
             _merge_rule(raw, located, index, data["id"], rules, problems)
+            if rid in rules and "_regions" not in rules[rid]:
+                rules[rid]["_regions"] = tuple(r.upper() for r in data.get("regions") or ())
+    _check_pack(data, located, problems)
+    seen[path.resolve()] = data
     return data
+
+
+def _check_pack(data: dict[str, Any], located: Located, problems: list[Problem]) -> None:
+    """Pack-level routing: region codes and the default zone must be real."""
+    for i, region in enumerate(data.get("regions") or []):
+        if not REGION.match(str(region).upper()):
+            problems.append(Problem(located.file, located.line_of(("regions", i)),
+                                    f"regions: {region!r} is not a region code (a country "
+                                    "such as CN, or a subdivision such as US-MA or CA-ON)"))
+    zone = data.get("default_timezone")
+    if isinstance(zone, str):
+        try:
+            get_zone(zone, field="default_timezone")
+        except ValueError as exc:
+            problems.append(Problem(located.file, located.line_of(("default_timezone",)),
+                                    str(exc)))
 
 
 def _buildable(raw: Any) -> bool:
@@ -223,7 +248,8 @@ def _merge_rule(raw: dict[str, Any], located: Located, index: int, policy_id: st
                   "_located": located, "_index": index}
 
 
-def _build(metas: list[dict[str, Any]], rules: dict[str, dict[str, Any]],
+def _build(metas: list[dict[str, Any]], packs: list[dict[str, Any]],
+           rules: dict[str, dict[str, Any]],
            problems: list[Problem]) -> Policy | None:
     built: list[Rule] = []
     for rid, raw in rules.items():
@@ -236,6 +262,10 @@ def _build(metas: list[dict[str, Any]], rules: dict[str, dict[str, Any]],
         return None
     top = metas[-1]
     ids = [m["id"] for m in metas]
+    region_zones = tuple(sorted(
+        {(r.upper(), m["default_timezone"]) for m in packs if m.get("default_timezone")
+         for r in m.get("regions") or ()}, key=lambda p: (-len(p[0]), p[0])))
+    countrywide = {z for r, z in region_zones if "-" not in r}
     return Policy(
         id="+".join(ids),
         title=top.get("title", top["id"]),
@@ -245,6 +275,8 @@ def _build(metas: list[dict[str, Any]], rules: dict[str, dict[str, Any]],
                       for m in metas for s in m.get("sources", [])),
         rules=tuple(built),
         packs=tuple(ids),
+        region_zones=region_zones,
+        fallback_zone=tuple(countrywide) if len(countrywide) == 1 else (),
     )
 
 
@@ -276,8 +308,14 @@ def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem]) -> Rule |
         severity=raw.get("severity", "error"), message=raw.get("message"),
         citation=raw.get("citation", ""), description=raw.get("description", ""),
         title=raw.get("title", ""), verified=raw.get("verified", True),
-        policy=raw["_policy"], file=file, line=line,
+        policy=raw["_policy"], file=file, line=line, regions=raw.get("_regions", ()),
+        effective_from=_date(raw, "effective_from", located, index, problems),
+        effective_to=_date(raw, "effective_to", located, index, problems),
     )
+    if rule.effective_from and rule.effective_to and rule.effective_to < rule.effective_from:
+        problems.append(Problem(file, line, f"rule '{rid}': effective_to is before "
+                                "effective_from"))
+        return None
     try:
         kind(rule)  # params that need parsing (day names, clock times) fail here
     except (ValueError, KeyError, TypeError) as exc:
@@ -285,6 +323,20 @@ def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem]) -> Rule |
                                 f"rule '{rid}' params: {exc}"))
         return None
     return rule
+
+
+def _date(raw: dict[str, Any], key: str, located: Located, index: int,
+          problems: list[Problem]) -> date | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(Problem(located.file, located.line_of(("rules", index, key)),
+                                f"rule '{raw['id']}' {key}: {value!r} is not a date "
+                                "(YYYY-MM-DD)"))
+        return None
 
 
 def _check_vocabulary(when: Mapping[str, Any], located: Located, path: tuple[Any, ...],

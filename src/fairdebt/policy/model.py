@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ..model import Event
@@ -76,6 +78,11 @@ class Rule:
     policy: str
     file: str = ""
     line: int = 0
+    regions: tuple[str, ...] = ()
+    """Consumer regions the rule applies to (its pack's ``regions``); empty: everyone."""
+    effective_from: date | None = None
+    effective_to: date | None = None
+    """The rule applies to contacts on these local days (inclusive) only."""
 
     @property
     def summary(self) -> str:
@@ -95,6 +102,10 @@ class Policy:
     rules: tuple[Rule, ...]
     file: str = ""
     packs: tuple[str, ...] = field(default=())
+    region_zones: tuple[tuple[str, str], ...] = ()
+    """(region, zone) for packs that declare a default zone for their regions."""
+    fallback_zone: tuple[str, ...] = ()
+    """For consumers with no region: the one default zone country-wide packs agree on."""
 
     def select(self, select: list[str] | None = None, ignore: list[str] | None = None) -> Policy:
         """The policy with only the rules named by ``select`` and not by ``ignore`` (globs)."""
@@ -104,8 +115,7 @@ class Policy:
 
         rules = tuple(r for r in self.rules
                       if (not select or hit(r, select)) and not (ignore and hit(r, ignore)))
-        return Policy(self.id, self.title, self.jurisdiction, self.version, self.sources,
-                      rules, self.file, self.packs)
+        return dataclasses.replace(self, rules=rules)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -42,7 +42,9 @@ class Decision:
     """The earliest time at or after ``now`` with no error-level finding (``now`` itself
     when allowed), in ``now``'s time zone; None when time alone does not lift the block."""
     blocked_by: list[Finding] = field(default_factory=list)
-    """When ``next_permitted_at`` is None: the findings that no amount of waiting clears."""
+    """The findings that no amount of waiting clears (a cease, an attorney, an opt-out);
+    empty when ``next_permitted_at`` is None only because the search ran out (see
+    ``note``)."""
     note: str | None = None
     """Why there is no ``next_permitted_at``, in words."""
 
@@ -98,11 +100,11 @@ def decide(policy: Policy, history: Iterable[Event | Mapping[str, Any]],
         step = max(b for b in bounds.values() if b is not None)
         at = step if step > at else at + 60.0  # a bound that does not move: step a minute
         if at > limit:
-            return Decision(False, reasons, None, errors,
+            return Decision(False, reasons, None, [],
                             f"no permitted time within {horizon.days} days of now")
     # e.g. hours and an inconvenient-time designation that never leave a gap in common
     searched = datetime.fromtimestamp(at, UTC).astimezone(zone).isoformat()
-    return Decision(False, reasons or [], None, errors,
+    return Decision(False, reasons or [], None, [],
                     f"no permitted time found up to {searched} ({_MAX_TRIALS} candidate times "
                     "tried; the rules' windows may never open at the same time)")
 

@@ -150,7 +150,7 @@ class Engine:
         account: Account = consumer
         if ev.region:
             account.region = ev.region
-        elif self.regional and account.region:
+        elif account.region:
             ev = ev._replace(region=account.region)
         if ev.timezones:
             account.zones = ev.timezones

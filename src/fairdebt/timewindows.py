@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 TIME_PATTERN = r"^([01][0-9]|2[0-4]):[0-5][0-9]$"
@@ -98,23 +99,29 @@ class DayWindows:
     def __bool__(self) -> bool:
         return any(self.ranges)
 
-    def next_inside(self, t: datetime, days: int = 8) -> datetime | None:
+    def next_inside(self, t: datetime, days: int = 8,
+                    closed: Callable[[int], bool] | None = None) -> datetime | None:
         """The earliest wall-clock time at or after ``t`` (naive, same day or later) that a
-        window contains; None if none within ``days`` days."""
-        return self._scan(t, days, inside=True)
+        window contains, skipping days ``closed`` says are closed (by ordinal); None if
+        none within ``days`` days."""
+        return self._scan(t, days, inside=True, closed=closed)
 
     def next_outside(self, t: datetime, days: int = 8) -> datetime | None:
         """The earliest wall-clock time at or after ``t`` that no window contains."""
         return self._scan(t, days, inside=False)
 
-    def _scan(self, t: datetime, days: int, *, inside: bool) -> datetime | None:
+    def _scan(self, t: datetime, days: int, *, inside: bool,
+              closed: Callable[[int], bool] | None = None) -> datetime | None:
         wall = t.replace(tzinfo=None)
-        if self.contains(wall) is inside:
+        if (self.contains(wall) and not (closed and closed(wall.toordinal()))) is inside:
             return wall
         midnight = wall.replace(hour=0, minute=0, second=0, microsecond=0)
         position = wall.hour * 3600 + wall.minute * 60 + wall.second
         for offset in range(days + 1):
             day = midnight + timedelta(days=offset)
+            if closed is not None and closed(day.toordinal()):
+                position = 0
+                continue
             for start, end in _merged(self.ranges[day.weekday()]):
                 if inside and end > position:
                     return day + timedelta(seconds=max(start, position))

@@ -10,12 +10,13 @@ from .frequency import FrequencyCap
 from .hours import ContactHours
 from .inconvenient import InconvenientTimes
 from .third_party import ThirdParty
+from .third_party_gate import ThirdPartyGate
 from .zone_known import ZoneKnown
 
 CHECKS: dict[str, type[Check]] = {
     c.KIND: c
     for c in (ContactHours, ZoneKnown, InconvenientTimes, FrequencyCap, Cooldown, ThirdParty,
-              AfterAccountEvent, Forbid)
+              ThirdPartyGate, AfterAccountEvent, Forbid)
 }
 
 __all__ = ["CHECKS", "Check"]

@@ -1,8 +1,11 @@
 """``frequency_cap``: at most ``max`` counted events per key within a window.
 
 Params: ``max``; the window, one of ``days`` (consecutive local calendar days,
-the day of the counted event being day 1 — DST days count as one day) or
-``minutes`` (elapsed time), or neither (the whole log); ``per``: key parts
+the day of the counted event being day 1 — DST days count as one day),
+``minutes`` (elapsed time), ``calendar`` (``day``, ``week`` — ISO, Monday to
+Sunday — or ``month``: counts restart when the local period does), or none
+(the whole log); ``after_first_conversation`` (only contacts after the first
+conversation with the consumer count: Ontario); ``per``: key parts
 (``person``, ``debt``, ``destination``, ``channel``, ``consumer``);
 ``exclude_consented`` (calls within a consent period, §1006.14(b)(3)(i));
 ``exclude_wrong_numbers`` (calls to a number the collector learns, within the
@@ -16,7 +19,8 @@ counts toward each; one naming none counts toward every debt of the consumer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -34,6 +38,31 @@ class Counted(NamedTuple):
 
 
 _counted: Any = partial(tuple.__new__, Counted)  # skips NamedTuple's Python-level __new__
+
+
+class Period(NamedTuple):
+    """A calendar period: its number for a day ordinal, and the first day of the next."""
+
+    number: Callable[[int], int]
+    next_start: Callable[[int], int]
+
+
+def _month(day: int) -> int:
+    d = date.fromordinal(day)
+    return d.year * 12 + d.month - 1
+
+
+def _next_month(day: int) -> int:
+    n = _month(day) + 1
+    return date(n // 12, n % 12 + 1, 1).toordinal()
+
+
+# ordinal 1 (0001-01-01) is a Monday, so (day - 1) // 7 numbers ISO weeks
+PERIODS = {
+    "day": Period(lambda day: day, lambda day: day + 1),
+    "week": Period(lambda day: (day - 1) // 7, lambda day: (day - 1) // 7 * 7 + 8),
+    "month": Period(_month, _next_month),
+}
 
 
 class Pending(NamedTuple):
@@ -68,10 +97,15 @@ class FrequencyCap(CountingCheck):
             "max": {"type": "integer", "minimum": 0},
             "days": {"type": "integer", "minimum": 1, "maximum": 3660},
             "minutes": {"type": "integer", "minimum": 1},
+            "calendar": {"enum": ["day", "week", "month"]},
+            "after_first_conversation": {"type": "boolean", "default": False},
             "unit": {"type": "string", "default": "contacts"},
             **COUNTING_PARAMS,
         },
-        "not": {"required": ["days", "minutes"]},
+        "oneOf": [{"required": ["days"]}, {"required": ["minutes"]},
+                  {"required": ["calendar"]},
+                  {"not": {"anyOf": [{"required": ["days"]}, {"required": ["minutes"]},
+                                     {"required": ["calendar"]}]}}],
     }
 
     def configure(self, params: Mapping[str, Any]) -> None:
@@ -81,7 +115,12 @@ class FrequencyCap(CountingCheck):
         self.configure_counting(params)
         self.unit = params.get("unit", "contacts")
         self.hold = self.exclude_wrong and self.days is not None
-        if self.days is not None:
+        self.after_talk = bool(params.get("after_first_conversation"))
+        self.period = PERIODS.get(params.get("calendar", ""))
+        if self.period is not None:
+            self.horizon = 33 * 86400.0
+            self.span = f"in one calendar {params['calendar']}"
+        elif self.days is not None:
             self.horizon = (self.days + 2) * 86400.0
             self.span = f"within {self.days} consecutive day{'s' if self.days > 1 else ''}"
         elif self.minutes is not None:
@@ -105,6 +144,8 @@ class FrequencyCap(CountingCheck):
         out = self._release(state, ctx.day) if state.pending else None
         if self.wrong_number(ctx):
             return out
+        if self.after_talk and (account.first_talk is None or account.first_talk >= ev.epoch):
+            return out  # the cap starts after the first conversation
         key = self.key(ev)
         if key is None:
             return out
@@ -121,6 +162,9 @@ class FrequencyCap(CountingCheck):
             # filter every entry: local days need not be in order when the zone changes
             oldest = ctx.day - self.days
             window[:] = [c for c in window if c.day > oldest]
+        elif self.period is not None:
+            current = self.period.number(ctx.day)
+            window[:] = [c for c in window if self.period.number(c.day) == current]
         elif self.minutes is not None:
             oldest_epoch = ev.epoch - self.minutes * 60
             if window and window[0].epoch < oldest_epoch:  # epochs are in order
@@ -146,7 +190,7 @@ class FrequencyCap(CountingCheck):
 
     def not_before(self, ctx: Context, state: CapState) -> float | None:
         ev = ctx.event
-        if self.days is None and self.minutes is None:
+        if self.days is None and self.minutes is None and self.period is None:
             return None  # the whole log is the window: nothing ever leaves it
         key = self.key(ev)
         window = state.windows.get(key, []) if key is not None else []
@@ -157,21 +201,30 @@ class FrequencyCap(CountingCheck):
         at = ev.epoch
         for debt in debts:
             counted = [c for c in window if (not debt or not c.debts or debt in c.debts)
-                       and (c.day > ctx.day - self.days if self.days is not None
-                            else c.epoch >= ev.epoch - (self.minutes or 0) * 60)]
+                       and self._live(c, ctx)]
             # this contact passes once at most max - 1 of the others are still counted
             leaving = len(counted) - self.max + 1
             if leaving <= 0:
                 continue
             if leaving > len(counted):
                 return None  # max 0: never
-            if self.days is not None:
+            if self.period is not None:  # the whole period's count ends with it
+                at = max(at, ctx.day_start(self.period.next_start(ctx.day)))
+            elif self.days is not None:
                 day = sorted(c.day for c in counted)[leaving - 1] + self.days
                 at = max(at, ctx.day_start(day))
             else:
                 oldest = sorted(c.epoch for c in counted)[leaving - 1]
                 at = max(at, oldest + (self.minutes or 0) * 60 + 0.001)
         return at
+
+    def _live(self, c: Counted, ctx: Context) -> bool:
+        """Whether ``c`` still counts for an event at ``ctx``."""
+        if self.period is not None:
+            return self.period.number(c.day) == self.period.number(ctx.day)
+        if self.days is not None:
+            return c.day > ctx.day - self.days
+        return c.epoch >= ctx.event.epoch - (self.minutes or 0) * 60
 
     def _finding(self, ctx: Context, over: list[tuple[str, tuple[Counted, ...]]],
                  assumed: bool) -> Finding:

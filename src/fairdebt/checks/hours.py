@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from ..calendars import calendar, is_holiday, region_calendar
 from ..model import Finding
 from ..state import Context, next_local
 from ..timewindows import TIME_PATTERN, DayWindows, parse_clock, parse_days
@@ -42,6 +44,7 @@ class ContactHours(Check):
                 },
             },
             "end_inclusive": {"type": "boolean", "default": False},
+            "holidays": {"type": "string", "minLength": 2},
         },
     }
 
@@ -57,23 +60,45 @@ class ContactHours(Check):
                              end + (1 if inclusive else 0))
         self.describe = "; ".join(
             f"{w.get('days', 'Mon-Sun')} {w['start']}–{w['end']}" for w in params["windows"])
+        # a calendar code, or "region": the consumer's own region's calendar
+        self.holidays: str | None = params.get("holidays")
+        if self.holidays and self.holidays != "region":
+            calendar(self.holidays)  # an unknown calendar fails when the policy loads
+            self.describe += f"; not on {self.holidays.upper()} public holidays"
+        elif self.holidays:
+            self.describe += "; not on public holidays"
+
+    def _calendar(self, ctx: Context) -> str | None:
+        if self.holidays == "region":
+            return region_calendar(ctx.event.region)
+        return self.holidays
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         if not ctx.zone_known:
             return None
         contains = self.allowed.contains
+        code = self._calendar(ctx) if self.holidays else None
         for t in ctx.local_times:
-            if not contains(t):
+            if not contains(t) or (code and is_holiday(code, t.toordinal())):
                 break
         else:
             return None
-        outside = [t for t in ctx.local_times if not contains(t)]
-        pairs = zip(ctx.zones, ctx.local_times, strict=True)
-        where = ", ".join(f"{_clock(t)} in {name}" for (name, _), t in pairs if t in outside)
-        return [self.finding(ctx, f"{where}; allowed {self.describe} local time")]
+        where = []
+        for (name, _), t in zip(ctx.zones, ctx.local_times, strict=True):
+            holiday = calendar(code).get(t.date()) if code else None
+            if holiday:
+                where.append(f"{t.strftime('%a %Y-%m-%d')} is a public holiday in "
+                             f"{code} ({holiday}) in {name}")
+            elif not contains(t):
+                where.append(f"{_clock(t)} in {name}")
+        return [self.finding(ctx, f"{', '.join(where)}; allowed {self.describe} local time")]
 
     def not_before(self, ctx: Context, state: Any) -> float | None:
-        return next_local(ctx, self.allowed.next_inside)
+        code = self._calendar(ctx) if self.holidays else None
+        if code is None:
+            return next_local(ctx, self.allowed.next_inside)
+        closed = partial(is_holiday, code)
+        return next_local(ctx, lambda t: self.allowed.next_inside(t, 40, closed))
 
 
 def _clock(t: datetime) -> str:

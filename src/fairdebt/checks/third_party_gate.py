@@ -1,0 +1,66 @@
+"""``third_party_gate``: contact third parties only once the consumer cannot be reached.
+
+China's banking association guidance (2026): contacts (联系人) only when the
+debtor is unreachable — their own number is invalid (a ``wrong_number`` mark on
+one of their numbers) or the last ``failures`` attempts to reach them all failed
+(no answer, busy, not connected, failed, or only a voicemail). The rule's
+``when`` selects the contacts that need the gate (typically to parties other
+than the consumer); outbound attempts to the consumer and the consumer's own
+contacts are watched whatever ``when`` says: a contact from the consumer, or an
+attempt that reached them, starts the count again. An attempt whose outcome is
+unknown changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..model import Event, Finding
+from ..state import Context
+from .base import Check, routed
+
+FAILED = frozenset({"no_answer", "busy", "not_connected", "failed", "voicemail"})
+
+
+class ThirdPartyGate(Check):
+    KIND = "third_party_gate"
+    DEFAULT_MESSAGE = "third party contacted while the consumer could still be reached"
+    PARAMS = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"failures": {"type": "integer", "minimum": 1, "default": 3}},
+    }
+    horizon = None  # a run of failures may span any time
+
+    def configure(self, params: Mapping[str, Any]) -> None:
+        self.failures = int(params.get("failures", 3))
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return super().fields | {"party", "direction"}
+
+    def selects(self, ev: Event) -> bool:
+        return routed(self.regions, ev.region) and (ev.is_consumer_side or self.rule.when(ev))
+
+    def new_state(self) -> list[int]:
+        return [0]  # consecutive failed attempts to the consumer
+
+    def copy_state(self, state: list[int]) -> list[int]:
+        return list(state)
+
+    def evaluate(self, ctx: Context, state: list[int]) -> list[Finding] | None:
+        ev = ctx.event
+        if ev.is_consumer_side:
+            if ev.direction == "inbound":
+                state[0] = 0
+            elif ev.outcome in FAILED:
+                state[0] += 1
+            elif ev.outcome is not None:
+                state[0] = 0
+            return None
+        if not self.rule.when(ev) or state[0] >= self.failures or ctx.account.wrong:
+            return None
+        return [self.finding(ctx, f"{state[0]} consecutive failed attempt"
+                             f"{'' if state[0] == 1 else 's'} to reach the consumer (needs "
+                             f"{self.failures}) and none of their numbers marked invalid")]

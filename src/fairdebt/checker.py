@@ -67,7 +67,7 @@ class Checker:
             by_rule=dict(sorted(self._by_rule.items())),
             by_severity={s: self._by_severity[s] for s in ("error", "warning", "info")
                          if self._by_severity[s]},
-            consumers=len(engine.consumers))
+            consumers=len(engine.consumers), consumers_without_region=engine.without_region())
         return Report(self._policy.packs or (self._policy.id,), tuple(findings), (), summary)
 
     def _count(self, found: list[Finding]) -> None:

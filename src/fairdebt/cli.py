@@ -137,13 +137,27 @@ def validate(files: tuple[str, ...]) -> None:
 
 @main.command()
 def policies() -> None:
-    """List the built-in policy packs."""
+    """List the built-in policy packs: id, jurisdiction, regions, version, rules
+    (and how many rest on unverified figures), title."""
+    rows = [("id", "jurisdiction", "regions", "version", "rules", "unverified", "title")]
     for pack_id, path in sorted(builtin_packs().items()):
         try:
             policy = load_policy(pack_id)
-            click.echo(f"{pack_id:<14} {len(policy.rules):>3} rules  {policy.title}")
         except PolicyError:
-            click.echo(f"{pack_id:<14}   ? rules  (invalid: run fairdebt validate {path})")
+            rows.append((pack_id, "?", "?", "?", "?", "?",
+                         f"(invalid: run fairdebt validate {path})"))
+            continue
+        info = policy.pack(pack_id)
+        regions = sorted({r for p in policy.pack_info for r in p.regions}) or ["(all)"]
+        unverified = sum(1 for r in policy.rules if not r.verified)
+        rows.append((pack_id, info.jurisdiction if info else "", ",".join(regions),
+                     info.version if info else "", str(len(policy.rules)), str(unverified),
+                     policy.title))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    for row in rows:
+        cells = [c.rjust(w) if i in (4, 5) else c.ljust(w)
+                 for i, (c, w) in enumerate(zip(row[:6], widths, strict=True))]
+        click.echo("  ".join([*cells, row[6]]).rstrip())
 
 
 @main.command()
@@ -184,8 +198,17 @@ def explain(rule_id: str, policies: tuple[str, ...]) -> None:
         click.echo(f"  severity: {rule.severity}")
         click.echo(f"  citation: {rule.citation}")
         click.echo(f"  check:    {rule.check}")
+        if rule.regions:
+            click.echo(f"  regions:  {', '.join(rule.regions)}")
+        if rule.effective_from or rule.effective_to:
+            click.echo(f"  in force: {rule.effective_from or '…'} to {rule.effective_to or '…'}"
+                       " (local days, inclusive)")
         if not rule.verified:
             click.echo("  verified: no — the figure is second-hand; see the pack's sources")
+        info = policy.pack(rule.policy)
+        for source in info.sources if info else ():
+            url = f" <{source['url']}>" if source.get("url") else ""
+            click.echo(f"  source:   {source.get('title', '')}{url}")
         if rule.params:
             click.echo("  params:   " + ", ".join(f"{k}={v}" for k, v in rule.params.items()))
         if rule.description:

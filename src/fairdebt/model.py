@@ -131,9 +131,12 @@ class Summary:
     by_rule: dict[str, int] = field(default_factory=dict)
     by_severity: dict[str, int] = field(default_factory=dict)
     consumers: int = 0
+    consumers_without_region: int | None = None
+    """With rules routed by region: consumers never seen with a region, who got the
+    country-wide rules only. None when no rule is routed to a subdivision."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rows_read": self.rows_read,
             "events_checked": self.events_checked,
             "rows_rejected": self.rows_rejected,
@@ -142,6 +145,9 @@ class Summary:
             "by_severity": dict(self.by_severity),
             "consumers": self.consumers,
         }
+        if self.consumers_without_region is not None:
+            out["consumers_without_region"] = self.consumers_without_region
+        return out
 
 
 @dataclass(frozen=True, slots=True)

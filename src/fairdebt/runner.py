@@ -119,5 +119,6 @@ def build_report(policy: Policy, findings: list[Finding], rejected: list[Rejecte
         by_rule=dict(sorted(by_rule.items())),
         by_severity={s: by_severity[s] for s in ("error", "warning", "info") if by_severity[s]},
         consumers=len(engine.consumers),
+        consumers_without_region=engine.without_region(),
     )
     return Report(policy.packs or (policy.id,), tuple(findings), tuple(rejected), summary)

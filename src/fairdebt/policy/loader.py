@@ -33,7 +33,7 @@ from ..model import (
     PURPOSES,
 )
 from ..tz import get_zone
-from .model import Policy, Rule, When, normalize_when_value
+from .model import PackInfo, Policy, Rule, When, normalize_when_value
 from .yamlsrc import Located, YamlError, load
 
 VOCABULARY: dict[str, frozenset[Any]] = {
@@ -198,6 +198,7 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
                 rules[rid]["_regions"] = tuple(r.upper() for r in data.get("regions") or ())
     _check_pack(data, located, problems)
     seen[path.resolve()] = data
+    data["_file"] = file
     return data
 
 
@@ -277,7 +278,19 @@ def _build(metas: list[dict[str, Any]], packs: list[dict[str, Any]],
         packs=tuple(ids),
         region_zones=region_zones,
         fallback_zone=tuple(countrywide) if len(countrywide) == 1 else (),
+        pack_info=tuple(_info(m) for m in packs if m),
     )
+
+
+def _info(data: dict[str, Any]) -> PackInfo:
+    return PackInfo(
+        id=data["id"], title=data.get("title", data["id"]),
+        jurisdiction=data.get("jurisdiction", ""), version=str(data.get("version", "")),
+        regions=tuple(str(r).upper() for r in data.get("regions") or ()),
+        default_timezone=data.get("default_timezone"),
+        sources=tuple({"title": s} if isinstance(s, str) else dict(s)
+                      for s in data.get("sources", [])),
+        file=data.get("_file", ""))
 
 
 def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem]) -> Rule | None:

@@ -93,6 +93,20 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class PackInfo:
+    """One pack's own metadata, as written in its file."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    version: str
+    regions: tuple[str, ...]
+    default_timezone: str | None
+    sources: tuple[Mapping[str, str], ...]
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     id: str
     title: str
@@ -106,6 +120,11 @@ class Policy:
     """(region, zone) for packs that declare a default zone for their regions."""
     fallback_zone: tuple[str, ...] = ()
     """For consumers with no region: the one default zone country-wide packs agree on."""
+    pack_info: tuple[PackInfo, ...] = ()
+    """Every pack loaded, extended ones included, in load order."""
+
+    def pack(self, pack_id: str) -> PackInfo | None:
+        return next((p for p in self.pack_info if p.id == pack_id), None)
 
     def select(self, select: list[str] | None = None, ignore: list[str] | None = None) -> Policy:
         """The policy with only the rules named by ``select`` and not by ``ignore`` (globs)."""

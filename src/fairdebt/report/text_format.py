@@ -57,6 +57,10 @@ def _summary(report: Report, paint: Paint) -> list[str]:
            f"  policies: {', '.join(report.policies)}",
            f"  rows read {s.rows_read} · checked {s.events_checked} · rejected {s.rows_rejected}"
            f" · consumers {s.consumers}"]
+    if s.consumers_without_region:
+        out.append(f"  {s.consumers_without_region} consumer"
+                   f"{'s' if s.consumers_without_region != 1 else ''} with no region: "
+                   "country-wide rules only (add a 'region' column to apply regional rules)")
     if s.by_rule:
         width = max(len(r) for r in s.by_rule)
         severity = {f.rule: f.severity for f in report.findings}

@@ -7,6 +7,7 @@ or input error (never a traceback for bad input).
 from __future__ import annotations
 
 import fnmatch
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from .checks import CHECKS
 from .io.sources import SourceError, exists
 from .policy import Policy, PolicyError, builtin_packs, load_policy
 from .report import FORMATS, RenderOptions
+from .report.outputs import OutputError, plan, write
 from .runner import check_paths
 from .tz import ZoneError
 
@@ -64,8 +66,9 @@ def main() -> None:
 @click.option("-p", "--policy", "policies", multiple=True, metavar="NAME|PATH",
               help=f"Built-in pack id or policy file; repeat to layer several "
                    f"[default: {DEFAULT_POLICY}].")
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text",
-              show_default=True, help="Output format: text for people, json for machines.")
+@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT[:PATH]",
+              help=f"Output format, to stdout or to PATH; repeat to write several "
+                   f"(at most one to stdout): {', '.join(FORMATS)} [default: text].")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rule ids (comma-separated, globs allowed: 'reg-f/*').")
 @click.option("--ignore", multiple=True, metavar="RULES",
@@ -81,7 +84,8 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
 @click.option("--color/--no-color", default=None,
               help="Colour the text report [default: only on a terminal].")
-def check(files: tuple[str, ...], policies: tuple[str, ...], fmt: str, select: tuple[str, ...],
+def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str, ...],
+          select: tuple[str, ...],
           ignore: tuple[str, ...], input_timezone: str | None, default_timezone: str | None,
           strict: bool, quiet: bool, color: bool | None) -> None:
     """Check contact logs (CSV or JSON Lines, .gz too; - for stdin) against a policy.
@@ -90,6 +94,10 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], fmt: str, select: t
     reason. Exit 0: no error-level findings; 1: error-level findings; 2: bad
     usage, policy or input.
     """
+    try:
+        outputs = plan(formats)
+    except OutputError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--format'") from None
     policy = _load(policies)
     selected, ignored = _split(select), _split(ignore)
     if selected or ignored:
@@ -111,7 +119,11 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], fmt: str, select: t
         _fail(str(exc))
         return
     use_color = sys.stdout.isatty() if color is None else color
-    click.echo(FORMATS[fmt](report, RenderOptions(color=use_color, quiet=quiet)), nl=False)
+    options = RenderOptions(color=use_color, quiet=quiet, rules=policy.rules)
+    try:
+        write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ)
+    except OutputError as exc:
+        _fail(str(exc))
     if strict and report.rejected:
         click.echo(f"fairdebt: {len(report.rejected)} row(s) rejected (--strict)", err=True)
         sys.exit(EXIT_ERROR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import __version__
+from ..policy.model import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,3 +13,8 @@ class RenderOptions:
     color: bool = False
     quiet: bool = False
     version: str = __version__
+    #: the policy's rules, so formats can describe rules that found nothing (SARIF, JUnit)
+    rules: tuple[Rule, ...] = ()
+    #: findings hidden by a baseline, and its path: every format says so
+    suppressed: int = 0
+    baseline: str | None = None

@@ -84,16 +84,24 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
 @click.option("--color/--no-color", default=None,
               help="Colour the text report [default: only on a terminal].")
+@click.option("--redact", is_flag=True,
+              help="Mask phone numbers and emails in every format (sarif, github, gitlab, "
+                   "junit and html mask them by default).")
+@click.option("--show-pii", is_flag=True,
+              help="Never mask phone numbers and emails, even where masking is the default.")
 def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str, ...],
           select: tuple[str, ...],
           ignore: tuple[str, ...], input_timezone: str | None, default_timezone: str | None,
-          strict: bool, quiet: bool, color: bool | None) -> None:
+          strict: bool, quiet: bool, color: bool | None, redact: bool, show_pii: bool) -> None:
     """Check contact logs (CSV or JSON Lines, .gz too; - for stdin) against a policy.
 
     Every row is either checked or listed as rejected with its file, line and
     reason. Exit 0: no error-level findings; 1: error-level findings; 2: bad
     usage, policy or input.
     """
+    if redact and show_pii:
+        raise click.BadParameter("--redact and --show-pii contradict each other; give one",
+                                 param_hint="'--show-pii'")
     try:
         outputs = plan(formats)
     except OutputError as exc:
@@ -119,7 +127,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         _fail(str(exc))
         return
     use_color = sys.stdout.isatty() if color is None else color
-    options = RenderOptions(color=use_color, quiet=quiet, rules=policy.rules)
+    options = RenderOptions(color=use_color, quiet=quiet, rules=policy.rules, redact=redact,
+                            show_pii=show_pii)
     try:
         write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ)
     except OutputError as exc:

@@ -16,6 +16,7 @@ from . import (
     text_format,
 )
 from .options import RenderOptions
+from .pii import mask_report
 
 Renderer = Callable[[Report, RenderOptions], str]
 
@@ -30,9 +31,19 @@ FORMATS: dict[str, Renderer] = {
     "csv": csv_format.render,
 }
 
+#: formats whose output usually lands where many people can read it (CI logs, code
+#: scanning, dashboards): phone numbers and emails are masked there unless --show-pii
+MASKED_BY_DEFAULT = frozenset({"sarif", "github", "gitlab", "junit", "html"})
+
+
+def masks(fmt: str, options: RenderOptions) -> bool:
+    """Whether ``fmt`` output hides personal data; ``show_pii`` wins over ``redact``."""
+    return not options.show_pii and (options.redact or fmt in MASKED_BY_DEFAULT)
+
 
 def render(fmt: str, report: Report, options: RenderOptions) -> str:
-    return FORMATS[fmt](report, options)
+    """``report`` in format ``fmt``, with personal data masked as `masks` decides."""
+    return FORMATS[fmt](mask_report(report) if masks(fmt, options) else report, options)
 
 
-__all__ = ["FORMATS", "RenderOptions", "Renderer", "render"]
+__all__ = ["FORMATS", "MASKED_BY_DEFAULT", "RenderOptions", "Renderer", "masks", "render"]

@@ -18,3 +18,6 @@ class RenderOptions:
     #: findings hidden by a baseline, and its path: every format says so
     suppressed: int = 0
     baseline: str | None = None
+    #: mask phone numbers and emails in every format (--redact), or in none (--show-pii)
+    redact: bool = False
+    show_pii: bool = False

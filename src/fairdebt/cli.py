@@ -19,6 +19,7 @@ from .checks import CHECKS
 from .io.sources import SourceError, exists
 from .policy import Policy, PolicyError, builtin_packs, load_policy
 from .report import FORMATS, RenderOptions
+from .report.gate import SEVERITIES, fails
 from .report.outputs import OutputError, plan, write
 from .runner import check_paths
 from .tz import ZoneError
@@ -84,6 +85,11 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
 @click.option("--color/--no-color", default=None,
               help="Colour the text report [default: only on a terminal].")
+@click.option("--fail-on", type=click.Choice(SEVERITIES[::-1]), default="error",
+              show_default=True,
+              help="Exit 1 when a finding is at least this severe.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 whatever the findings (still 2 on bad usage, policy or input).")
 @click.option("--redact", is_flag=True,
               help="Mask phone numbers and emails in every format (sarif, github, gitlab, "
                    "junit and html mask them by default).")
@@ -92,12 +98,13 @@ def main() -> None:
 def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str, ...],
           select: tuple[str, ...],
           ignore: tuple[str, ...], input_timezone: str | None, default_timezone: str | None,
-          strict: bool, quiet: bool, color: bool | None, redact: bool, show_pii: bool) -> None:
+          strict: bool, quiet: bool, color: bool | None, fail_on: str, exit_zero: bool,
+          redact: bool, show_pii: bool) -> None:
     """Check contact logs (CSV or JSON Lines, .gz too; - for stdin) against a policy.
 
     Every row is either checked or listed as rejected with its file, line and
-    reason. Exit 0: no error-level findings; 1: error-level findings; 2: bad
-    usage, policy or input.
+    reason. Exit 0: no findings at the --fail-on severity (error unless told);
+    1: such findings; 2: bad usage, policy or input.
     """
     if redact and show_pii:
         raise click.BadParameter("--redact and --show-pii contradict each other; give one",
@@ -136,7 +143,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
     if strict and report.rejected:
         click.echo(f"fairdebt: {len(report.rejected)} row(s) rejected (--strict)", err=True)
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if report.has_errors else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if fails(report, fail_on) and not exit_zero else EXIT_CLEAN)
 
 
 @main.command()

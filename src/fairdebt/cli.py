@@ -11,6 +11,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from datetime import date
 
 import click
 
@@ -19,6 +20,8 @@ from .checks import CHECKS
 from .io.sources import SourceError, exists
 from .policy import Policy, PolicyError, builtin_packs, load_policy
 from .report import FORMATS, RenderOptions
+from .report.baseline import BaselineError
+from .report.baseline import use as use_baseline
 from .report.gate import SEVERITIES, fails
 from .report.outputs import OutputError, plan, write
 from .runner import check_paths
@@ -90,6 +93,12 @@ def main() -> None:
               help="Exit 1 when a finding is at least this severe.")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 whatever the findings (still 2 on bad usage, policy or input).")
+@click.option("--baseline", metavar="FILE",
+              help="Hide findings this baseline accepts (see docs/reports.md); the output "
+                   "says how many.")
+@click.option("--update-baseline", is_flag=True,
+              help="Rewrite the --baseline file to accept every current finding, keeping "
+                   "waivers, reasons and expiry dates.")
 @click.option("--redact", is_flag=True,
               help="Mask phone numbers and emails in every format (sarif, github, gitlab, "
                    "junit and html mask them by default).")
@@ -99,7 +108,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
           select: tuple[str, ...],
           ignore: tuple[str, ...], input_timezone: str | None, default_timezone: str | None,
           strict: bool, quiet: bool, color: bool | None, fail_on: str, exit_zero: bool,
-          redact: bool, show_pii: bool) -> None:
+          baseline: str | None, update_baseline: bool, redact: bool, show_pii: bool) -> None:
     """Check contact logs (CSV or JSON Lines, .gz too; - for stdin) against a policy.
 
     Every row is either checked or listed as rejected with its file, line and
@@ -109,6 +118,9 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
     if redact and show_pii:
         raise click.BadParameter("--redact and --show-pii contradict each other; give one",
                                  param_hint="'--show-pii'")
+    if update_baseline and not baseline:
+        raise click.BadParameter("needs --baseline FILE to know which file to write",
+                                 param_hint="'--update-baseline'")
     try:
         outputs = plan(formats)
     except OutputError as exc:
@@ -133,9 +145,21 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
     except (SourceError, ZoneError) as exc:
         _fail(str(exc))
         return
+    suppressed = 0
+    if baseline:
+        try:
+            outcome = use_baseline(report, baseline, update=update_baseline, today=date.today())
+        except BaselineError as exc:
+            _fail(str(exc))
+            return
+        report, suppressed = outcome.report, outcome.suppressed
+        click.echo(f"fairdebt: {suppressed} finding{'s' if suppressed != 1 else ''} "
+                   f"suppressed by baseline {baseline}"
+                   + (f" ({outcome.expired} expired entr{'ies' if outcome.expired != 1 else 'y'}"
+                      " no longer suppress)" if outcome.expired else ""), err=True)
     use_color = sys.stdout.isatty() if color is None else color
     options = RenderOptions(color=use_color, quiet=quiet, rules=policy.rules, redact=redact,
-                            show_pii=show_pii)
+                            show_pii=show_pii, suppressed=suppressed, baseline=baseline)
     try:
         write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ)
     except OutputError as exc:

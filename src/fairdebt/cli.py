@@ -12,6 +12,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -22,6 +23,9 @@ from .policy import Policy, PolicyError, builtin_packs, load_policy
 from .report import FORMATS, RenderOptions
 from .report.baseline import BaselineError
 from .report.baseline import use as use_baseline
+from .report.config import ConfigError
+from .report.config import find as find_config
+from .report.config import load as load_config
 from .report.gate import SEVERITIES, fails
 from .report.outputs import OutputError, plan, write
 from .runner import check_paths
@@ -65,8 +69,38 @@ def main() -> None:
     """
 
 
+def _no_config(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value and ctx.meta.get("fairdebt.config"):
+        raise click.BadParameter("contradicts --config", param_hint="'--no-config'")
+    return value
+
+
+def _config(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Eager: the configuration becomes the defaults of every other option, so flags win."""
+    if ctx.params.get("no_config"):
+        if value:
+            raise click.BadParameter("contradicts --no-config", param_hint="'--config'")
+        return value
+    try:
+        path = Path(value) if value else find_config(Path.cwd())
+        if path is None:
+            return value
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such configuration file")
+        ctx.default_map = {**(ctx.default_map or {}), **load_config(path).defaults}
+    except ConfigError as exc:
+        _fail(str(exc))
+    ctx.meta["fairdebt.config"] = str(path)
+    return value
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--no-config", is_flag=True, is_eager=True, callback=_no_config,
+              help="Ignore fairdebt.toml and [tool.fairdebt] in pyproject.toml.")
+@click.option("--config", "config_file", metavar="FILE", is_eager=True, callback=_config,
+              help="Read defaults from FILE instead of the fairdebt.toml or pyproject.toml "
+                   "found from the working directory up. Flags win over it.")
 @click.option("-p", "--policy", "policies", multiple=True, metavar="NAME|PATH",
               help=f"Built-in pack id or policy file; repeat to layer several "
                    f"[default: {DEFAULT_POLICY}].")
@@ -108,7 +142,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
           select: tuple[str, ...],
           ignore: tuple[str, ...], input_timezone: str | None, default_timezone: str | None,
           strict: bool, quiet: bool, color: bool | None, fail_on: str, exit_zero: bool,
-          baseline: str | None, update_baseline: bool, redact: bool, show_pii: bool) -> None:
+          baseline: str | None, update_baseline: bool, redact: bool, show_pii: bool,
+          no_config: bool, config_file: str | None) -> None:
     """Check contact logs (CSV or JSON Lines, .gz too; - for stdin) against a policy.
 
     Every row is either checked or listed as rejected with its file, line and

@@ -26,6 +26,7 @@ from .report.baseline import use as use_baseline
 from .report.config import ConfigError
 from .report.config import find as find_config
 from .report.config import load as load_config
+from .report.contacts import count_contacts
 from .report.gate import SEVERITIES, fails
 from .report.outputs import OutputError, plan, write
 from .runner import check_paths
@@ -193,8 +194,12 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                    + (f" ({outcome.expired} expired entr{'ies' if outcome.expired != 1 else 'y'}"
                       " no longer suppress)" if outcome.expired else ""), err=True)
     use_color = sys.stdout.isatty() if color is None else color
+    contacts = None
+    if any(o.format == "html" for o in outputs) and "-" not in files:
+        contacts = count_contacts(files, input_timezone, default_timezone)
     options = RenderOptions(color=use_color, quiet=quiet, rules=policy.rules, redact=redact,
-                            show_pii=show_pii, suppressed=suppressed, baseline=baseline)
+                            show_pii=show_pii, suppressed=suppressed, baseline=baseline,
+                            contacts=contacts)
     try:
         write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ)
     except OutputError as exc:

@@ -9,6 +9,7 @@ from . import (
     csv_format,
     github_format,
     gitlab_format,
+    html_format,
     json_format,
     jsonl_format,
     junit_format,
@@ -29,6 +30,7 @@ FORMATS: dict[str, Renderer] = {
     "github": github_format.render,
     "gitlab": gitlab_format.render,
     "csv": csv_format.render,
+    "html": html_format.render,
 }
 
 #: formats whose output usually lands where many people can read it (CI logs, code

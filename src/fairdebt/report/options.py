@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .. import __version__
 from ..policy.model import Rule
+from .contacts import ContactGrid
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,3 +22,5 @@ class RenderOptions:
     #: mask phone numbers and emails in every format (--redact), or in none (--show-pii)
     redact: bool = False
     show_pii: bool = False
+    #: outbound contacts by local weekday and hour, for the html heat map (None: unknown)
+    contacts: ContactGrid | None = None

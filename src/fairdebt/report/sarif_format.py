@@ -17,7 +17,6 @@ from .fingerprint import SARIF_KEY, fingerprint
 from .options import RenderOptions
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/fairdebt/fairdebt"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -26,8 +25,7 @@ def render(report: Report, options: RenderOptions) -> str:
     index = {r["id"]: i for i, r in enumerate(rules)}
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "fairdebt", "version": options.version,
-                            "semanticVersion": options.version,
-                            "informationUri": INFORMATION_URI, "rules": rules}},
+                            "semanticVersion": options.version, "rules": rules}},
         "results": [_result(f, index[f.rule]) for f in report.findings],
         "invocations": [_invocation(report, options)],
         "properties": {"policies": list(report.policies), "summary": report.summary.to_dict()},

@@ -88,6 +88,18 @@ def test_redaction_from_config(project: Path, tmp_path: Path) -> None:
     assert "+1-212-555-0142" in shown.stdout
 
 
+def test_pii_flag_on_the_command_line_wins_over_the_config(project: Path) -> None:
+    log = project / "leaky.csv"
+    log.write_text("timestamp,consumer_id,event_id,channel,outcome\n"
+                   "2026-04-01T14:00:00Z,C1,e1,call,+1-212-555-0142\n")
+    (project / "fairdebt.toml").write_text("redact = true\n")
+    shown = CliRunner().invoke(main, ["check", str(log), "-f", "json", "--show-pii"])
+    assert shown.exit_code == 0 and "+1-212-555-0142" in shown.stdout
+    (project / "fairdebt.toml").write_text("show-pii = true\n")
+    hidden = CliRunner().invoke(main, ["check", str(log), "-f", "json", "--redact"])
+    assert hidden.exit_code == 0 and "+1-212-555-0142" not in hidden.stdout
+
+
 def test_explicit_config_and_no_config(project: Path) -> None:
     (project / "fairdebt.toml").write_text('select = "reg-f/hours"\nformat = "json"\n')
     other = project / "other.toml"

@@ -44,10 +44,6 @@ def test_fail_on_info_counts_info_findings() -> None:
     assert fails(info, "info") and not fails(info, "warning") and not fails(info, "error")
 
 
-def test_default_still_fails_on_errors(tmp_path: Path) -> None:
-    assert CliRunner().invoke(main, ["check", SAMPLE, "-q"]).exit_code == 1
-
-
 def test_exit_zero_passes_findings_but_not_usage_errors(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["check", SAMPLE, "-q", "--exit-zero"]).exit_code == 0
     assert code(WARNING_ONLY, "--fail-on", "warning", "--exit-zero", tmp_path=tmp_path) == 0

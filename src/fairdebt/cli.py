@@ -1,7 +1,7 @@
 """The ``fairdebt`` command: parse options, call the library, render, exit.
 
-Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage, policy
-or input error (never a traceback for bad input).
+Exit codes: 0 no findings at the ``--fail-on`` severity (error by default), 1 such
+findings, 2 usage, policy or input error (never a traceback for bad input).
 """
 
 from __future__ import annotations
@@ -95,6 +95,18 @@ def _config(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     return value
 
 
+def _pii_flags() -> tuple[bool, bool]:
+    """``--redact`` and ``--show-pii`` both on: the one from the command line wins over the
+    one from the configuration; both from the command line is a usage error."""
+    source = click.get_current_context().get_parameter_source
+    if source("redact") is click.core.ParameterSource.DEFAULT_MAP:
+        return False, True
+    if source("show_pii") is click.core.ParameterSource.DEFAULT_MAP:
+        return True, False
+    raise click.BadParameter("--redact and --show-pii contradict each other; give one",
+                             param_hint="'--show-pii'")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--no-config", is_flag=True, is_eager=True, callback=_no_config,
@@ -140,8 +152,8 @@ def _config(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 @click.option("--show-pii", is_flag=True,
               help="Never mask phone numbers and emails, even where masking is the default.")
 def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str, ...],
-          select: tuple[str, ...],
-          ignore: tuple[str, ...], input_timezone: str | None, default_timezone: str | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], input_timezone: str | None,
+          default_timezone: str | None,
           strict: bool, quiet: bool, color: bool | None, fail_on: str, exit_zero: bool,
           baseline: str | None, update_baseline: bool, redact: bool, show_pii: bool,
           no_config: bool, config_file: str | None) -> None:
@@ -152,8 +164,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
     1: such findings; 2: bad usage, policy or input.
     """
     if redact and show_pii:
-        raise click.BadParameter("--redact and --show-pii contradict each other; give one",
-                                 param_hint="'--show-pii'")
+        redact, show_pii = _pii_flags()
     if update_baseline and not baseline:
         raise click.BadParameter("needs --baseline FILE to know which file to write",
                                  param_hint="'--update-baseline'")
@@ -189,14 +200,14 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
             _fail(str(exc))
             return
         report, suppressed = outcome.report, outcome.suppressed
-        click.echo(f"fairdebt: {suppressed} finding{'s' if suppressed != 1 else ''} "
-                   f"suppressed by baseline {baseline}"
-                   + (f" ({outcome.expired} expired entr{'ies' if outcome.expired != 1 else 'y'}"
-                      " no longer suppress)" if outcome.expired else ""), err=True)
+        click.echo(f"fairdebt: {outcome.note(baseline)}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
     contacts = None
     if any(o.format == "html" for o in outputs) and "-" not in files:
-        contacts = count_contacts(files, input_timezone, default_timezone)
+        try:
+            contacts = count_contacts(files, input_timezone, default_timezone)
+        except (SourceError, ZoneError) as exc:
+            _fail(str(exc))
     options = RenderOptions(color=use_color, quiet=quiet, rules=policy.rules, redact=redact,
                             show_pii=show_pii, suppressed=suppressed, baseline=baseline,
                             contacts=contacts)

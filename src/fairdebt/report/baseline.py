@@ -66,6 +66,14 @@ class Outcome:
     suppressed: int
     expired: int  # entries past their date that would otherwise have hidden a finding
 
+    def note(self, path: str) -> str:
+        n, e = self.suppressed, self.expired
+        text = f"{n} finding{'s' if n != 1 else ''} suppressed by baseline {path}"
+        if e:
+            text += (f" ({e} expired entr{'ies' if e != 1 else 'y'} no longer "
+                     f"suppress{'' if e != 1 else 'es'})")
+        return text
+
 
 def load(path: str) -> list[Entry]:
     try:

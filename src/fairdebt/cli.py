@@ -109,11 +109,6 @@ def _pii_flags() -> tuple[bool, bool]:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option("--no-config", is_flag=True, is_eager=True, callback=_no_config,
-              help="Ignore fairdebt.toml and [tool.fairdebt] in pyproject.toml.")
-@click.option("--config", "config_file", metavar="FILE", is_eager=True, callback=_config,
-              help="Read defaults from FILE instead of the fairdebt.toml or pyproject.toml "
-                   "found from the working directory up. Flags win over it.")
 @click.option("-p", "--policy", "policies", multiple=True, metavar="NAME|PATH",
               help=f"Built-in pack id or policy file; repeat to layer several "
                    f"[default: {DEFAULT_POLICY}].")
@@ -151,6 +146,12 @@ def _pii_flags() -> tuple[bool, bool]:
                    "junit and html mask them by default).")
 @click.option("--show-pii", is_flag=True,
               help="Never mask phone numbers and emails, even where masking is the default.")
+# eager, so the configuration is read before any other option takes its default
+@click.option("--no-config", is_flag=True, is_eager=True, callback=_no_config,
+              help="Ignore fairdebt.toml and [tool.fairdebt] in pyproject.toml.")
+@click.option("--config", "config_file", metavar="FILE", is_eager=True, callback=_config,
+              help="Read defaults from FILE instead of the fairdebt.toml or pyproject.toml "
+                   "found from the working directory up. Flags win over it.")
 def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str, ...],
           select: tuple[str, ...], ignore: tuple[str, ...], input_timezone: str | None,
           default_timezone: str | None,

@@ -1,15 +1,18 @@
 """The ``fairdebt`` command: parse options, call the library, render, exit.
 
-Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage, policy
-or input error (never a traceback for bad input).
+Exit codes: 0 no findings at the ``--fail-on`` severity (error by default), 1 such
+findings, 2 usage, policy or input error (never a traceback for bad input).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 import click
 
@@ -18,6 +21,14 @@ from .checks import CHECKS
 from .io.sources import SourceError, exists
 from .policy import Policy, PolicyError, builtin_packs, load_policy
 from .report import FORMATS, RenderOptions
+from .report.baseline import BaselineError
+from .report.baseline import use as use_baseline
+from .report.config import ConfigError
+from .report.config import find as find_config
+from .report.config import load as load_config
+from .report.contacts import count_contacts
+from .report.gate import SEVERITIES, fails
+from .report.outputs import OutputError, plan, write
 from .runner import check_paths
 from .tz import ZoneError
 
@@ -59,13 +70,51 @@ def main() -> None:
     """
 
 
+def _no_config(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value and ctx.meta.get("fairdebt.config"):
+        raise click.BadParameter("contradicts --config", param_hint="'--no-config'")
+    return value
+
+
+def _config(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Eager: the configuration becomes the defaults of every other option, so flags win."""
+    if ctx.params.get("no_config"):
+        if value:
+            raise click.BadParameter("contradicts --no-config", param_hint="'--config'")
+        return value
+    try:
+        path = Path(value) if value else find_config(Path.cwd())
+        if path is None:
+            return value
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such configuration file")
+        ctx.default_map = {**(ctx.default_map or {}), **load_config(path).defaults}
+    except ConfigError as exc:
+        _fail(str(exc))
+    ctx.meta["fairdebt.config"] = str(path)
+    return value
+
+
+def _pii_flags() -> tuple[bool, bool]:
+    """``--redact`` and ``--show-pii`` both on: the one from the command line wins over the
+    one from the configuration; both from the command line is a usage error."""
+    source = click.get_current_context().get_parameter_source
+    if source("redact") is click.core.ParameterSource.DEFAULT_MAP:
+        return False, True
+    if source("show_pii") is click.core.ParameterSource.DEFAULT_MAP:
+        return True, False
+    raise click.BadParameter("--redact and --show-pii contradict each other; give one",
+                             param_hint="'--show-pii'")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("-p", "--policy", "policies", multiple=True, metavar="NAME|PATH",
               help=f"Built-in pack id or policy file; repeat to layer several "
                    f"[default: {DEFAULT_POLICY}].")
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text",
-              show_default=True, help="Output format: text for people, json for machines.")
+@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT[:PATH]",
+              help=f"Output format, to stdout or to PATH; repeat to write several "
+                   f"(at most one to stdout): {', '.join(FORMATS)} [default: text].")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rule ids (comma-separated, globs allowed: 'reg-f/*').")
 @click.option("--ignore", multiple=True, metavar="RULES",
@@ -81,15 +130,49 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
 @click.option("--color/--no-color", default=None,
               help="Colour the text report [default: only on a terminal].")
-def check(files: tuple[str, ...], policies: tuple[str, ...], fmt: str, select: tuple[str, ...],
-          ignore: tuple[str, ...], input_timezone: str | None, default_timezone: str | None,
-          strict: bool, quiet: bool, color: bool | None) -> None:
+@click.option("--fail-on", type=click.Choice(SEVERITIES[::-1]), default="error",
+              show_default=True,
+              help="Exit 1 when a finding is at least this severe.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 whatever the findings (still 2 on bad usage, policy or input).")
+@click.option("--baseline", metavar="FILE",
+              help="Hide findings this baseline accepts (see docs/reports.md); the output "
+                   "says how many.")
+@click.option("--update-baseline", is_flag=True,
+              help="Rewrite the --baseline file to accept every current finding, keeping "
+                   "waivers, reasons and expiry dates.")
+@click.option("--redact", is_flag=True,
+              help="Mask phone numbers and emails in every format (sarif, github, gitlab, "
+                   "junit and html mask them by default).")
+@click.option("--show-pii", is_flag=True,
+              help="Never mask phone numbers and emails, even where masking is the default.")
+# eager, so the configuration is read before any other option takes its default
+@click.option("--no-config", is_flag=True, is_eager=True, callback=_no_config,
+              help="Ignore fairdebt.toml and [tool.fairdebt] in pyproject.toml.")
+@click.option("--config", "config_file", metavar="FILE", is_eager=True, callback=_config,
+              help="Read defaults from FILE instead of the fairdebt.toml or pyproject.toml "
+                   "found from the working directory up. Flags win over it.")
+def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str, ...],
+          select: tuple[str, ...], ignore: tuple[str, ...], input_timezone: str | None,
+          default_timezone: str | None,
+          strict: bool, quiet: bool, color: bool | None, fail_on: str, exit_zero: bool,
+          baseline: str | None, update_baseline: bool, redact: bool, show_pii: bool,
+          no_config: bool, config_file: str | None) -> None:
     """Check contact logs (CSV or JSON Lines, .gz too; - for stdin) against a policy.
 
     Every row is either checked or listed as rejected with its file, line and
-    reason. Exit 0: no error-level findings; 1: error-level findings; 2: bad
-    usage, policy or input.
+    reason. Exit 0: no findings at the --fail-on severity (error unless told);
+    1: such findings; 2: bad usage, policy or input.
     """
+    if redact and show_pii:
+        redact, show_pii = _pii_flags()
+    if update_baseline and not baseline:
+        raise click.BadParameter("needs --baseline FILE to know which file to write",
+                                 param_hint="'--update-baseline'")
+    try:
+        outputs = plan(formats)
+    except OutputError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--format'") from None
     policy = _load(policies)
     selected, ignored = _split(select), _split(ignore)
     if selected or ignored:
@@ -110,12 +193,33 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], fmt: str, select: t
     except (SourceError, ZoneError) as exc:
         _fail(str(exc))
         return
+    suppressed = 0
+    if baseline:
+        try:
+            outcome = use_baseline(report, baseline, update=update_baseline, today=date.today())
+        except BaselineError as exc:
+            _fail(str(exc))
+            return
+        report, suppressed = outcome.report, outcome.suppressed
+        click.echo(f"fairdebt: {outcome.note(baseline)}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
-    click.echo(FORMATS[fmt](report, RenderOptions(color=use_color, quiet=quiet)), nl=False)
+    contacts = None
+    if any(o.format == "html" for o in outputs) and "-" not in files:
+        try:
+            contacts = count_contacts(files, input_timezone, default_timezone)
+        except (SourceError, ZoneError) as exc:
+            _fail(str(exc))
+    options = RenderOptions(color=use_color, quiet=quiet, rules=policy.rules, redact=redact,
+                            show_pii=show_pii, suppressed=suppressed, baseline=baseline,
+                            contacts=contacts)
+    try:
+        write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ)
+    except OutputError as exc:
+        _fail(str(exc))
     if strict and report.rejected:
         click.echo(f"fairdebt: {len(report.rejected)} row(s) rejected (--strict)", err=True)
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if report.has_errors else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if fails(report, fail_on) and not exit_zero else EXIT_CLEAN)
 
 
 @main.command()

@@ -5,14 +5,47 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Report
-from . import json_format, text_format
+from . import (
+    csv_format,
+    github_format,
+    gitlab_format,
+    html_format,
+    json_format,
+    jsonl_format,
+    junit_format,
+    sarif_format,
+    text_format,
+)
 from .options import RenderOptions
+from .pii import mask_report
 
 Renderer = Callable[[Report, RenderOptions], str]
 
 FORMATS: dict[str, Renderer] = {
     "text": text_format.render,
     "json": json_format.render,
+    "jsonl": jsonl_format.render,
+    "sarif": sarif_format.render,
+    "junit": junit_format.render,
+    "github": github_format.render,
+    "gitlab": gitlab_format.render,
+    "csv": csv_format.render,
+    "html": html_format.render,
 }
 
-__all__ = ["FORMATS", "RenderOptions", "Renderer"]
+#: formats whose output usually lands where many people can read it (CI logs, code
+#: scanning, dashboards): phone numbers and emails are masked there unless --show-pii
+MASKED_BY_DEFAULT = frozenset({"sarif", "github", "gitlab", "junit", "html"})
+
+
+def masks(fmt: str, options: RenderOptions) -> bool:
+    """Whether ``fmt`` output hides personal data; ``show_pii`` wins over ``redact``."""
+    return not options.show_pii and (options.redact or fmt in MASKED_BY_DEFAULT)
+
+
+def render(fmt: str, report: Report, options: RenderOptions) -> str:
+    """``report`` in format ``fmt``, with personal data masked as `masks` decides."""
+    return FORMATS[fmt](mask_report(report) if masks(fmt, options) else report, options)
+
+
+__all__ = ["FORMATS", "MASKED_BY_DEFAULT", "RenderOptions", "Renderer", "masks", "render"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import __version__
+from ..policy.model import Rule
+from .contacts import ContactGrid
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,3 +14,13 @@ class RenderOptions:
     color: bool = False
     quiet: bool = False
     version: str = __version__
+    #: the policy's rules, so formats can describe rules that found nothing (SARIF, JUnit)
+    rules: tuple[Rule, ...] = ()
+    #: findings hidden by a baseline, and its path: every format says so
+    suppressed: int = 0
+    baseline: str | None = None
+    #: mask phone numbers and emails in every format (--redact), or in none (--show-pii)
+    redact: bool = False
+    show_pii: bool = False
+    #: outbound contacts by local weekday and hour, for the html heat map (None: unknown)
+    contacts: ContactGrid | None = None

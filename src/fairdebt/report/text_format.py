@@ -33,6 +33,10 @@ def render(report: Report, options: RenderOptions) -> str:
         if report.rejected:
             lines.append("")
     lines.extend(_summary(report, paint))
+    if options.baseline is not None:
+        n = options.suppressed
+        lines.append(f"  {n} finding{'s' if n != 1 else ''} suppressed by baseline "
+                     f"{options.baseline}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,236 @@
+"""Machine formats: each one parses with its consumer's reader and keeps its contract."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+import fairdebt
+from fairdebt.cli import main
+from fairdebt.report import FORMATS, RenderOptions
+from fairdebt.report.csv_format import neutralize
+from fairdebt.report.fingerprint import SARIF_KEY, fingerprint
+from fairdebt.report.github_format import escape_data, escape_property
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "fixtures" / "sample-calls.csv"
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+POLICY = fairdebt.load_policy("us-reg-f")
+
+
+def sample_report() -> fairdebt.Report:
+    return fairdebt.check_files([str(SAMPLE)], POLICY)
+
+
+def rendered(fmt: str, report: fairdebt.Report | None = None) -> str:
+    return FORMATS[fmt](report or sample_report(), RenderOptions(rules=POLICY.rules))
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- sarif ---------------------------------------------------------------------------
+
+def test_sarif_validates_against_the_official_schema() -> None:
+    validator = jsonschema.validators.validator_for(SCHEMA)(SCHEMA)
+    doc = json.loads(rendered("sarif"))
+    errors = [e.message for e in validator.iter_errors(doc)]
+    assert not errors, errors[:5]
+    # the schema is strict enough to catch a broken document (the check is not vacuous)
+    broken = {**doc, "runs": [{**doc["runs"][0], "results": [{"level": "loud"}]}]}
+    assert list(validator.iter_errors(broken))
+
+
+def test_sarif_describes_rules_and_locates_results() -> None:
+    run = json.loads(rendered("sarif"))["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [r.id for r in POLICY.rules]  # also rules with no hits
+    hours = next(r for r in rules if r["id"] == "reg-f/hours")
+    assert hours["defaultConfiguration"]["level"] == "error"
+    assert "1006.6(b)(1)(i)" in hours["help"]["text"] and hours["shortDescription"]["text"]
+    first = run["results"][0]
+    assert rules[first["ruleIndex"]]["id"] == first["ruleId"] == "reg-f/hours"
+    where = first["locations"][0]["physicalLocation"]
+    assert where["region"]["startLine"] == 3
+    assert where["artifactLocation"]["uri"] == SAMPLE.as_uri()
+    assert len(run["invocations"][0]["toolExecutionNotifications"]) == 1  # the rejected row
+
+
+def test_sarif_relative_paths_stay_relative_uris() -> None:
+    report = sample_report()
+    moved = dataclasses.replace(report, findings=tuple(
+        dataclasses.replace(f, file="exports/april calls.csv") for f in report.findings))
+    uri = json.loads(rendered("sarif", moved))["runs"][0]["results"][0]["locations"][0][
+        "physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "exports/april%20calls.csv"
+
+
+def test_sarif_fingerprints_ignore_line_numbers(tmp_path: Path) -> None:
+    head, *rows = SAMPLE.read_text().splitlines()
+    reordered = tmp_path / "reexport.csv"
+    reordered.write_text("\n".join([head, *reversed(rows)]) + "\n")
+
+    def prints(path: Path) -> dict[str, int]:
+        report = fairdebt.check_files([str(path)], POLICY)
+        results = json.loads(rendered("sarif", report))["runs"][0]["results"]
+        return {r["partialFingerprints"][SARIF_KEY]:
+                r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results}
+
+    before, after = prints(SAMPLE), prints(reordered)
+    assert set(before) == set(after)
+    assert any(before[k] != after[k] for k in before)  # the lines did move
+
+
+def test_fingerprint_is_the_identity() -> None:
+    f = sample_report().findings[0]
+    assert fingerprint(dataclasses.replace(f, line=99, file="other.csv")) == fingerprint(f)
+    for change in ({"rule": "x"}, {"consumer_id": "x"}, {"debt_id": "x"}, {"event_id": "x"}):
+        assert fingerprint(dataclasses.replace(f, **change)) != fingerprint(f), change
+
+
+# --- junit ---------------------------------------------------------------------------
+
+def test_junit_one_suite_per_rule_one_case_per_consumer_and_debt() -> None:
+    root = ET.fromstring(rendered("junit"))
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert set(suites) == {r.id for r in POLICY.rules} | {"fairdebt/rejected-rows"}
+    freq = suites["reg-f/call-frequency"]
+    (case,) = freq.findall("testcase")  # two findings, one consumer and debt
+    assert case.get("name") == "consumer C-1001 · debt CC-77"
+    failure = case.find("failure")
+    assert failure is not None and "E009" in (failure.text or "") and "E010" in failure.text
+    assert freq.get("tests") == "1" and freq.get("failures") == "1"
+    quiet = next(s for name, s in suites.items()
+                 if name not in {f.rule for f in sample_report().findings}
+                 and name != "fairdebt/rejected-rows")
+    assert quiet.get("failures") == "0" and quiet.get("tests") == "1"
+    assert root.get("failures") == str(sum(int(s.get("failures") or 0) for s in suites.values()))
+    assert suites["fairdebt/rejected-rows"].find("testcase/skipped") is not None
+
+
+def test_junit_survives_control_characters() -> None:
+    report = sample_report()
+    f = dataclasses.replace(report.findings[0], message="bell\x07 <&> \"q\"")
+    ET.fromstring(rendered("junit", dataclasses.replace(report, findings=(f,))))
+
+
+# --- github --------------------------------------------------------------------------
+
+def test_github_escaping_follows_the_toolkit() -> None:
+    assert escape_data("50%\r\nnext: a,b") == "50%25%0D%0Anext: a,b"
+    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+
+def test_github_annotations_and_step_summary(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    code, out, _ = invoke("check", str(SAMPLE), "--format", "github",
+                          env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert code == 1
+    lines = out.splitlines()
+    first = lines[0]
+    assert first.startswith(f"::error file={escape_property(str(SAMPLE))},line=3,"
+                            "title=fairdebt reg-f/hours::")
+    assert any(line.startswith("::warning ") and "rapid-redial" in line for line in lines)
+    assert lines[-1].startswith("::notice::fairdebt: 16 findings")
+    text = summary.read_text()
+    assert text.startswith("earlier step\n")  # appended, not overwritten
+    assert "## fairdebt" in text and "| `reg-f/hours` | error | 3 |" in text
+
+
+def test_github_without_step_summary_env_writes_no_file(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = invoke("check", str(SAMPLE), "--format", "github",
+                          env={"GITHUB_STEP_SUMMARY": ""})
+    assert code == 1 and out.startswith("::error") and list(tmp_path.iterdir()) == []
+
+
+# --- gitlab --------------------------------------------------------------------------
+
+def test_gitlab_code_quality_fields() -> None:
+    issues = json.loads(rendered("gitlab"))
+    assert len(issues) == 16
+    for issue in issues:
+        assert set(issue) >= {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert issue["location"]["path"] == str(SAMPLE)
+        assert issue["location"]["lines"]["begin"] >= 1
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    assert issues[0]["check_name"] == "reg-f/hours" and issues[0]["severity"] == "major"
+
+
+# --- csv -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell", ["=1+2", "+1", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_neutralizes_formula_cells(cell: str) -> None:
+    assert neutralize(cell) == "'" + cell
+
+
+def test_csv_rows_parse_and_carry_no_formulas() -> None:
+    report = sample_report()
+    evil = dataclasses.replace(report.findings[0], consumer_id='=HYPERLINK("http://x")',
+                               message="-2+3 calls", evidence=("@E1", "E2"))
+    text = rendered("csv", dataclasses.replace(report, findings=(evil, *report.findings[1:])))
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == 16
+    assert rows[0]["consumer_id"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["message"] == "'-2+3 calls" and rows[0]["evidence"] == "'@E1;E2"
+    assert rows[1]["rule"] == "reg-f/hours" and rows[1]["line"] == "4"
+    assert rows[1]["fingerprint"] == fingerprint(report.findings[1])
+
+
+# --- jsonl ---------------------------------------------------------------------------
+
+def test_jsonl_one_object_per_line_ending_with_the_summary() -> None:
+    docs = [json.loads(line) for line in rendered("jsonl").splitlines()]
+    kinds = [d["kind"] for d in docs]
+    assert kinds == ["finding"] * 16 + ["rejected", "summary"]
+    assert docs[0]["rule"] == "reg-f/hours" and docs[-1]["rows_read"] == 30
+
+
+# --- several formats in one run ------------------------------------------------------
+
+def test_several_formats_in_one_run(tmp_path: Path) -> None:
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
+    code, out, _ = invoke("check", str(SAMPLE), "-f", "json", "--format", f"sarif:{sarif}",
+                          "-f", f"junit:{junit}")
+    assert code == 1
+    assert json.loads(out)["summary"]["findings"] == 16
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    assert ET.parse(junit).getroot().tag == "testsuites"
+
+
+def test_only_files_means_nothing_on_stdout(tmp_path: Path) -> None:
+    code, out, _ = invoke("check", str(SAMPLE), "-f", f"csv:{tmp_path / 'f.csv'}")
+    assert code == 1 and out == ""
+    assert (tmp_path / "f.csv").read_bytes().startswith(b"rule,severity,")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("-f", "json", "-f", "text"), "only one format can go to stdout"),
+    (("-f", "pdf"), "unknown format 'pdf'"),
+    (("-f", "sarif:"), "no path after ':'"),
+    (("-f", "csv:a.csv", "-f", "jsonl:a.csv"), "more than one --format"),
+])
+def test_bad_format_values_are_usage_errors(args: tuple[str, ...], message: str) -> None:
+    code, _, err = invoke("check", str(SAMPLE), *args)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_unwritable_output_path_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = invoke("check", str(SAMPLE), "-f", f"sarif:{tmp_path / 'no' / 'x.sarif'}")
+    assert code == 2 and "cannot write" in err and "Traceback" not in err

@@ -1,0 +1,111 @@
+"""Personal data: phone numbers and emails masked where reports travel, kept where asked."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import fairdebt
+from fairdebt.cli import main
+from fairdebt.report import FORMATS, MASKED_BY_DEFAULT
+from fairdebt.report.pii import mask_report, mask_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "fixtures" / "sample-calls.csv"
+PHONE, EMAIL = "+1-212-555-0142", "jane.doe@example.com"
+# a misaligned export: the numbers and addresses landed in the outcome column, and the
+# rejected rows quote them back; the 07:00 call is a finding whose (policy) message quotes both
+LEAKY = ("timestamp,consumer_id,event_id,channel,outcome,debt_id,timezone\n"
+         f"2026-04-01T14:00:00Z,C-7,e1,call,{PHONE},D1,America/New_York\n"
+         f"2026-04-01T14:00:00Z,C-7,e2,email,{EMAIL},D1,America/New_York\n"
+         "2026-04-02T11:00:00Z,C-7,e3,call,no_answer,D1,America/New_York\n")
+LEAKY_POLICY = ("id: p\nextends: us-reg-f\nrules:\n  - id: reg-f/hours\n"
+                f"    message: 'Early call to {PHONE} ({EMAIL})'\n")
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("call +1-212-555-0142 now", "call +1•••••••0142 now"),
+    ("+1 (212) 555-0142", "+1•••••••0142"),
+    ("+44 20 7946 0958", "+4•••••••0958"),
+    ("212.555.0142", "•••••••0142"),
+    ("555-0100", "•••••••0100"),
+    ("tel:+12125550142", "tel:+1•••••••0142"),
+    ("mail jane.doe@example.com, now", "mail j•••@example.com, now"),
+])
+def test_masks_phones_and_emails(text: str, masked: str) -> None:
+    assert mask_text(text) == masked
+
+
+@pytest.mark.parametrize("text", [
+    "Fri 2026-04-10 (E013)",
+    "2026-04-02T07:00:00-04:00 (America/New_York)",
+    "8 calls within 7 consecutive days (max 7) for debt CC-77",
+    "12 CFR 1006.14(b)(2)(i)(A)",
+    "event E0012345, consumer C-1001",
+    "between 2026-04-01 and 2026-04-08",
+    "ext 123456",  # too short to be a phone number
+])
+def test_leaves_dates_ids_and_citations_alone(text: str) -> None:
+    assert mask_text(text) == text
+
+
+def test_mask_fixed_width_hides_length() -> None:
+    assert len(mask_text("+1 212 555 0142")) == len(mask_text("+4420794609580"))
+
+
+def test_mask_report_covers_messages_evidence_and_rejected_reasons() -> None:
+    report = fairdebt.check_files([str(SAMPLE)], fairdebt.load_policy("us-reg-f"))
+    f = dataclasses.replace(report.findings[0], message=f"to {PHONE}",
+                            evidence=("E1", f"{EMAIL}"), consumer_id="C-5550142999")
+    r = dataclasses.replace(report.rejected[0], reason=f"bad {PHONE}")
+    masked = mask_report(dataclasses.replace(report, findings=(f,), rejected=(r,)))
+    (mf,), (mr,) = masked.findings, masked.rejected
+    assert mf.message == "to +1•••••••0142" and mf.evidence == ("E1", "j•••@example.com")
+    assert mr.reason == "bad +1•••••••0142"
+    assert mf.consumer_id == "C-5550142999"  # ids are how an auditor finds the row
+
+
+def run(tmp_path: Path, fmt: str, *flags: str) -> str:
+    log, policy = tmp_path / "leaky.csv", tmp_path / "leaky.yaml"
+    log.write_text(LEAKY)
+    policy.write_text(LEAKY_POLICY)
+    out = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(main, ["check", "-p", str(policy), str(log),
+                                       "-f", f"{fmt}:{out}", *flags])
+    assert result.exit_code == 1, result.output
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_default_masking_per_format(tmp_path: Path, fmt: str) -> None:
+    text = run(tmp_path, fmt)
+    if fmt in MASKED_BY_DEFAULT:
+        assert PHONE not in text and EMAIL not in text
+        assert "+1•••••••0142" in text and "j•••@example.com" in text
+    else:
+        assert PHONE in text and EMAIL in text
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_redact_masks_everywhere(tmp_path: Path, fmt: str) -> None:
+    text = run(tmp_path, fmt, "--redact")
+    assert PHONE not in text and EMAIL not in text
+
+
+def test_show_pii_turns_default_masking_off(tmp_path: Path) -> None:
+    text = run(tmp_path, "sarif", "--show-pii")
+    assert PHONE in text and EMAIL in text
+
+
+def test_masked_policy_message_in_findings(tmp_path: Path) -> None:
+    (issue,) = json.loads(run(tmp_path, "gitlab"))
+    assert issue["description"].startswith("Early call to +1•••••••0142 (j•••@example.com)")
+
+
+def test_redact_and_show_pii_together_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["check", str(SAMPLE), "--redact", "--show-pii"])
+    assert result.exit_code == 2 and "contradict" in result.stderr

@@ -84,8 +84,12 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, lines: dict[Pa
                 for i, child in enumerate(node.value)]
     if node.tag == "tag:yaml.org,2002:int" and ":" in node.value:
         return node.value  # YAML 1.1 reads 21:00 as the number 1260; a clock time is meant
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        # dates stay text (the loader checks them): YAML's resolver would build a date,
+        # or fail outright on one that does not exist, such as 2026-02-30
+        return node.value
     value = loader.construct_object(node, deep=True)
-    # dates and times stay text: the schema, not YAML's resolver, decides types
+    # anything else that is not plain data stays text: the schema decides types
     if not isinstance(value, (str, int, float, bool)) and value is not None:
         return node.value
     return value

@@ -123,17 +123,12 @@ class Engine:
 
     # -- evaluation -------------------------------------------------------------------
 
-    def feed(self, ev: Event) -> list[Finding]:
-        """Evaluate one event; events must come in time order."""
-        return self._feed(ev, None)
+    def feed(self, ev: Event, until: float | None = None) -> list[Finding]:
+        """Evaluate one event; events must come in time order.
 
-    def absorb(self, ev: Event, until: float) -> None:
-        """Take in a past event only for what it leaves behind for events at ``until``
-        or later: account facts and the state of checks whose horizon reaches that far.
-        Its own findings are not wanted (the history behind a `decide` question)."""
-        self._feed(ev, until)
-
-    def _feed(self, ev: Event, until: float | None) -> list[Finding]:
+        With ``until``, the event is history behind a question about ``until`` (see
+        `absorb`): only what it leaves behind is kept, its own findings are not built.
+        """
         epoch = ev.epoch
         if epoch < self.last_epoch:
             raise OutOfOrder(f"{ev.file}:{ev.line}: event at {ev.timestamp.isoformat()} comes "
@@ -196,6 +191,12 @@ class Engine:
             out += self._held
             self._held = []
         return out
+
+    def absorb(self, ev: Event, until: float) -> None:
+        """Take in a past event only for what it leaves behind for events at ``until``
+        or later: account facts and the state of checks whose horizon reaches that far.
+        Its own findings are not wanted (the history behind a `decide` question)."""
+        self.feed(ev, until)
 
     def _revive(self, consumer_id: str, dormant: Any) -> _Consumer:
         consumer = _Consumer()

@@ -207,3 +207,16 @@ def test_layering_policies_keeps_earlier_overrides(tmp_path: Path) -> None:
     b = write(tmp_path, "b.yaml", "id: b\nextends: us-reg-f\nrules: []\n")
     rule = fairdebt.load_policy(str(a), str(b)).rule("reg-f/call-frequency")
     assert rule is not None and rule.params["max"] == 3
+
+
+def test_loaded_policies_are_read_only() -> None:
+    """A policy is shared across threads and by decide()'s cached engines."""
+    policy = fairdebt.load_policy("us-reg-f")
+    rule = policy.rule("reg-f/call-frequency")
+    assert rule is not None
+    with pytest.raises(TypeError):
+        rule.params["max"] = 2  # type: ignore[index]
+    hours = policy.rule("reg-f/hours")
+    assert hours is not None
+    with pytest.raises((TypeError, AttributeError)):
+        hours.params["windows"][0]["start"] = "06:00"  # type: ignore[index]

@@ -20,6 +20,7 @@ from . import __version__
 from .checks import CHECKS
 from .io.sources import SourceError, exists
 from .policy import Policy, PolicyError, builtin_packs, load_policy
+from .policy.model import thaw
 from .report import FORMATS, RenderOptions
 from .report.baseline import BaselineError
 from .report.baseline import use as use_baseline
@@ -314,7 +315,8 @@ def explain(rule_id: str, policies: tuple[str, ...]) -> None:
             url = f" <{source['url']}>" if source.get("url") else ""
             click.echo(f"  source:   {source.get('title', '')}{url}")
         if rule.params:
-            click.echo("  params:   " + ", ".join(f"{k}={v}" for k, v in rule.params.items()))
+            click.echo("  params:   " + ", ".join(f"{k}={thaw(v)}"
+                                                 for k, v in rule.params.items()))
         if rule.description:
             click.echo("\n" + textwrap.indent(rule.description.strip(), "  "))
         doc = (sys.modules[kind.__module__].__doc__ or "").strip()

@@ -33,7 +33,7 @@ from ..model import (
     PURPOSES,
 )
 from ..tz import get_zone
-from .model import PackInfo, Policy, Rule, When, normalize_when_value
+from .model import PackInfo, Policy, Rule, When, freeze, normalize_when_value
 from .yamlsrc import Located, YamlError, load
 
 VOCABULARY: dict[str, frozenset[Any]] = {
@@ -317,7 +317,7 @@ def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem]) -> Rule |
         return None
     _fill_defaults(kind.PARAMS, params)
     rule = Rule(
-        id=rid, check=kind.KIND, params=params, when=When.from_mapping(when_data),
+        id=rid, check=kind.KIND, params=freeze(params), when=When.from_mapping(when_data),
         severity=raw.get("severity", "error"), message=raw.get("message"),
         citation=raw.get("citation", ""), description=raw.get("description", ""),
         title=raw.get("title", ""), verified=raw.get("verified", True),

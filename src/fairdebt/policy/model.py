@@ -7,6 +7,7 @@ import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from ..model import Event
@@ -21,6 +22,25 @@ def normalize_when_value(name: str, value: Any) -> Any:
         return value.lower() == "true"
     if isinstance(value, str):
         return value.upper() if name == "region" else value.lower()
+    return value
+
+
+def freeze(value: Any) -> Any:
+    """Params as read-only data: mappings become mapping proxies, lists tuples (a policy
+    is shared across threads and by `decide`'s cached engines: it must not change)."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Frozen params back to plain dicts and lists (for display and JSON)."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
     return value
 
 
@@ -46,7 +66,7 @@ class When:
                 if name == "not":
                     continue
                 values = [normalize_when_value(name, v)
-                          for v in (value if isinstance(value, list) else [value])]
+                          for v in (value if isinstance(value, (list, tuple)) else [value])]
                 out.append((name, frozenset(values)))
             return tuple(sorted(out, key=lambda p: p[0]))
 

@@ -177,3 +177,28 @@ def test_decide_does_not_disturb_later_calls() -> None:
     first = fairdebt.decide(POLICY, history, PROPOSED, now)
     second = fairdebt.decide(POLICY, history, PROPOSED, now)
     assert first == second
+
+
+ONTARIO = fairdebt.load_policy("ca-on")
+TORONTO = ZoneInfo("America/Toronto")
+ON_CALL = {"consumer_id": "C9", "channel": "call", "region": "CA-ON",
+           "timezone": "America/Toronto"}
+
+
+def test_ontario_saturday_night_gets_sunday_one_pm() -> None:
+    now = datetime(2026, 5, 2, 22, 0, tzinfo=TORONTO)  # Saturday 22:00
+    d = fairdebt.decide(ONTARIO, [], ON_CALL, now)
+    assert [f.rule for f in d.reasons] == ["ca-on/hours"]
+    assert d.next_permitted_at == datetime(2026, 5, 3, 13, 0, tzinfo=TORONTO)
+
+
+def test_ontario_saturday_night_before_a_sunday_holiday_gets_the_next_open_day() -> None:
+    # Sunday 1 July 2029 is Canada Day: next is Monday at 07:00
+    now = datetime(2029, 6, 30, 22, 0, tzinfo=TORONTO)
+    d = fairdebt.decide(ONTARIO, [], ON_CALL, now)
+    assert d.next_permitted_at == datetime(2029, 7, 2, 7, 0, tzinfo=TORONTO)
+    # Christmas on Saturday 25 December 2027, Boxing Day on Sunday: observed on Monday
+    # 27th and Tuesday 28th, so the next call is on Wednesday
+    d = fairdebt.decide(ONTARIO, [], ON_CALL, datetime(2027, 12, 25, 22, 0, tzinfo=TORONTO))
+    assert d.next_permitted_at is not None
+    assert d.next_permitted_at.astimezone(TORONTO).date().isoformat() == "2027-12-29"

@@ -192,3 +192,35 @@ def test_bad_dates_and_regions_are_policy_errors(tmp_path: Path) -> None:
         fairdebt.load_policy(str(path))
     text = str(err.value)
     assert "NOT-A-REGION-CODE" in text and "Mars/Base" in text and "2026-02-30" in text
+
+
+def test_layered_countries_keep_each_consumer_under_their_own_country() -> None:
+    policy = fairdebt.load_policy("us", "cn")
+    rows = [row("2026-04-01T14:30+00:00", "nowhere"),  # no region, no zone
+            row("2026-04-01T14:30+00:00", "beijing", consumer_id="C2", region="CN"),
+            row("2026-04-01T14:30+00:00", "texas", consumer_id="C3", region="US-TX",
+                timezone="America/Chicago")]
+    hits = found(policy, rows)
+    # no region: both countries' rules; the zone is not guessed from China's default
+    assert ("reg-f/unknown-timezone", "nowhere") in hits
+    assert policy.fallback_zone == ()
+    assert {r for r, e in hits if e == "beijing"} == {"cn/quiet-hours"}
+    assert not [r for r, e in hits if e == "texas" and r.startswith("cn/")]
+
+
+def test_gate_debtor_is_the_consumer_alone_by_default(tmp_path: Path) -> None:
+    policy = fairdebt.load_policy(str(pack(tmp_path, "g", "rules:\n" + rule(
+        "g/gate", "third_party_gate", "{}",
+        when="{direction: outbound, party: [spouse, third_party]}"))))
+    spouse = row("2026-04-01T10:00+08:00", "spouse", party="spouse", timezone="Asia/Shanghai")
+    assert found(policy, [spouse]) == [("g/gate", "spouse")]
+
+
+@pytest.mark.parametrize("value, ok", [("ca-on", True), ("US-NY-NYC", True), ("CN", True),
+                                       ("New York", False), ("USA-NY", False)])
+def test_log_regions_must_be_codes(value: str, ok: bool) -> None:
+    report = fairdebt.check([row("2026-04-01T10:00-04:00", "e", region=value,
+                                 timezone="America/New_York")], fairdebt.load_policy("us"))
+    assert (not report.rejected) is ok
+    if not ok:
+        assert "field 'region'" in report.rejected[0].reason

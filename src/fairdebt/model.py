@@ -7,6 +7,7 @@ input row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -35,6 +36,9 @@ DESTINATION_TYPES = frozenset({"mobile", "landline", "home", "work", "email", "w
                                "other"})
 PURPOSES = frozenset({"collection", "location", "collection_ends", "remedy"})
 MESSAGE_KINDS = frozenset({"none", "limited_content", "full"})
+#: ISO 3166-1 country, ISO 3166-2 subdivision, and one further local level of our own
+#: (``US-NY-NYC``: New York City's rules apply inside New York State)
+REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3}(-[A-Z0-9]{1,8})?)?$")
 
 
 class Event(NamedTuple):

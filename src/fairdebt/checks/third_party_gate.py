@@ -5,10 +5,12 @@ debtor is unreachable — their own number is invalid (a ``wrong_number`` mark o
 one of their numbers) or the last ``failures`` attempts to reach them all failed
 (no answer, busy, not connected, failed, or only a voicemail). The rule's
 ``when`` selects the contacts that need the gate (typically to parties other
-than the consumer); outbound attempts to the consumer and the consumer's own
-contacts are watched whatever ``when`` says: a contact from the consumer, or an
-attempt that reached them, starts the count again. An attempt whose outcome is
-unknown changes nothing.
+than the consumer); outbound attempts to the debtor and the debtor's own contacts
+are watched whatever ``when`` says: a contact from the debtor, or an attempt that
+reached them, starts the count again. An attempt whose outcome is unknown changes
+nothing. Who is the debtor is ``debtor_parties`` (default: ``consumer`` only — in
+China a spouse or parent is a contact person, not the debtor, unlike Reg F's
+§1006.6(a)).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Event, Finding
+from ..model import PARTIES, Event, Finding
 from ..state import Context
 from .base import Check, routed
 
@@ -29,19 +31,24 @@ class ThirdPartyGate(Check):
     PARAMS = {
         "type": "object",
         "additionalProperties": False,
-        "properties": {"failures": {"type": "integer", "minimum": 1, "default": 3}},
+        "properties": {
+            "failures": {"type": "integer", "minimum": 1, "default": 3},
+            "debtor_parties": {"type": "array", "items": {"enum": sorted(PARTIES)},
+                               "minItems": 1, "default": ["consumer"]},
+        },
     }
     horizon = None  # a run of failures may span any time
 
     def configure(self, params: Mapping[str, Any]) -> None:
         self.failures = int(params.get("failures", 3))
+        self.debtor = frozenset(params.get("debtor_parties", ("consumer",)))
 
     @property
     def fields(self) -> frozenset[str]:
         return super().fields | {"party", "direction"}
 
     def selects(self, ev: Event) -> bool:
-        return routed(self.regions, ev.region) and (ev.is_consumer_side or self.rule.when(ev))
+        return routed(self.regions, ev.region) and (ev.party in self.debtor or self.rule.when(ev))
 
     def new_state(self) -> list[int]:
         return [0]  # consecutive failed attempts to the consumer
@@ -51,7 +58,7 @@ class ThirdPartyGate(Check):
 
     def evaluate(self, ctx: Context, state: list[int]) -> list[Finding] | None:
         ev = ctx.event
-        if ev.is_consumer_side:
+        if ev.party in self.debtor:
             if ev.direction == "inbound":
                 state[0] = 0
             elif ev.outcome in FAILED:

@@ -17,6 +17,7 @@ from ..model import (
     OUTCOMES,
     PARTIES,
     PURPOSES,
+    REGION,
     Event,
 )
 from ..timewindows import parse_designation
@@ -151,7 +152,7 @@ def to_event(row: Mapping[str, Any], file: str, line: int,
     zones = _list(row.get("timezone"), "timezone")
     for name in zones:
         get_zone(name, field="timezone")
-    region = _text(row.get("region"), "region")
+    region = _region(row.get("region"))
     detail = _text(row.get("detail"), "detail")
     destination = _text(row.get("destination"), "destination")
     if (kind in ("stop_channel", "wrong_number") and not (channel or destination)) or \
@@ -180,7 +181,7 @@ def to_event(row: Mapping[str, Any], file: str, line: int,
         destination_type=_choice(row.get("destination_type"), "destination_type",
                                  DESTINATION_TYPES, None),
         timezones=zones,
-        region=region.upper() if region else None,
+        region=region,
         purpose=_choice(row.get("purpose"), "purpose", PURPOSES, "collection") or "collection",
         disclosed_debt=_flag(row.get("disclosed_debt"), "disclosed_debt"),
         message=_choice(row.get("message"), "message", MESSAGE_KINDS, None),
@@ -283,6 +284,19 @@ class _Lookup:
         return value
 
 
+def _region(raw: Any) -> str | None:
+    """A region code routes consumers to regional rules, so a value that cannot be one is
+    refused rather than ignored (which would silently drop those rules)."""
+    text = _text(raw, "region")
+    if not text:
+        return None
+    code = text.strip().upper()
+    if not REGION.match(code):
+        raise RowError(f"field 'region': {text!r} is not a region code: use ISO 3166 — a "
+                       "country (CN), a subdivision (US-NY, CA-ON) or US-NY-NYC")
+    return code
+
+
 def _zones(raw: str) -> tuple[str, ...]:
     zones = _list(raw, "timezone")
     for name in zones:
@@ -297,7 +311,7 @@ _CONVERTERS: list[tuple[str, Any]] = [
     ("party", lambda r: _choice(r, "party", PARTIES, "consumer")),
     ("outcome", lambda r: _choice(r, "outcome", OUTCOMES, None)),
     ("destination_type", lambda r: _choice(r, "destination_type", DESTINATION_TYPES, None)),
-    ("region", lambda r: (_text(r, "region") or "").upper() or None),
+    ("region", lambda r: _region(r)),
     ("purpose", lambda r: _choice(r, "purpose", PURPOSES, "collection")),
     ("disclosed_debt", lambda r: _flag(r, "disclosed_debt")),
     ("message", lambda r: _choice(r, "message", MESSAGE_KINDS, None)),

@@ -10,7 +10,6 @@ paths the user passed.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +30,7 @@ from ..model import (
     OUTCOMES,
     PARTIES,
     PURPOSES,
+    REGION,
 )
 from ..tz import get_zone
 from .model import PackInfo, Policy, Rule, When, freeze, normalize_when_value
@@ -43,9 +43,7 @@ VOCABULARY: dict[str, frozenset[Any]] = {
     "opt_out_notice": frozenset({True, False}),
 }
 MAX_DEPTH = 16
-#: ISO 3166-1 country, ISO 3166-2 subdivision, and one further local level of our own
-#: (``US-NY-NYC``: New York City's rules apply inside New York State)
-REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3}(-[A-Z0-9]{1,8})?)?$")
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +264,11 @@ def _build(metas: list[dict[str, Any]], packs: list[dict[str, Any]],
     region_zones = tuple(sorted(
         {(r.upper(), m["default_timezone"]) for m in packs if m.get("default_timezone")
          for r in m.get("regions") or ()}, key=lambda p: (-len(p[0]), p[0])))
-    countrywide = {z for r, z in region_zones if "-" not in r}
+    # consumers with no region get every pack with country-wide (or no) regions; they
+    # get a default zone only if all such packs that own rules declare the same one
+    owners = {raw["_policy"] for raw in rules.values() if raw.get("disabled") is not True}
+    countrywide = {m.get("default_timezone") for m in packs if m and m["id"] in owners
+                   and all("-" not in str(r) for r in m.get("regions") or ())}
     return Policy(
         id="+".join(ids),
         title=top.get("title", top["id"]),
@@ -277,7 +279,7 @@ def _build(metas: list[dict[str, Any]], packs: list[dict[str, Any]],
         rules=tuple(built),
         packs=tuple(ids),
         region_zones=region_zones,
-        fallback_zone=tuple(countrywide) if len(countrywide) == 1 else (),
+        fallback_zone=tuple(z for z in countrywide if z) if len(countrywide) == 1 else (),
         pack_info=tuple(_info(m) for m in packs if m),
     )
 

@@ -224,3 +224,39 @@ def test_log_regions_must_be_codes(value: str, ok: bool) -> None:
     assert (not report.rejected) is ok
     if not ok:
         assert "field 'region'" in report.rejected[0].reason
+
+
+@pytest.mark.parametrize("window, stamps, expected", [
+    # rolling month: from the same day of the month before, exclusive
+    ("months: 1", ["2026-03-15", "2026-04-15", "2026-04-16"], ["e2"]),
+    ("months: 1", ["2026-03-31", "2026-04-30"], ["e1"]),
+    ("months: 1", ["2026-02-28", "2026-03-28", "2026-03-29"], ["e2"]),
+    ("weeks: 2", ["2026-04-01", "2026-04-14", "2026-04-15"], ["e1", "e2"]),
+    ("weeks: 2", ["2026-04-01", "2026-04-15"], []),
+])
+def test_rolling_weeks_and_months(tmp_path: Path, window: str, stamps: list[str],
+                                  expected: list[str]) -> None:
+    policy = fairdebt.load_policy(str(pack(tmp_path, "p", "rules:\n" + rule(
+        "p/cap", "frequency_cap", f"{{max: 1, {window}, per: [person]}}"))))
+    rows = [row(f"{ts}T10:00-04:00", f"e{i}", timezone="America/New_York")
+            for i, ts in enumerate(stamps)]
+    assert [e for _, e in found(policy, rows)] == expected
+
+
+def test_two_windows_in_one_cap_is_a_policy_error(tmp_path: Path) -> None:
+    path = pack(tmp_path, "p", "rules:\n" + rule(
+        "p/cap", "frequency_cap", "{max: 1, days: 7, months: 1}"))
+    with pytest.raises(fairdebt.PolicyError):
+        fairdebt.load_policy(str(path))
+
+
+def test_caps_per_creditor(tmp_path: Path) -> None:
+    policy = fairdebt.load_policy(str(pack(tmp_path, "p", "rules:\n" + rule(
+        "p/cap", "frequency_cap", "{max: 1, days: 7, per: [person, creditor]}"))))
+    rows = [row("2026-04-01T10:00-04:00", "a1", creditor="Acme Bank", timezone="America/Toronto"),
+            row("2026-04-02T10:00-04:00", "b1", creditor="Beta Card", timezone="America/Toronto"),
+            row("2026-04-03T10:00-04:00", "a2", creditor="Acme Bank", timezone="America/Toronto"),
+            row("2026-04-04T10:00-04:00", "u1", timezone="America/Toronto"),
+            row("2026-04-05T10:00-04:00", "u2", timezone="America/Toronto")]
+    # unknown creditors share one count (the conservative reading)
+    assert [e for _, e in found(policy, rows)] == ["a2", "u2"]

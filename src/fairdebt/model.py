@@ -71,6 +71,8 @@ class Event(NamedTuple):
     detail: str | None = None
     file: str = "<memory>"
     line: int = 0
+    creditor: str | None = None
+    """Who the debt is owed to (some caps count per creditor: Ontario)."""
 
     @property
     def is_consumer_side(self) -> bool:

@@ -2,9 +2,10 @@
 
 Params: ``max``; the window, one of ``days`` (consecutive local calendar days,
 the day of the counted event being day 1 — DST days count as one day),
-``minutes`` (elapsed time), ``calendar`` (``day``, ``week`` — ISO, Monday to
-Sunday — or ``month``: counts restart when the local period does), or none
-(the whole log); ``after_first_conversation`` (only contacts after the first
+``weeks`` (rolling: 7 days each), ``months`` (rolling: from the same day of the
+month before, exclusive), ``minutes`` (elapsed time), ``calendar`` (``day``,
+``week`` — ISO, Monday to Sunday — or ``month``: counts restart when the local
+period does), or none (the whole log); ``after_first_conversation`` (only contacts after the first
 conversation with the consumer count: Ontario); ``per``: key parts
 (``person``, ``debt``, ``destination``, ``channel``, ``consumer``);
 ``exclude_consented`` (calls within a consent period, §1006.14(b)(3)(i));
@@ -19,6 +20,7 @@ counts toward each; one naming none counts toward every debt of the consumer.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import partial
@@ -65,6 +67,19 @@ PERIODS = {
 }
 
 
+WINDOWS = ("days", "weeks", "months", "minutes", "calendar")
+
+
+def add_months(day: int, months: int) -> int:
+    """Day ordinal ``months`` calendar months later (or earlier), clamped to the month's
+    end: 31 March minus one month is 28 (or 29) February."""
+    d = date.fromordinal(day)
+    n = d.year * 12 + d.month - 1 + months
+    year, month = divmod(n, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(d.day, last)).toordinal()
+
+
 class Pending(NamedTuple):
     finding: Finding
     closes: int  # last local day on which a wrong-number mark still withdraws it
@@ -96,21 +111,24 @@ class FrequencyCap(CountingCheck):
         "properties": {
             "max": {"type": "integer", "minimum": 0},
             "days": {"type": "integer", "minimum": 1, "maximum": 3660},
+            "weeks": {"type": "integer", "minimum": 1, "maximum": 520},
+            "months": {"type": "integer", "minimum": 1, "maximum": 120},
             "minutes": {"type": "integer", "minimum": 1},
             "calendar": {"enum": ["day", "week", "month"]},
             "after_first_conversation": {"type": "boolean", "default": False},
             "unit": {"type": "string", "default": "contacts"},
             **COUNTING_PARAMS,
         },
-        "oneOf": [{"required": ["days"]}, {"required": ["minutes"]},
-                  {"required": ["calendar"]},
-                  {"not": {"anyOf": [{"required": ["days"]}, {"required": ["minutes"]},
-                                     {"required": ["calendar"]}]}}],
+        # at most one window
+        "not": {"anyOf": [{"required": [a, b]} for i, a in enumerate(WINDOWS)
+                          for b in WINDOWS[i + 1:]]},
     }
 
     def configure(self, params: Mapping[str, Any]) -> None:
         self.max = int(params["max"])
-        self.days: int | None = params.get("days")
+        self.days: int | None = params.get("days") or (
+            params["weeks"] * 7 if params.get("weeks") else None)
+        self.months: int | None = params.get("months")
         self.minutes: int | None = params.get("minutes")
         self.configure_counting(params)
         self.unit = params.get("unit", "contacts")
@@ -120,6 +138,9 @@ class FrequencyCap(CountingCheck):
         if self.period is not None:
             self.horizon = 33 * 86400.0
             self.span = f"in one calendar {params['calendar']}"
+        elif self.months is not None:
+            self.horizon = (self.months * 31 + 2) * 86400.0
+            self.span = f"within {self.months} month{'s' if self.months > 1 else ''}"
         elif self.days is not None:
             self.horizon = (self.days + 2) * 86400.0
             self.span = f"within {self.days} consecutive day{'s' if self.days > 1 else ''}"
@@ -162,6 +183,9 @@ class FrequencyCap(CountingCheck):
             # filter every entry: local days need not be in order when the zone changes
             oldest = ctx.day - self.days
             window[:] = [c for c in window if c.day > oldest]
+        elif self.months is not None:
+            oldest = add_months(ctx.day, -self.months)
+            window[:] = [c for c in window if c.day > oldest]
         elif self.period is not None:
             current = self.period.number(ctx.day)
             window[:] = [c for c in window if self.period.number(c.day) == current]
@@ -190,7 +214,8 @@ class FrequencyCap(CountingCheck):
 
     def not_before(self, ctx: Context, state: CapState) -> float | None:
         ev = ctx.event
-        if self.days is None and self.minutes is None and self.period is None:
+        if self.days is None and self.minutes is None and self.period is None \
+                and self.months is None:
             return None  # the whole log is the window: nothing ever leaves it
         key = self.key(ev)
         window = state.windows.get(key, []) if key is not None else []
@@ -210,6 +235,9 @@ class FrequencyCap(CountingCheck):
                 return None  # max 0: never
             if self.period is not None:  # the whole period's count ends with it
                 at = max(at, ctx.day_start(self.period.next_start(ctx.day)))
+            elif self.months is not None:
+                day = add_months(sorted(c.day for c in counted)[leaving - 1], self.months)
+                at = max(at, ctx.day_start(day))
             elif self.days is not None:
                 day = sorted(c.day for c in counted)[leaving - 1] + self.days
                 at = max(at, ctx.day_start(day))
@@ -222,6 +250,8 @@ class FrequencyCap(CountingCheck):
         """Whether ``c`` still counts for an event at ``ctx``."""
         if self.period is not None:
             return self.period.number(c.day) == self.period.number(ctx.day)
+        if self.months is not None:
+            return c.day > add_months(ctx.day, -self.months)
         if self.days is not None:
             return c.day > ctx.day - self.days
         return c.epoch >= ctx.event.epoch - (self.minutes or 0) * 60

@@ -10,7 +10,7 @@ from ..model import CONSUMER_PARTIES, Event
 from ..state import Account, Context
 from .base import Check
 
-KEY_PARTS = ("consumer", "person", "debt", "destination", "channel")
+KEY_PARTS = ("consumer", "person", "debt", "destination", "channel", "creditor")
 KEY_SCHEMA = {
     "type": "array",
     "items": {"enum": list(KEY_PARTS)},
@@ -36,6 +36,8 @@ def base_key(ev: Event, parts: tuple[str, ...]) -> tuple[str | None, ...] | None
             if ev.destination is None:
                 return None
             key.append(ev.destination)
+        elif part == "creditor":
+            key.append(ev.creditor or "")  # unknown creditors share one count: conservative
         elif part == "channel":
             key.append(ev.channel)
         elif part == "consumer":

@@ -26,7 +26,7 @@ from ..tz import get_zone, localize_naive, repair_pytz
 KNOWN_COLUMNS = frozenset({
     "timestamp", "consumer_id", "event_id", "event", "channel", "direction", "party",
     "outcome", "debt_id", "destination", "destination_type", "timezone", "region",
-    "purpose", "disclosed_debt", "message", "opt_out_notice", "detail",
+    "purpose", "disclosed_debt", "message", "opt_out_notice", "detail", "creditor",
 })
 
 #: contact logs are about living people: a year outside this is a data error (and years
@@ -189,6 +189,7 @@ def to_event(row: Mapping[str, Any], file: str, line: int,
         detail=detail,
         file=file,
         line=line,
+        creditor=_text(row.get("creditor"), "creditor"),
     )
 
 
@@ -243,7 +244,7 @@ class CsvRowParser:
             if len(self.combos) < _CACHE_LIMIT:
                 self.combos[key] = combo
         (kind, channel, direction, party, outcome, dest_type, region, purpose, disclosed,
-         message, notice) = combo
+         message, notice, creditor) = combo
         debts = _debts(row[self.debt_at]) if self.debt_at >= 0 else ()
         zones = self.zones(row)
         if kind != CONTACT or channel is None:
@@ -256,7 +257,7 @@ class CsvRowParser:
         detail = (row[i].strip() or None) if i >= 0 else None
         return Event(ts, ts.timestamp(), consumer, event_id, kind, channel, direction, party,
                      outcome, debts, destination, dest_type, zones, region, purpose, disclosed,
-                     message, notice, detail, self.file, line)
+                     message, notice, detail, self.file, line, creditor)
 
 
     def _convert(self, row: list[str]) -> tuple[Any, ...]:
@@ -316,6 +317,7 @@ _CONVERTERS: list[tuple[str, Any]] = [
     ("disclosed_debt", lambda r: _flag(r, "disclosed_debt")),
     ("message", lambda r: _choice(r, "message", MESSAGE_KINDS, None)),
     ("opt_out_notice", lambda r: _flag(r, "opt_out_notice")),
+    ("creditor", lambda r: _text(r, "creditor")),
 ]
 
 

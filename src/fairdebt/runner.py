@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gc
 import heapq
+import multiprocessing
 import shutil
 import sys
 import tempfile
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
@@ -23,8 +26,13 @@ from .tz import get_zone
 
 
 def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | None = None,
-                default_timezone: str | None = None, chunk: int = DEFAULT_CHUNK) -> Report:
-    """Check every row of ``paths`` (``-`` is stdin) against ``policy``."""
+                default_timezone: str | None = None, chunk: int = DEFAULT_CHUNK,
+                jobs: int = 1) -> Report:
+    """Check every row of ``paths`` (``-`` is stdin) against ``policy``.
+
+    ``jobs`` > 1 splits the consumers among that many processes (all state is per
+    consumer, so the report is the same as with one).
+    """
     input_zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
     with ExitStack() as stack:
         sources: list[tuple[str, str]] = []
@@ -36,11 +44,71 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
                 sources.append((spool.name, display_name(path)))
             else:
                 sources.append((path, path))
-        with gc_paused():
-            try:  # optimistic: a time-sorted log streams in one pass
-                return _evaluate(sources, policy, input_zone, default_timezone, None)
-            except Unsorted:  # it went back in time: read again through the sort
-                return _evaluate(sources, policy, input_zone, default_timezone, chunk)
+        if "fork" not in multiprocessing.get_all_start_methods():
+            jobs = 1  # workers inherit the job by forking (a Policy does not pickle)
+        job = _Job(sources, policy, input_zone, default_timezone, chunk, max(jobs, 1))
+        parts = _in_processes(job) if job.jobs > 1 else [_part(job, 0)]
+    order = {name: i for i, (_, name) in enumerate(sources)}
+    return _report(policy, parts, order)
+
+
+@dataclass(frozen=True)
+class _Job:
+    sources: list[tuple[str, str]]
+    policy: Policy
+    input_zone: tzinfo | None
+    default_timezone: str | None
+    chunk: int
+    jobs: int
+
+
+@dataclass
+class _Part:
+    """What one process found for its share of the consumers."""
+
+    findings: list[Finding]
+    rejected: list[Rejected]
+    events: int
+    consumers: int
+    without_region: int | None
+
+
+_JOB: _Job | None = None  # set before forking: workers inherit it instead of a pickle
+
+
+def _in_processes(job: _Job) -> list[_Part]:
+    global _JOB
+    _JOB = job
+    try:
+        with multiprocessing.get_context("fork").Pool(job.jobs) as pool:
+            return pool.map(_forked_part, range(job.jobs))
+    finally:
+        _JOB = None
+
+
+def _forked_part(index: int) -> _Part:
+    assert _JOB is not None
+    return _part(_JOB, index)
+
+
+def _part(job: _Job, index: int) -> _Part:
+    """Evaluate the consumers that fall to partition ``index`` of ``job.jobs``."""
+    keep = None if job.jobs == 1 else partition(index, job.jobs)
+    with gc_paused():
+        try:  # optimistic: a time-sorted log streams in one pass
+            return _evaluate(job, None, keep)
+        except Unsorted:  # it went back in time: read again through the sort
+            return _evaluate(job, job.chunk, keep)
+
+
+def partition(index: int, jobs: int) -> Callable[[str | None], bool]:
+    """Whether a row about a consumer (None: a row rejected before its consumer is known)
+    belongs to partition ``index``: a stable hash, the same in every process."""
+    def keep(consumer: str | None) -> bool:
+        if consumer is None:
+            return index == 0
+        return zlib.crc32(consumer.encode("utf-8", "surrogateescape")) % jobs == index
+    return keep
 
 
 @contextmanager
@@ -61,18 +129,18 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _evaluate(sources: list[tuple[str, str]], policy: Policy, input_zone: tzinfo | None,
-              default_timezone: str | None, chunk: int | None) -> Report:
+def _evaluate(job: _Job, chunk: int | None, keep: Callable[[str | None], bool] | None
+              ) -> _Part:
     rejected: list[Rejected] = []
-    streams = [_events_only(read_events(path, input_zone, name=name), rejected)
-               for path, name in sources]
+    streams = [_events_only(read_events(path, job.input_zone, name=name, keep=keep), rejected)
+               for path, name in job.sources]
     merged: Iterator[Event] = (streams[0] if len(streams) == 1
                                else heapq.merge(*streams, key=lambda e: e.epoch))
     ordered = streamed(merged) if chunk is None else sorted_events(merged, chunk)
-    engine = Engine(policy, default_timezone)
+    engine = Engine(job.policy, job.default_timezone)
     findings = engine.run(ordered)
-    order = {name: i for i, (_, name) in enumerate(sources)}
-    return build_report(policy, findings, rejected, engine, order)
+    return _Part(findings, rejected, engine.events, len(engine.consumers),
+                 engine.without_region())
 
 
 def _events_only(items: Iterable[Event | Rejected], rejected: list[Rejected]) -> Iterator[Event]:
@@ -101,24 +169,30 @@ def check_events(events: Iterable[Event | Mapping[str, Any]], policy: Policy, *,
     engine = Engine(policy, default_timezone)
     with gc_paused():
         findings = engine.run(sorted_events(normalized()))
-    return build_report(policy, findings, rejected, engine, {})
+    part = _Part(findings, rejected, engine.events, len(engine.consumers),
+                 engine.without_region())
+    return _report(policy, [part], {})
 
 
-def build_report(policy: Policy, findings: list[Finding], rejected: list[Rejected],
-                 engine: Engine, file_order: Mapping[str, int]) -> Report:
+def _report(policy: Policy, parts: list[_Part], file_order: Mapping[str, int]) -> Report:
+    findings = [f for p in parts for f in p.findings]
+    rejected = [r for p in parts for r in p.rejected]
+    # a total order, so that the report does not depend on how the work was split
     findings.sort(key=lambda f: (file_order.get(f.file, len(file_order)), f.file, f.line,
-                                 f.rule, f.debt_id or ""))
+                                 f.rule, f.debt_id or "", f.event_id, f.message))
     rejected.sort(key=lambda r: (file_order.get(r.file, len(file_order)), r.file, r.line))
     by_rule = Counter(f.rule for f in findings)
     by_severity = Counter(f.severity for f in findings)
+    events = sum(p.events for p in parts)
+    regions = [p.without_region for p in parts if p.without_region is not None]
     summary = Summary(
-        rows_read=engine.events + len(rejected),
-        events_checked=engine.events,
+        rows_read=events + len(rejected),
+        events_checked=events,
         rows_rejected=len(rejected),
         findings=len(findings),
         by_rule=dict(sorted(by_rule.items())),
         by_severity={s: by_severity[s] for s in ("error", "warning", "info") if by_severity[s]},
-        consumers=len(engine.consumers),
-        consumers_without_region=engine.without_region(),
+        consumers=sum(p.consumers for p in parts),
+        consumers_without_region=sum(regions) if regions else None,
     )
     return Report(policy.packs or (policy.id,), tuple(findings), tuple(rejected), summary)

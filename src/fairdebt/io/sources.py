@@ -14,7 +14,7 @@ import itertools
 import json
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import tzinfo
 from pathlib import Path
 from typing import IO, cast
@@ -65,11 +65,16 @@ def _looks_like_jsonl(path: str, head: bytes) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
 
 
-def read_events(path: str, input_zone: tzinfo | None = None,
-                name: str | None = None) -> Iterator[Event | Rejected]:
+Keep = Callable[[str | None], bool]
+
+
+def read_events(path: str, input_zone: tzinfo | None = None, name: str | None = None,
+                keep: Keep | None = None) -> Iterator[Event | Rejected]:
     """Yield one `Event` or `Rejected` per data row of ``path`` (``-`` is stdin).
 
-    ``name`` is how findings refer to the file (default: the path itself).
+    ``name`` is how findings refer to the file (default: the path itself). ``keep``,
+    given a row's raw consumer id (None for a row rejected before it is known), says
+    whether to yield the row at all: rows for other processes are skipped unparsed.
     """
     name = name or display_name(path)
     binary = _open_binary(path)
@@ -80,9 +85,9 @@ def read_events(path: str, input_zone: tzinfo | None = None,
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape",
                                 newline="")
         if _looks_like_jsonl(path, head):
-            yield from _read_jsonl(text, name, input_zone)
+            yield from _read_jsonl(text, name, input_zone, keep)
         else:
-            yield from _read_csv(text, name, input_zone, tabs=_is_tsv(path))
+            yield from _read_csv(text, name, input_zone, tabs=_is_tsv(path), keep=keep)
     except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise SourceError(f"{name}: cannot read: {exc}") from None
     finally:
@@ -128,7 +133,7 @@ def _bad_field(row: list[str], header: list[str]) -> str | None:
 
 
 def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
-              tabs: bool = False) -> Iterator[Event | Rejected]:
+              tabs: bool = False, keep: Keep | None = None) -> Iterator[Event | Rejected]:
     first = text.readline()
     if not first.strip():
         if not text.readline():
@@ -168,6 +173,8 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
         raise SourceError(f"{name}:1: column(s) named twice: {', '.join(dupes)}")
     width = len(header)
     parse = CsvRowParser(header, name, input_zone)
+    consumer_at = header.index("consumer_id")
+    mine = keep(None) if keep is not None else True  # rows rejected before parsing
     last_line = reader.line_num
     while True:
         start = last_line + 1
@@ -183,7 +190,8 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
                     f"the row at this line (a quote left open?); the file cannot be read "
                     f"reliably past line {reader.line_num}") from None
             last_line = reader.line_num
-            yield Rejected(name, start, f"malformed CSV: {exc}")
+            if mine:
+                yield Rejected(name, start, f"malformed CSV: {exc}")
             continue
         if reader.line_num - start >= MAX_ROW_LINES:
             raise SourceError(
@@ -199,13 +207,17 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
         if problem is None and not joined.isascii():
             problem = _bad_field(row, header)
         if problem:
-            yield Rejected(name, start, problem)
+            if mine:
+                yield Rejected(name, start, problem)
             continue
         if len(row) != width:
             where = (f" (the row runs over lines {start}–{last_line}: check its quotes)"
                      if spans else "")
-            yield Rejected(name, start, f"expected {width} fields as in the header, found "
-                                        f"{len(row)}{where}")
+            if mine:
+                yield Rejected(name, start, f"expected {width} fields as in the header, "
+                                            f"found {len(row)}{where}")
+            continue
+        if keep is not None and not keep(row[consumer_at].strip()):
             continue
         try:
             yield parse(row, start)
@@ -213,22 +225,32 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
             yield Rejected(name, start, str(exc))
 
 
-def _read_jsonl(text: IO[str], name: str, input_zone: tzinfo | None) -> Iterator[Event | Rejected]:
+def _read_jsonl(text: IO[str], name: str, input_zone: tzinfo | None,
+                keep: Keep | None = None) -> Iterator[Event | Rejected]:
+    mine = keep(None) if keep is not None else True  # rows rejected before parsing
     for number, raw in enumerate(text, start=1):
         if not raw.strip():
             continue
         problem = bad_utf8(raw)
         if problem:
-            yield Rejected(name, number, problem)
+            if mine:
+                yield Rejected(name, number, problem)
             continue
         try:
             obj = json.loads(raw)
         except (ValueError, RecursionError) as exc:
-            yield Rejected(name, number, f"not a JSON object: {exc}")
+            if mine:
+                yield Rejected(name, number, f"not a JSON object: {exc}")
             continue
         if not isinstance(obj, dict):
-            yield Rejected(name, number, f"expected a JSON object, got {type(obj).__name__}")
+            if mine:
+                yield Rejected(name, number,
+                               f"expected a JSON object, got {type(obj).__name__}")
             continue
+        if keep is not None:
+            consumer = obj.get("consumer_id")
+            if not keep(None if consumer is None else str(consumer).strip()):
+                continue
         try:
             yield to_event(obj, name, number, input_zone)
         except ValueError as exc:

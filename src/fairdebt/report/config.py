@@ -140,6 +140,12 @@ def _formats(value: Any, base: Path) -> list[str]:
     return out
 
 
+def _jobs(value: Any, base: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("expected a whole number of processes (0: one per CPU)")
+    return value
+
+
 def _fail_on(value: Any, base: Path) -> str:
     if value not in SEVERITIES:
         raise ValueError(f"expected one of {', '.join(SEVERITIES)}, got {value!r}")
@@ -151,6 +157,7 @@ _KEYS: dict[str, Callable[[Any, Path], Any]] = {
     "format": _formats, "formats": _formats, "baseline": _path,
     "input_timezone": _string, "default_timezone": _string,
     "redact": _flag, "show_pii": _flag, "strict": _flag, "fail_on": _fail_on,
+    "jobs": _jobs,
 }
 #: setting names that differ from the ``check`` parameter they set
 _PARAM = {"policy": "policies", "format": "formats"}

@@ -128,6 +128,11 @@ def _pii_flags() -> tuple[bool, bool]:
                    "contacts are reported by the unknown-timezone rule (fail closed).")
 @click.option("--strict", is_flag=True,
               help="Exit 2 if any input row was rejected.")
+@click.option("--consumers", "consumers", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False),
+              help="Consumer directory (CSV or JSON Lines): numbers, emails, address, "
+                   "timezone, region and standing facts per consumer, joined onto the log "
+                   "by consumer_id or by the number/address contacted (docs/log-format.md).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Processes to split the consumers among (0: one per CPU). The report "
                    "is the same as with one; each process reads the input itself.")
@@ -159,7 +164,8 @@ def _pii_flags() -> tuple[bool, bool]:
 def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str, ...],
           select: tuple[str, ...], ignore: tuple[str, ...], input_timezone: str | None,
           default_timezone: str | None,
-          strict: bool, jobs: int, quiet: bool, color: bool | None, fail_on: str, exit_zero: bool,
+          strict: bool, consumers: str | None, jobs: int, quiet: bool, color: bool | None,
+          fail_on: str, exit_zero: bool,
           baseline: str | None, update_baseline: bool, redact: bool, show_pii: bool,
           no_config: bool, config_file: str | None) -> None:
     """Check contact logs (CSV or JSON Lines, .gz too; - for stdin) against a policy.
@@ -194,7 +200,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
     try:
         report = check_paths(list(files), policy, input_timezone=input_timezone,
                              default_timezone=default_timezone,
-                             jobs=jobs or os.cpu_count() or 1)
+                             jobs=jobs or os.cpu_count() or 1, consumers=consumers)
     except (SourceError, ZoneError) as exc:
         _fail(str(exc))
         return

@@ -73,6 +73,8 @@ class Event(NamedTuple):
     line: int = 0
     creditor: str | None = None
     """Who the debt is owed to (some caps count per creditor: Ontario)."""
+    zone_sources: tuple[str, ...] = ()
+    """Where each of ``timezones`` came from (a consumer directory's join), same order."""
 
     @property
     def is_consumer_side(self) -> bool:
@@ -140,6 +142,8 @@ class Summary:
     consumers_without_region: int | None = None
     """With rules routed by region: consumers never seen with a region, who got the
     country-wide rules only. None when no rule is routed to a subdivision."""
+    unmatched_rows: int | None = None
+    """With a consumer directory: rows that joined no consumer (checked as they are)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -153,6 +157,8 @@ class Summary:
         }
         if self.consumers_without_region is not None:
             out["consumers_without_region"] = self.consumers_without_region
+        if self.unmatched_rows is not None:
+            out["unmatched_rows"] = self.unmatched_rows
         return out
 
 

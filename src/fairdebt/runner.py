@@ -17,6 +17,7 @@ from datetime import tzinfo
 from typing import Any
 
 from .engine import Engine
+from .io.directory import Directory, load_directory
 from .io.normalize import to_event
 from .io.sources import display_name, read_events
 from .model import Event, Finding, Rejected, Report, Summary
@@ -27,13 +28,15 @@ from .tz import get_zone
 
 def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | None = None,
                 default_timezone: str | None = None, chunk: int = DEFAULT_CHUNK,
-                jobs: int = 1) -> Report:
+                jobs: int = 1, consumers: str | None = None) -> Report:
     """Check every row of ``paths`` (``-`` is stdin) against ``policy``.
 
     ``jobs`` > 1 splits the consumers among that many processes (all state is per
-    consumer, so the report is the same as with one).
+    consumer, so the report is the same as with one). ``consumers`` is a consumer
+    directory joined onto the rows (see `fairdebt.io.directory`).
     """
     input_zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
+    directory = load_directory(consumers) if consumers else None
     with ExitStack() as stack:
         sources: list[tuple[str, str]] = []
         for path in paths:
@@ -46,9 +49,13 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
                 sources.append((path, path))
         if "fork" not in multiprocessing.get_all_start_methods():
             jobs = 1  # workers inherit the job by forking (a Policy does not pickle)
-        job = _Job(sources, policy, input_zone, default_timezone, chunk, max(jobs, 1))
+        job = _Job(sources, policy, input_zone, default_timezone, chunk, max(jobs, 1),
+                   directory)
         parts = _in_processes(job) if job.jobs > 1 else [_part(job, 0)]
     order = {name: i for i, (_, name) in enumerate(sources)}
+    if directory is not None:
+        order[directory.name] = len(order)
+        parts.append(_Part([], list(directory.rejected), 0, 0, None, None))
     return _report(policy, parts, order)
 
 
@@ -60,6 +67,7 @@ class _Job:
     default_timezone: str | None
     chunk: int
     jobs: int
+    directory: Directory | None = None
 
 
 @dataclass
@@ -71,6 +79,7 @@ class _Part:
     events: int
     consumers: int
     without_region: int | None
+    unmatched: int | None = None
 
 
 _JOB: _Job | None = None  # set before forking: workers inherit it instead of a pickle
@@ -132,15 +141,35 @@ def gc_paused() -> Iterator[None]:
 def _evaluate(job: _Job, chunk: int | None, keep: Callable[[str | None], bool] | None
               ) -> _Part:
     rejected: list[Rejected] = []
-    streams = [_events_only(read_events(path, job.input_zone, name=name, keep=keep), rejected)
-               for path, name in job.sources]
+    directory = job.directory
+    # with a directory, a row's consumer is known only after the join: split after it
+    early = keep if directory is None else None
+    streams: list[Iterator[Event]] = [
+        _events_only(read_events(path, job.input_zone, name=name, keep=early), rejected)
+        for path, name in job.sources]
+    unmatched = [0]
+    if directory is not None:
+        streams = [_joined(s, directory, keep, unmatched) for s in streams]
+        streams.append(iter([f for f in directory.facts() if keep is None or keep(f.consumer_id)]))
     merged: Iterator[Event] = (streams[0] if len(streams) == 1
                                else heapq.merge(*streams, key=lambda e: e.epoch))
     ordered = streamed(merged) if chunk is None else sorted_events(merged, chunk)
     engine = Engine(job.policy, job.default_timezone)
     findings = engine.run(ordered)
+    if directory is not None and keep is not None and not keep(None):
+        rejected.clear()  # every process read every row: partition 0 reports rejections
     return _Part(findings, rejected, engine.events, len(engine.consumers),
-                 engine.without_region())
+                 engine.without_region(), unmatched[0] if directory is not None else None)
+
+
+def _joined(events: Iterator[Event], directory: Directory,
+            keep: Callable[[str | None], bool] | None, unmatched: list[int]) -> Iterator[Event]:
+    for ev in events:
+        joined, matched = directory.join(ev)
+        if keep is None or keep(joined.consumer_id):
+            if not matched:
+                unmatched[0] += 1
+            yield joined
 
 
 def _events_only(items: Iterable[Event | Rejected], rejected: list[Rejected]) -> Iterator[Event]:
@@ -185,6 +214,7 @@ def _report(policy: Policy, parts: list[_Part], file_order: Mapping[str, int]) -
     by_severity = Counter(f.severity for f in findings)
     events = sum(p.events for p in parts)
     regions = [p.without_region for p in parts if p.without_region is not None]
+    unmatched = [p.unmatched for p in parts if p.unmatched is not None]
     summary = Summary(
         rows_read=events + len(rejected),
         events_checked=events,
@@ -194,5 +224,6 @@ def _report(policy: Policy, parts: list[_Part], file_order: Mapping[str, int]) -
         by_severity={s: by_severity[s] for s in ("error", "warning", "info") if by_severity[s]},
         consumers=sum(p.consumers for p in parts),
         consumers_without_region=sum(regions) if regions else None,
+        unmatched_rows=sum(unmatched) if unmatched else None,
     )
     return Report(policy.packs or (policy.id,), tuple(findings), tuple(rejected), summary)

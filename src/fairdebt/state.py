@@ -160,6 +160,10 @@ class Context:
     def local_time_text(self) -> str | None:
         if not self.zone_known:
             return None
+        sources = self.event.zone_sources
+        if sources and len(sources) == len(self.zones):
+            return "; ".join(f"{t.isoformat()} ({name}: from {source})" for (name, _), t, source
+                             in zip(self.zones, self.local_times, sources, strict=True))
         return "; ".join(f"{t.isoformat()} ({name})"
                          for (name, _), t in zip(self.zones, self.local_times, strict=True))
 

@@ -61,6 +61,9 @@ def _summary(report: Report, paint: Paint) -> list[str]:
            f"  policies: {', '.join(report.policies)}",
            f"  rows read {s.rows_read} · checked {s.events_checked} · rejected {s.rows_rejected}"
            f" · consumers {s.consumers}"]
+    if s.unmatched_rows:
+        out.append(f"  {s.unmatched_rows} row{'s' if s.unmatched_rows != 1 else ''} matched no "
+                   "consumer in the directory: checked as they are")
     if s.consumers_without_region:
         out.append(f"  {s.consumers_without_region} consumer"
                    f"{'s' if s.consumers_without_region != 1 else ''} with no region: "

@@ -1,0 +1,210 @@
+"""fairdebt against the baselines a data team would write: DuckDB SQL and plain Python.
+
+    .venv/bin/pip install duckdb            # the SQL baseline (not a fairdebt dependency)
+    .venv/bin/python benchmarks/compare.py --rows 1000000
+    .venv/bin/python benchmarks/compare.py --rows 10000000 --skip-python
+
+Generates a deterministic synthetic canonical log (consumers across the US zones;
+calls, texts, emails and letters; ~2% of calls outside the hours, call bursts over
+a few days; third-party and inbound contacts), then times, on the same file, in the
+same run, each in a fresh child process:
+
+(a) fairdebt with the whole ``us-reg-f`` pack (16 rules) — ``fairdebt check -f json``;
+(b) one DuckDB SQL query checking only contact hours and the 7-in-7 call rule;
+(c) a single-purpose Python script doing the same two checks.
+
+It asserts that fairdebt's ``reg-f/hours`` and ``reg-f/call-frequency`` findings are
+exactly the baselines' (by event id), and prints wall time, throughput, peak memory
+(the child's maximum RSS, from ``os.wait4``) and the ratios.
+
+The log is built so that the two checks have one meaning a SQL query can state: one
+zone per consumer, one named debt per row, no account events (no consent or
+wrong-number marks) — the rest of the pack still runs over it in (a).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ZONES = [("America/New_York", 47), ("America/Chicago", 29), ("America/Denver", 7),
+         ("America/Phoenix", 2), ("America/Los_Angeles", 13), ("America/Anchorage", 1),
+         ("Pacific/Honolulu", 1)]
+CONSUMER_SIDE = ("consumer", "spouse", "parent", "guardian", "executor", "successor")
+NOT_PERSONS = ("consumer_attorney", "credit_bureau", "creditor", "creditor_attorney",
+               "collector_attorney")
+HEADER = ("timestamp,consumer_id,event_id,channel,direction,party,outcome,debt_id,"
+          "destination,timezone")
+
+
+def generate(path: Path, rows: int, seed: int) -> None:
+    rng = random.Random(seed)
+    consumers = max(rows // 10, 1)
+    zone_names = [z for z, _ in ZONES]
+    weights = [w for _, w in ZONES]
+    start = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    span = 90 * 86400
+    out: list[tuple[float, str]] = []
+    for i in range(rows):
+        # a tenth of the rows go to 1% of consumers in bursts: the 7-in-7 violations
+        burst = rng.random() < 0.10
+        c = rng.randrange(max(consumers // 100, 1)) if burst else rng.randrange(consumers)
+        crng = random.Random(seed * 1_000_003 + c)  # per-consumer facts, stable
+        zone = crng.choices(zone_names, weights)[0]
+        debts = [f"D{c}-{k}" for k in range(crng.randint(1, 3))]
+        base = crng.randrange(span - 4 * 86400) if burst else rng.randrange(span)
+        offset = base + (rng.randrange(4 * 86400) if burst else 0)
+        local_hour = rng.choice([6, 7, 21, 22]) if rng.random() < 0.02 else rng.randint(8, 20)
+        ts = start + timedelta(seconds=offset)
+        ts = ts.replace(hour=(local_hour + 5) % 24, minute=rng.randrange(60),
+                        second=rng.randrange(60))  # near the local hour for most zones
+        roll = rng.random()
+        channel = "call" if roll < 0.78 else "sms" if roll < 0.9 else "email" if roll < 0.98 \
+            else "letter"
+        direction = "inbound" if rng.random() < 0.02 else "outbound"
+        party = "consumer" if rng.random() < 0.97 else rng.choice(
+            ["spouse", "third_party", "employer", "consumer_attorney"])
+        outcome = rng.choice(["no_answer"] * 5 + ["voicemail"] * 2 + ["conversation", "busy",
+                                                                      "not_connected", ""])
+        if channel != "call":
+            outcome = "delivered" if channel != "letter" else ""
+        destination = f"+1555{c % 10_000_000:07d}" if party in CONSUMER_SIDE else \
+            f"+1666{rng.randrange(10_000_000):07d}"
+        out.append((ts.timestamp(), ",".join((
+            ts.strftime("%Y-%m-%dT%H:%M:%S+00:00"), f"C{c:08d}", f"e{i:09d}", channel,
+            direction, party, outcome, rng.choice(debts), destination, zone))))
+    out.sort()
+    with path.open("w", encoding="utf-8") as f:
+        f.write(HEADER + "\n")
+        for _, line in out:
+            f.write(line + "\n")
+
+
+DUCKDB = r"""
+import json, sys, duckdb
+con = duckdb.connect()
+con.execute("SET threads TO 1")
+path = sys.argv[1]
+con.execute(f"CREATE TABLE log AS SELECT *, timezone(timezone, CAST(timestamp AS TIMESTAMPTZ)) "
+            f"AS local FROM read_csv('{path}', header=true, all_varchar=true)")
+hours = con.execute('''
+  SELECT event_id FROM log
+  WHERE direction = 'outbound' AND channel <> 'letter'
+    AND party IN ('consumer','spouse','parent','guardian','executor','successor')
+    AND (hour(local) < 8 OR hour(local) >= 21)''').fetchall()
+calls = con.execute('''
+  WITH calls AS (
+    SELECT event_id, CAST(timestamp AS TIMESTAMPTZ) AS ts, CAST(local AS DATE) AS day, debt_id,
+      CASE WHEN party IN ('consumer','spouse','parent','guardian','executor','successor')
+           THEN consumer_id ELSE party || ':' || coalesce(destination, '?') END AS person
+    FROM log
+    WHERE channel = 'call' AND direction = 'outbound'
+      AND coalesce(outcome, '') NOT IN ('busy', 'not_connected')
+      AND party NOT IN ('consumer_attorney','credit_bureau','creditor','creditor_attorney',
+                        'collector_attorney'))
+  SELECT a.event_id FROM calls a JOIN calls b
+    ON a.person = b.person AND a.debt_id = b.debt_id
+   AND b.day BETWEEN a.day - 6 AND a.day
+   AND (b.ts < a.ts OR (b.ts = a.ts AND b.event_id <= a.event_id))
+  GROUP BY a.event_id HAVING count(*) > 7''').fetchall()
+json.dump({"hours": sorted(r[0] for r in hours), "calls": sorted(r[0] for r in calls)},
+          sys.stdout)
+"""
+
+PLAIN = r"""
+import csv, json, sys
+from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
+SIDE = {'consumer','spouse','parent','guardian','executor','successor'}
+NOT = {'consumer_attorney','credit_bureau','creditor','creditor_attorney','collector_attorney'}
+zones, hours, calls = {}, [], []
+windows = defaultdict(list)
+rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))
+rows.sort(key=lambda r: (r['timestamp'], r['consumer_id'], r['event_id']))
+for r in rows:
+    tz = zones.get(r['timezone']) or zones.setdefault(r['timezone'], ZoneInfo(r['timezone']))
+    local = datetime.fromisoformat(r['timestamp']).astimezone(tz)
+    if r['direction'] == 'outbound' and r['channel'] != 'letter' and r['party'] in SIDE \
+            and not 8 <= local.hour < 21:
+        hours.append(r['event_id'])
+    if r['channel'] == 'call' and r['direction'] == 'outbound' and r['party'] not in NOT \
+            and r['outcome'] not in ('busy', 'not_connected'):
+        person = r['consumer_id'] if r['party'] in SIDE else f"{r['party']}:{r['destination']}"
+        day = local.toordinal()
+        w = windows[(person, r['debt_id'])]
+        w[:] = [d for d in w if d > day - 7]
+        w.append(day)
+        if len(w) > 7:
+            calls.append(r['event_id'])
+json.dump({"hours": sorted(hours), "calls": sorted(calls)}, sys.stdout)
+"""
+
+FAIRDEBT = r"""
+import json, sys
+import fairdebt
+report = fairdebt.check_files([sys.argv[1]], fairdebt.load_policy("us-reg-f"))
+pick = lambda rule: sorted(f.event_id for f in report.findings if f.rule == rule)
+json.dump({"hours": pick("reg-f/hours"), "calls": pick("reg-f/call-frequency"),
+           "findings": len(report.findings), "rejected": len(report.rejected)}, sys.stdout)
+"""
+
+
+def timed(code: str, path: Path) -> tuple[dict[str, object], float, float]:
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=out)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"a measured run failed (exit {status})")
+        out.seek(0)
+        return json.loads(out.read()), wall, usage.ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", metavar="FILE", help="write the log here (else a temp file)")
+    parser.add_argument("--skip-python", action="store_true", help="skip baseline (c)")
+    args = parser.parse_args()
+    folder = tempfile.TemporaryDirectory(prefix="fairdebt-compare-")
+    path = Path(args.keep) if args.keep else Path(folder.name) / "log.csv"
+    t = time.perf_counter()
+    generate(path, args.rows, args.seed)
+    print(f"log: {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB "
+          f"(generated in {time.perf_counter() - t:.0f} s)")
+    runs = {"fairdebt (us-reg-f, 16 rules)": FAIRDEBT, "DuckDB SQL (2 rules)": DUCKDB}
+    if not args.skip_python:
+        runs["plain Python (2 rules)"] = PLAIN
+    results = {name: timed(code, path) for name, code in runs.items()}
+    ours = results["fairdebt (us-reg-f, 16 rules)"][0]
+    duck_wall = results["DuckDB SQL (2 rules)"][1]
+    print(f"{'run':<32} {'wall s':>8} {'rows/s':>10} {'peak MB':>8} {'× DuckDB':>9}")
+    for name, (_, wall, peak) in results.items():
+        print(f"{name:<32} {wall:8.1f} {args.rows / wall:10,.0f} {peak:8.0f} "
+              f"{wall / duck_wall:9.1f}")
+    ok = True
+    for name, (found, _, _) in results.items():
+        for key in ("hours", "calls"):
+            if found[key] != ours[key]:
+                ok = False
+                a, b = set(found[key]), set(ours[key])  # type: ignore[call-overload]
+                print(f"MISMATCH {name} {key}: only baseline {sorted(a - b)[:5]}, "
+                      f"only fairdebt {sorted(b - a)[:5]}")
+    print(f"hours findings {len(ours['hours']):,}, call-frequency findings "  # type: ignore[arg-type]
+          f"{len(ours['calls']):,}: " + ("identical in every run" if ok else "DIFFERENT"))  # type: ignore[arg-type]
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .checks import CHECKS
+from .io.mapping import ImportMapping, MappingError, load_mapping, load_preset, preset_names
 from .io.sources import SourceError, exists
 from .policy import Policy, PolicyError, builtin_packs, load_policy
 from .policy.model import thaw
@@ -123,6 +124,15 @@ def _pii_flags() -> tuple[bool, bool]:
 @click.option("--input-timezone", metavar="ZONE",
               help="Zone of timestamps written without a UTC offset (e.g. America/Chicago). "
                    "Without it such rows are rejected.")
+@click.option("--from", "preset", metavar="PRESET",
+              help="Read the files as this export format (asterisk-cdr, twilio-calls, …; "
+                   "see: fairdebt presets) instead of the canonical log.")
+@click.option("--mapping", "mapping_file", metavar="FILE",
+              help="Read the files through this import mapping (docs/importing.md); with "
+                   "--from, it overrides that preset.")
+@click.option("--encoding", metavar="ENC",
+              help="Text encoding of exports read with --from/--mapping (utf-8 with or "
+                   "without BOM, cp1252, gb18030, …) [default: the mapping's, else utf-8].")
 @click.option("--default-timezone", metavar="ZONE",
               help="Consumer zone to assume when the log gives none. Without it such "
                    "contacts are reported by the unknown-timezone rule (fail closed).")
@@ -155,6 +165,7 @@ def _pii_flags() -> tuple[bool, bool]:
                    "found from the working directory up. Flags win over it.")
 def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str, ...],
           select: tuple[str, ...], ignore: tuple[str, ...], input_timezone: str | None,
+          preset: str | None, mapping_file: str | None, encoding: str | None,
           default_timezone: str | None,
           strict: bool, quiet: bool, color: bool | None, fail_on: str, exit_zero: bool,
           baseline: str | None, update_baseline: bool, redact: bool, show_pii: bool,
@@ -174,6 +185,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         outputs = plan(formats)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="'--format'") from None
+    mapping = _import_mapping(preset, mapping_file, encoding)
     policy = _load(policies)
     selected, ignored = _split(select), _split(ignore)
     if selected or ignored:
@@ -188,12 +200,15 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         _fail(f"no such file: {', '.join(missing)}")
     if files.count("-") > 1:
         _fail("stdin (-) can be read only once")
+    notes: list[str] = []
     try:
         report = check_paths(list(files), policy, input_timezone=input_timezone,
-                             default_timezone=default_timezone)
+                             default_timezone=default_timezone, mapping=mapping,
+                             encoding=encoding, notes=notes)
     except (SourceError, ZoneError) as exc:
         _fail(str(exc))
         return
+    _notes(notes, mapping, report.summary.rows_merged)
     suppressed = 0
     if baseline:
         try:
@@ -205,7 +220,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         click.echo(f"fairdebt: {outcome.note(baseline)}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
     contacts = None
-    if any(o.format == "html" for o in outputs) and "-" not in files:
+    # the heat map re-reads canonical logs; an export would need its mapping: no map
+    if any(o.format == "html" for o in outputs) and "-" not in files and mapping is None:
         try:
             contacts = count_contacts(files, input_timezone, default_timezone)
         except (SourceError, ZoneError) as exc:
@@ -221,6 +237,34 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         click.echo(f"fairdebt: {len(report.rejected)} row(s) rejected (--strict)", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if fails(report, fail_on) and not exit_zero else EXIT_CLEAN)
+
+
+def _import_mapping(preset: str | None, mapping_file: str | None,
+                    encoding: str | None) -> ImportMapping | None:
+    """The preset and/or mapping file the user named (exit 2 with every problem)."""
+    try:
+        if mapping_file:
+            if not Path(mapping_file).is_file():
+                _fail(f"--mapping: no such file: {mapping_file}")
+            if preset and preset not in preset_names():
+                load_preset(preset)  # raises with the list of presets
+            return load_mapping(mapping_file, base=preset)
+        if preset:
+            return load_preset(preset)
+    except MappingError as exc:
+        _fail("invalid import mapping\n" + "\n".join(f"  {p}" for p in exc.problems))
+    if encoding:
+        _fail("--encoding applies to exports read with --from or --mapping; the canonical "
+              "log is UTF-8 (docs/log-format.md)")
+    return None
+
+
+def _notes(notes: list[str], mapping: ImportMapping | None, merged: int | None) -> None:
+    for note in notes:
+        click.echo(f"fairdebt: {note}", err=True)
+    if mapping is not None and merged:
+        click.echo(f"fairdebt: {mapping.name}: {merged} row(s) merged into the attempt they "
+                   "belong to (counted in rows_merged)", err=True)
 
 
 @main.command()

@@ -49,12 +49,11 @@ class Collapser:
              latest: str | None) -> Iterator[Event]:
         self.seen += 1
         if key is None:
-            yield event  # nothing to group it by
-        else:
-            group = self.groups.get(key)
-            if group is None:
-                group = self.groups[key] = _Group(self.seen)
-            self._add(group, event, identity, latest or "")
+            key = f"\0{self.seen}"  # nothing to group it by: a group of its own, in order
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = _Group(self.seen)
+        self._add(group, event, identity, latest or "")
         while self.groups:
             oldest = next(iter(self.groups.values()))
             if self.seen - oldest.first < self.spec.window:

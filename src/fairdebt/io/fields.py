@@ -82,8 +82,7 @@ def apply_rules(name: str, rules: tuple[Rule, ...], record: Mapping[str, Any]) -
             return rule.map[key]
         if rule.default is not None:
             return rule.default
-        known = sorted({k.upper() if k.isalpha() else k for k in rule.map})
-        shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+        shown = ", ".join(rule.known[:12]) + (", …" if len(rule.known) > 12 else "")
         raise RowError(f"field '{name}': unknown {column} {raw!r} (this mapping knows: "
                        f"{shown}; add it under extra_values.{name} in a --mapping file)")
     return None
@@ -212,8 +211,10 @@ def canonical_row(mapping: ImportMapping, record: Mapping[str, Any],
         value = apply_rules(name, rules, record)
         if value is not None:
             row[name] = value
-        elif name == "consumer_id":
-            columns = [c for r in rules for c in r.columns]
-            raise RowError("field 'consumer_id': missing (required)" + (
-                f": column {' and '.join(repr(c) for c in columns)} empty" if columns else ""))
+    if "consumer_id" not in row:
+        # checked last: a row the mapping rejects for a reason (a task, a queued call)
+        # often has no consumer either, and the reason says more
+        columns = [c for r in mapping.fields.get("consumer_id", ()) for c in r.columns]
+        raise RowError("field 'consumer_id': missing (required)" + (
+            f": column {' and '.join(repr(c) for c in columns)} empty" if columns else ""))
     return row

@@ -74,6 +74,8 @@ class Rule:
     map: MappingABC[str, str] | None = None
     reject: MappingABC[str, str] = field(default_factory=dict)
     default: str | None = None
+    #: the map's source values as written, to list them when a value is unknown
+    known: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,13 +349,16 @@ def _rule(name: str, spec: dict[str, Any], extra: dict[str, Any], where: str,
                  for col, cond in spec.get("when", {}).items())
     value = canonical(spec["value"], "value") if "value" in spec else None
     mapped = None
+    known: tuple[str, ...] = ()
     if "map" in spec:
+        entries = {**spec["map"], **extra}
         mapped = {_text(k).strip().casefold(): canonical(v, f"map value for {k!r}")
-                  for k, v in {**spec["map"], **extra}.items()}
+                  for k, v in entries.items()}
+        known = tuple(sorted(_text(k).strip() for k in entries))
     reject = {_text(k).strip().casefold(): v for k, v in spec.get("reject", {}).items()}
     default = canonical(spec["default"], "default") if "default" in spec else None
     return Rule(when, _names(spec["column"]) if "column" in spec else (), value, mapped,
-                reject, default)
+                reject, default, known)
 
 
 def _condition(column: str, cond: Any, where: str, problems: list[str]) -> Condition:

@@ -10,7 +10,7 @@ import fnmatch
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -18,8 +18,11 @@ import click
 
 from . import __version__
 from .checks import CHECKS
+from .io.canonical import write_csv
+from .io.imports import ImportStats, read_import
 from .io.mapping import ImportMapping, MappingError, load_mapping, load_preset, preset_names
 from .io.sources import SourceError, exists
+from .model import Event, Rejected
 from .policy import Policy, PolicyError, builtin_packs, load_policy
 from .policy.model import thaw
 from .report import FORMATS, RenderOptions
@@ -32,7 +35,7 @@ from .report.contacts import count_contacts
 from .report.gate import SEVERITIES, fails
 from .report.outputs import OutputError, plan, write
 from .runner import check_paths
-from .tz import ZoneError
+from .tz import ZoneError, get_zone
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DEFAULT_POLICY = "us-reg-f"
@@ -265,6 +268,87 @@ def _notes(notes: list[str], mapping: ImportMapping | None, merged: int | None) 
     if mapping is not None and merged:
         click.echo(f"fairdebt: {mapping.name}: {merged} row(s) merged into the attempt they "
                    "belong to (counted in rows_merged)", err=True)
+
+
+@main.command()
+def presets() -> None:
+    """List the import presets for --from: name and the export each one reads."""
+    names = preset_names()
+    width = max(map(len, names), default=0)
+    for name in names:
+        try:
+            title = load_preset(name).title
+        except MappingError as exc:
+            title = f"(invalid: {exc.problems[0]})"
+        click.echo(f"{name:<{width}}  {title}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--from", "preset", metavar="PRESET",
+              help="The export format (see: fairdebt presets).")
+@click.option("--mapping", "mapping_file", metavar="FILE",
+              help="An import mapping file (docs/importing.md); with --from, it overrides "
+                   "that preset.")
+@click.option("--input-timezone", metavar="ZONE",
+              help="Zone of timestamps written without a UTC offset.")
+@click.option("--encoding", metavar="ENC",
+              help="Text encoding of the files [default: the mapping's, else utf-8].")
+@click.option("-o", "--output", metavar="FILE", help="Write the log here, not to stdout.")
+@click.option("--strict", is_flag=True, help="Exit 2 if any row was rejected.")
+def convert(files: tuple[str, ...], preset: str | None, mapping_file: str | None,
+            input_timezone: str | None, encoding: str | None, output: str | None,
+            strict: bool) -> None:
+    """Write exports as the canonical log (CSV), to see what fairdebt understood.
+
+    Rejected rows are listed on stderr with file, line and reason; merged rows
+    (several rows of one attempt) are counted there too.
+    """
+    if not preset and not mapping_file:
+        raise click.UsageError("give --from PRESET or --mapping FILE (see: fairdebt presets)")
+    mapping = _import_mapping(preset, mapping_file, encoding)
+    assert mapping is not None
+    missing = [f for f in files if not exists(f)]
+    if missing:
+        _fail(f"no such file: {', '.join(missing)}")
+    if files.count("-") > 1:
+        _fail("stdin (-) can be read only once")
+    try:
+        zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
+    except ZoneError as exc:
+        _fail(str(exc))
+        return
+    stats = ImportStats()
+    rejected: list[Rejected] = []
+
+    def converted() -> Iterator[Event]:
+        for path in files:
+            for item in read_import(path, mapping, zone, stats=stats, encoding=encoding,
+                                    zone_name=input_timezone):
+                if isinstance(item, Rejected):
+                    rejected.append(item)
+                else:
+                    yield item
+
+    try:
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                written = write_csv(converted(), out)
+        else:
+            written = write_csv(converted(), sys.stdout)
+    except SourceError as exc:
+        _fail(str(exc))
+        return
+    except OSError as exc:
+        _fail(f"{output or '<stdout>'}: cannot write: {exc.strerror or exc}")
+        return
+    for item in rejected:
+        click.echo(f"{item.file}:{item.line}: rejected: {item.reason}", err=True)
+    _notes(stats.notes, None, None)
+    total = written + len(rejected) + stats.merged
+    click.echo(f"fairdebt: {total} row(s) read: {written} event(s) written, {len(rejected)} "
+               f"rejected, {stats.merged} merged", err=True)
+    sys.exit(EXIT_ERROR if strict and rejected else EXIT_CLEAN)
 
 
 @main.command()

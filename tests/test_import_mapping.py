@@ -283,3 +283,16 @@ def test_a_mapping_extends_another_and_adds_values(tmp_path: Path) -> None:
     assert outcome.map == {"ok": "conversation", "ptp": "conversation"}
     assert mapping.fields["debt_id"][0].columns == ("acct",)
     assert mapping.fields["channel"][0].value == "call"
+
+
+def test_null_leaves_a_field_empty(tmp_path: Path) -> None:
+    mapping = write(tmp_path / "m.yaml", (
+        "mapping: n\nfields:\n  timestamp: {column: t}\n  consumer_id: {column: c}\n"
+        "  channel: {value: call}\n"
+        "  outcome:\n    - when: {r: X}\n      value: null\n"
+        "    - {column: r, map: {A: conversation, U: null}}\n"))
+    data = write(tmp_path / "log.csv", "t,c,r\n2026-04-01T09:00:00Z,C1,X\n"
+                                       "2026-04-01T09:00:00Z,C1,U\n2026-04-01T09:00:00Z,C1,A\n")
+    events, rejected, _ = read(data, mapping)
+    assert not rejected
+    assert [e.outcome for e in events] == [None, None, "conversation"]

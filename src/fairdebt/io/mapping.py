@@ -339,6 +339,8 @@ def _rule(name: str, spec: dict[str, Any], extra: dict[str, Any], where: str,
     allowed = VOCABULARY.get(name)
 
     def canonical(value: Any, what: str) -> str:
+        if value is None:
+            return ""  # null: the field is left empty (not recorded)
         text = _text(value).strip()
         if allowed is not None and text.lower() not in allowed:
             problems.append(f"{where}: fields.{name}: {what} {text!r} is not a canonical "

@@ -296,3 +296,14 @@ def test_null_leaves_a_field_empty(tmp_path: Path) -> None:
     events, rejected, _ = read(data, mapping)
     assert not rejected
     assert [e.outcome for e in events] == [None, None, "conversation"]
+
+
+def test_line_numbers_count_leading_blank_lines_and_quoted_newlines(tmp_path: Path) -> None:
+    mapping = write(tmp_path / "m.yaml", (
+        "mapping: l\nfields:\n  timestamp: {column: t}\n  consumer_id: {column: c}\n"
+        "  channel: {value: call}\n  detail: {column: d}\n"))
+    data = write(tmp_path / "log.csv", '\n\nt,c,d\n2026-04-01T09:00:00Z,C1,"two\nlines"\n'
+                                       "2026-04-01T09:00:00Z,,\n")
+    events, rejected, _ = read(data, mapping)
+    assert [e.line for e in events] == [4]
+    assert [r.line for r in rejected] == [6]

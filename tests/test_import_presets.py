@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import fairdebt
 from fairdebt.cli import main
-from fairdebt.io.imports import ImportStats, read_import
+from fairdebt.io.imports import ImportStats, LogReader, read_import
 from fairdebt.io.mapping import load_preset, preset_names
 from fairdebt.model import Event, Rejected
 from fairdebt.runner import check_paths
@@ -250,3 +250,26 @@ def test_canonical_logs_keep_their_summary() -> None:
                          fairdebt.load_policy("us-reg-f"))
     assert report.summary.rows_merged is None
     assert "rows_merged" not in report.summary.to_dict()
+
+
+def test_an_unsorted_export_is_read_twice_but_counted_once(tmp_path: Path) -> None:
+    lines = (FIXTURES / "twilio-calls.jsonl").read_text().splitlines()
+    early = json.loads(lines[2])
+    early.update(sid="CA011", start_time="Wed, 01 Apr 2026 09:00:00 +0000")
+    path = tmp_path / "calls.jsonl"
+    # the last row goes back in time: the first pass is abandoned after its merges
+    path.write_text("\n".join([*lines, json.dumps(early)]) + "\n")
+    report = check_paths([str(path)], fairdebt.load_policy("us-reg-f"),
+                         mapping=load_preset("twilio-calls"),
+                         default_timezone="America/New_York")
+    s = report.summary
+    assert (s.rows_read, s.events_checked, s.rows_rejected, s.rows_merged) == (11, 8, 2, 1)
+
+
+def test_a_second_pass_starts_its_counts_afresh() -> None:
+    notes = ["an earlier note"]
+    reader = LogReader(None, None, load_preset("asterisk-cdr"), None, notes)
+    list(reader(str(FIXTURES / "asterisk-21col-multileg.csv"), "multileg.csv"))
+    assert reader.merged == 7 and len(notes) == 2
+    reader.restart()
+    assert reader.merged == 0 and notes == ["an earlier note"]

@@ -44,8 +44,10 @@ def _undecodable(value: str, encoding: str, where: str) -> str | None:
 
 def csv_records(text: IO[str], name: str, mapping: ImportMapping) -> Iterator[Record | Rejected]:
     first = text.readline()
+    blank = 0
     while first and not first.strip():
-        first = text.readline()  # leading blank lines are not rows
+        first = text.readline()  # leading blank lines are not rows, but they are lines
+        blank += 1
     if not first:
         return
     reader = csv.reader(itertools.chain([first], text), delimiter=mapping.delimiter)
@@ -54,13 +56,15 @@ def csv_records(text: IO[str], name: str, mapping: ImportMapping) -> Iterator[Re
         try:
             header = [h.strip() for h in next(reader)]
         except csv.Error as exc:
-            raise SourceError(f"{name}:1: cannot parse the header: {exc}") from None
+            raise SourceError(f"{name}:{1 + blank}: cannot parse the header: {exc}") from None
         for i, column in enumerate(header):
             problem = _undecodable(column, mapping.encoding, f"in column {i + 1}")
             if problem:
-                raise SourceError(f"{name}:1: the header is {problem} (try --encoding)")
+                raise SourceError(f"{name}:{1 + blank}: the header is {problem} "
+                                  "(try --encoding)")
         _check_header(header, name, mapping)
-    last = reader.line_num
+    # physical lines: the csv module counts from the first non-blank line
+    last = reader.line_num + blank
     while True:
         start = last + 1
         try:
@@ -71,14 +75,13 @@ def csv_records(text: IO[str], name: str, mapping: ImportMapping) -> Iterator[Re
             if "field larger than field limit" in str(exc):
                 raise SourceError(f"{name}:{start}: a value longer than {CSV_LIMIT >> 20} MiB "
                                   "starts here (a quote left open?)") from None
-            last = reader.line_num
+            last = reader.line_num + blank
             yield Rejected(name, start, f"malformed CSV: {exc}")
             continue
-        if reader.line_num - start >= MAX_ROW_LINES:
+        last = reader.line_num + blank
+        if last - start >= MAX_ROW_LINES:
             raise SourceError(f"{name}:{start}: a quoted value opened in this row runs over "
-                              f"{reader.line_num - start + 1:,} lines: a quote is probably "
-                              "left open")
-        last = reader.line_num
+                              f"{last - start + 1:,} lines: a quote is probably left open")
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         problem = _row_problem(row, header, mapping)

@@ -67,6 +67,7 @@ def main() -> None:
     Start here:
       fairdebt check -p us-reg-f calls.csv        check a log, readable report
       fairdebt check --format json calls.csv      the same for CI (exit 1 on findings)
+      fairdebt check --from asterisk-cdr Master.csv   a dialer's own export (fairdebt presets)
       fairdebt policies                           built-in policy packs
       fairdebt rules -p us-reg-f                  the rules in a pack
       fairdebt explain reg-f/call-frequency       what a rule means and cites
@@ -126,7 +127,7 @@ def _pii_flags() -> tuple[bool, bool]:
               help="Skip these rule ids (comma-separated, globs allowed).")
 @click.option("--input-timezone", metavar="ZONE",
               help="Zone of timestamps written without a UTC offset (e.g. America/Chicago). "
-                   "Without it such rows are rejected.")
+                   "Without it such rows are rejected (the asterisk-cdr preset infers it).")
 @click.option("--from", "preset", metavar="PRESET",
               help="Read the files as this export format (asterisk-cdr, twilio-calls, …; "
                    "see: fairdebt presets) instead of the canonical log.")

@@ -133,48 +133,54 @@ def json_records(text: IO[str], name: str) -> Iterator[Record | Rejected]:
     """JSON Lines, a JSON array, or objects simply concatenated (as Kinesis Firehose
     writes contact records to S3), pretty-printed or not."""
     decoder = json.JSONDecoder()
-    buf = ""
-    buf_line = 1  # the physical line where ``buf`` starts
+    buf, pos = "", 0  # text read and not yet decoded starts at ``pos``
+    buf_line = 1  # the physical line of ``buf[pos]``
     line = 0
     for raw in text:
         line += 1
-        if not buf:
+        if pos >= len(buf):
+            buf, pos = "", 0
             if not raw.strip(_SKIP):
                 continue
             buf_line = line
+        elif pos:
+            buf, pos = buf[pos:], 0  # a record goes on: keep only its text
         buf += raw
         while True:
-            skipped = len(buf) - len(buf.lstrip(_SKIP))
-            buf_line += buf.count("\n", 0, skipped)
-            buf = buf[skipped:]
-            if not buf:
+            start = pos
+            while pos < len(buf) and buf[pos] in _SKIP:
+                pos += 1
+            buf_line += buf.count("\n", start, pos)
+            if pos >= len(buf):
                 break
             try:
-                obj, end = decoder.raw_decode(buf)
+                obj, end = decoder.raw_decode(buf, pos)
             except json.JSONDecodeError as exc:
-                if exc.pos >= len(buf.rstrip()) and len(buf) < MAX_JSON_RECORD:
+                if exc.pos >= len(buf.rstrip()) and len(buf) - pos < MAX_JSON_RECORD:
                     break  # the record goes on in the next lines
-                yield Rejected(name, buf_line, _json_problem(buf, exc))
-                buf = ""  # resynchronize at the next line
+                yield Rejected(name, buf_line, _json_problem(buf, pos, exc))
+                pos = len(buf)  # resynchronize at the next line
                 break
             except RecursionError:
                 yield Rejected(name, buf_line, "not valid JSON: nested too deeply")
-                buf = ""
+                pos = len(buf)
                 break
-            start = buf_line
-            buf_line += buf.count("\n", 0, end)
-            buf = buf[end:]
+            first = buf_line
+            buf_line += buf.count("\n", pos, end)
+            pos = end
             if isinstance(obj, dict):
-                yield start, obj
+                yield first, obj
             else:
-                yield Rejected(name, start, f"expected a JSON object, got {type(obj).__name__}")
-    if buf.strip(_SKIP):
+                yield Rejected(name, first, f"expected a JSON object, got {type(obj).__name__}")
+    if buf[pos:].strip(_SKIP):
         yield Rejected(name, buf_line, "not valid JSON: the file ends inside a record")
 
 
-def _json_problem(buf: str, exc: json.JSONDecodeError) -> str:
-    at = unencodable(buf)
-    if at is not None and at <= exc.pos:
-        byte = ord(buf[at]) - 0xDC00
+def _json_problem(buf: str, pos: int, exc: json.JSONDecodeError) -> str:
+    at = unencodable(buf[pos:exc.pos + 1])
+    if at is not None:
+        byte = ord(buf[pos + at]) - 0xDC00
         return f"not valid text in this encoding: byte 0x{byte:02x} (try --encoding)"
-    return f"not valid JSON: {exc.msg} (line {exc.lineno} of the record, column {exc.colno})"
+    row = buf.count("\n", pos, exc.pos) + 1
+    column = exc.pos - (buf.rfind("\n", pos, exc.pos) + 1 if row > 1 else pos) + 1
+    return f"not valid JSON: {exc.msg} (line {row} of the record, column {column})"

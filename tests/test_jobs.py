@@ -69,3 +69,23 @@ def test_partitions_cover_every_consumer_exactly_once() -> None:
     for consumer in [None, "", "C1", "C2", "ünïcode", "x" * 100]:
         assert sum(k(consumer) for k in keeps) == 1
     assert keeps[0](None)  # rows rejected before their consumer is known: partition 0
+
+
+@pytest.mark.parametrize("extra", [
+    ["--from", "asterisk-cdr", "fixtures/imports/asterisk-21col-multileg.csv",
+     "fixtures/imports/asterisk-malformed.csv"],
+    ["--from", "twilio-calls", "--input-timezone", "UTC", "fixtures/imports/twilio-calls.jsonl"],
+])
+def test_jobs_with_import_presets_count_merges_and_rejections_once(
+        extra: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    args = ["check", "-f", "json", "--show-pii", "--default-timezone", "America/New_York",
+            *extra]
+    one = runner.invoke(main, [*args, "-j", "1"])
+    three = runner.invoke(main, [*args, "-j", "3"])
+    assert one.exit_code == three.exit_code and one.exit_code in (0, 1), one.output
+    assert one.stdout == three.stdout
+    summary = json.loads(one.stdout)["summary"]
+    merged = summary.get("rows_merged") or 0
+    assert summary["rows_read"] == summary["events_checked"] + summary["rows_rejected"] + merged

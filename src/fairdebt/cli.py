@@ -10,7 +10,7 @@ import fnmatch
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +18,11 @@ import click
 
 from . import __version__
 from .checks import CHECKS
+from .io.canonical import write_csv
+from .io.imports import ImportStats, read_import
+from .io.mapping import ImportMapping, MappingError, load_mapping, load_preset, preset_names
 from .io.sources import SourceError, exists
+from .model import Event, Rejected
 from .policy import Policy, PolicyError, builtin_packs, load_policy
 from .policy.model import thaw
 from .report import FORMATS, RenderOptions
@@ -31,7 +35,7 @@ from .report.contacts import count_contacts
 from .report.gate import SEVERITIES, fails
 from .report.outputs import OutputError, plan, write
 from .runner import check_paths
-from .tz import ZoneError
+from .tz import ZoneError, get_zone
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DEFAULT_POLICY = "us-reg-f"
@@ -63,6 +67,7 @@ def main() -> None:
     Start here:
       fairdebt check -p us-reg-f calls.csv        check a log, readable report
       fairdebt check --format json calls.csv      the same for CI (exit 1 on findings)
+      fairdebt check --from asterisk-cdr Master.csv   a dialer's own export (fairdebt presets)
       fairdebt policies                           built-in policy packs
       fairdebt rules -p us-reg-f                  the rules in a pack
       fairdebt explain reg-f/call-frequency       what a rule means and cites
@@ -122,7 +127,16 @@ def _pii_flags() -> tuple[bool, bool]:
               help="Skip these rule ids (comma-separated, globs allowed).")
 @click.option("--input-timezone", metavar="ZONE",
               help="Zone of timestamps written without a UTC offset (e.g. America/Chicago). "
-                   "Without it such rows are rejected.")
+                   "Without it such rows are rejected (the asterisk-cdr preset infers it).")
+@click.option("--from", "preset", metavar="PRESET",
+              help="Read the files as this export format (asterisk-cdr, twilio-calls, …; "
+                   "see: fairdebt presets) instead of the canonical log.")
+@click.option("--mapping", "mapping_file", metavar="FILE",
+              help="Read the files through this import mapping (docs/importing.md); with "
+                   "--from, it overrides that preset.")
+@click.option("--encoding", metavar="ENC",
+              help="Text encoding of exports read with --from/--mapping (utf-8 with or "
+                   "without BOM, cp1252, gb18030, …) [default: the mapping's, else utf-8].")
 @click.option("--default-timezone", metavar="ZONE",
               help="Consumer zone to assume when the log gives none. Without it such "
                    "contacts are reported by the unknown-timezone rule (fail closed).")
@@ -163,6 +177,7 @@ def _pii_flags() -> tuple[bool, bool]:
                    "found from the working directory up. Flags win over it.")
 def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str, ...],
           select: tuple[str, ...], ignore: tuple[str, ...], input_timezone: str | None,
+          preset: str | None, mapping_file: str | None, encoding: str | None,
           default_timezone: str | None,
           strict: bool, consumers: str | None, jobs: int, quiet: bool, color: bool | None,
           fail_on: str, exit_zero: bool,
@@ -183,6 +198,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         outputs = plan(formats)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="'--format'") from None
+    mapping = _import_mapping(preset, mapping_file, encoding)
     policy = _load(policies)
     selected, ignored = _split(select), _split(ignore)
     if selected or ignored:
@@ -197,13 +213,16 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         _fail(f"no such file: {', '.join(missing)}")
     if files.count("-") > 1:
         _fail("stdin (-) can be read only once")
+    notes: list[str] = []
     try:
         report = check_paths(list(files), policy, input_timezone=input_timezone,
-                             default_timezone=default_timezone,
+                             default_timezone=default_timezone, mapping=mapping,
+                             encoding=encoding, notes=notes,
                              jobs=jobs or os.cpu_count() or 1, consumers=consumers)
     except (SourceError, ZoneError) as exc:
         _fail(str(exc))
         return
+    _notes(notes, mapping, report.summary.rows_merged)
     suppressed = 0
     if baseline:
         try:
@@ -215,7 +234,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         click.echo(f"fairdebt: {outcome.note(baseline)}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
     contacts = None
-    if any(o.format == "html" for o in outputs) and "-" not in files:
+    # the heat map re-reads canonical logs; an export would need its mapping: no map
+    if any(o.format == "html" for o in outputs) and "-" not in files and mapping is None:
         try:
             contacts = count_contacts(files, input_timezone, default_timezone)
         except (SourceError, ZoneError) as exc:
@@ -231,6 +251,115 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         click.echo(f"fairdebt: {len(report.rejected)} row(s) rejected (--strict)", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if fails(report, fail_on) and not exit_zero else EXIT_CLEAN)
+
+
+def _import_mapping(preset: str | None, mapping_file: str | None,
+                    encoding: str | None) -> ImportMapping | None:
+    """The preset and/or mapping file the user named (exit 2 with every problem)."""
+    try:
+        if mapping_file:
+            if not Path(mapping_file).is_file():
+                _fail(f"--mapping: no such file: {mapping_file}")
+            if preset and preset not in preset_names():
+                load_preset(preset)  # raises with the list of presets
+            return load_mapping(mapping_file, base=preset)
+        if preset:
+            return load_preset(preset)
+    except MappingError as exc:
+        _fail("invalid import mapping\n" + "\n".join(f"  {p}" for p in exc.problems))
+    if encoding:
+        _fail("--encoding applies to exports read with --from or --mapping; the canonical "
+              "log is UTF-8 (docs/log-format.md)")
+    return None
+
+
+def _notes(notes: list[str], mapping: ImportMapping | None, merged: int | None) -> None:
+    for note in notes:
+        click.echo(f"fairdebt: {note}", err=True)
+    if mapping is not None and merged:
+        click.echo(f"fairdebt: {mapping.name}: {merged} row(s) merged into the attempt they "
+                   "belong to (counted in rows_merged)", err=True)
+
+
+@main.command()
+def presets() -> None:
+    """List the import presets for --from: name and the export each one reads."""
+    names = preset_names()
+    width = max(map(len, names), default=0)
+    for name in names:
+        try:
+            title = load_preset(name).title
+        except MappingError as exc:
+            title = f"(invalid: {exc.problems[0]})"
+        click.echo(f"{name:<{width}}  {title}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--from", "preset", metavar="PRESET",
+              help="The export format (see: fairdebt presets).")
+@click.option("--mapping", "mapping_file", metavar="FILE",
+              help="An import mapping file (docs/importing.md); with --from, it overrides "
+                   "that preset.")
+@click.option("--input-timezone", metavar="ZONE",
+              help="Zone of timestamps written without a UTC offset.")
+@click.option("--encoding", metavar="ENC",
+              help="Text encoding of the files [default: the mapping's, else utf-8].")
+@click.option("-o", "--output", metavar="FILE", help="Write the log here, not to stdout.")
+@click.option("--strict", is_flag=True, help="Exit 2 if any row was rejected.")
+def convert(files: tuple[str, ...], preset: str | None, mapping_file: str | None,
+            input_timezone: str | None, encoding: str | None, output: str | None,
+            strict: bool) -> None:
+    """Write exports as the canonical log (CSV), to see what fairdebt understood.
+
+    Rejected rows are listed on stderr with file, line and reason; merged rows
+    (several rows of one attempt) are counted there too.
+    """
+    if not preset and not mapping_file:
+        raise click.UsageError("give --from PRESET or --mapping FILE (see: fairdebt presets)")
+    mapping = _import_mapping(preset, mapping_file, encoding)
+    assert mapping is not None
+    missing = [f for f in files if not exists(f)]
+    if missing:
+        _fail(f"no such file: {', '.join(missing)}")
+    if files.count("-") > 1:
+        _fail("stdin (-) can be read only once")
+    try:
+        zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
+    except ZoneError as exc:
+        _fail(str(exc))
+        return
+    stats = ImportStats()
+    rejected: list[Rejected] = []
+
+    def converted() -> Iterator[Event]:
+        for path in files:
+            for item in read_import(path, mapping, zone, stats=stats, encoding=encoding,
+                                    zone_name=input_timezone):
+                if isinstance(item, Rejected):
+                    rejected.append(item)
+                else:
+                    yield item
+
+    try:
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                written = write_csv(converted(), out)
+        else:
+            written = write_csv(converted(), sys.stdout)
+    except SourceError as exc:
+        _fail(str(exc))
+        return
+    except OSError as exc:
+        _fail(f"{output or '<stdout>'}: cannot write: {exc.strerror or exc}")
+        return
+    for item in rejected:
+        click.echo(f"{item.file}:{item.line}: rejected: {item.reason}", err=True)
+    _notes(stats.notes, None, None)
+    total = written + len(rejected) + stats.merged
+    click.echo(f"fairdebt: {total} row(s) read: {written} event(s) written, {len(rejected)} "
+               f"rejected, {stats.merged} merged", err=True)
+    sys.exit(EXIT_ERROR if strict and rejected else EXIT_CLEAN)
 
 
 @main.command()

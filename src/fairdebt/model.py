@@ -144,12 +144,17 @@ class Summary:
     country-wide rules only. None when no rule is routed to a subdivision."""
     unmatched_rows: int | None = None
     """With a consumer directory: rows that joined no consumer (checked as they are)."""
+    rows_merged: int | None = None
+    """Rows read through an import preset or mapping and folded into another row's event
+    (the legs of one call, a record delivered twice): then rows_read = events_checked +
+    rows_rejected + rows_merged. None for canonical logs, where nothing is merged."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "rows_read": self.rows_read,
             "events_checked": self.events_checked,
             "rows_rejected": self.rows_rejected,
+            **({"rows_merged": self.rows_merged} if self.rows_merged is not None else {}),
             "findings": self.findings,
             "by_rule": dict(self.by_rule),
             "by_severity": dict(self.by_severity),

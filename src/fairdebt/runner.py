@@ -12,14 +12,16 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
 from .engine import Engine
 from .io.directory import Directory, load_directory
+from .io.imports import LogReader
+from .io.mapping import ImportMapping
 from .io.normalize import to_event
-from .io.sources import display_name, read_events
+from .io.sources import display_name
 from .model import Event, Finding, Rejected, Report, Summary
 from .order import DEFAULT_CHUNK, Unsorted, sorted_events, streamed
 from .policy.model import Policy
@@ -28,12 +30,16 @@ from .tz import get_zone
 
 def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | None = None,
                 default_timezone: str | None = None, chunk: int = DEFAULT_CHUNK,
-                jobs: int = 1, consumers: str | None = None) -> Report:
+                jobs: int = 1, consumers: str | None = None,
+                mapping: ImportMapping | None = None, encoding: str | None = None,
+                notes: list[str] | None = None) -> Report:
     """Check every row of ``paths`` (``-`` is stdin) against ``policy``.
 
     ``jobs`` > 1 splits the consumers among that many processes (all state is per
     consumer, so the report is the same as with one). ``consumers`` is a consumer
-    directory joined onto the rows (see `fairdebt.io.directory`).
+    directory joined onto the rows (see `fairdebt.io.directory`). With ``mapping``
+    (an import preset or mapping file) the files are exports read through it; what
+    the import inferred is appended to ``notes``.
     """
     input_zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
     directory = load_directory(consumers) if consumers else None
@@ -49,9 +55,11 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
                 sources.append((path, path))
         if "fork" not in multiprocessing.get_all_start_methods():
             jobs = 1  # workers inherit the job by forking (a Policy does not pickle)
-        job = _Job(sources, policy, input_zone, default_timezone, chunk, max(jobs, 1),
-                   directory)
+        job = _Job(sources, policy, input_zone, input_timezone, default_timezone, chunk,
+                   max(jobs, 1), directory, mapping, encoding)
         parts = _in_processes(job) if job.jobs > 1 else [_part(job, 0)]
+    if notes is not None:
+        notes.extend(n for p in parts for n in p.notes)
     order = {name: i for i, (_, name) in enumerate(sources)}
     if directory is not None:
         order[directory.name] = len(order)
@@ -64,10 +72,13 @@ class _Job:
     sources: list[tuple[str, str]]
     policy: Policy
     input_zone: tzinfo | None
+    input_timezone: str | None
     default_timezone: str | None
     chunk: int
     jobs: int
     directory: Directory | None = None
+    mapping: ImportMapping | None = None
+    encoding: str | None = None
 
 
 @dataclass
@@ -80,6 +91,8 @@ class _Part:
     consumers: int
     without_region: int | None
     unmatched: int | None = None
+    merged: int | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 _JOB: _Job | None = None  # set before forking: workers inherit it instead of a pickle
@@ -141,35 +154,47 @@ def gc_paused() -> Iterator[None]:
 def _evaluate(job: _Job, chunk: int | None, keep: Callable[[str | None], bool] | None
               ) -> _Part:
     rejected: list[Rejected] = []
+    notes: list[str] = []
+    reader = LogReader(job.input_zone, job.input_timezone, job.mapping, job.encoding, notes)
     directory = job.directory
-    # with a directory, a row's consumer is known only after the join: split after it
-    early = keep if directory is None else None
+    # a canonical row names its consumer, so other processes' rows are skipped unread;
+    # after an import mapping or a directory join the consumer is known only later
+    late = directory is not None or job.mapping is not None
+    early = None if late else keep
     streams: list[Iterator[Event]] = [
-        _events_only(read_events(path, job.input_zone, name=name, keep=early), rejected)
-        for path, name in job.sources]
+        _events_only(reader(path, name, keep=early), rejected) for path, name in job.sources]
     unmatched = [0]
     if directory is not None:
-        streams = [_joined(s, directory, keep, unmatched) for s in streams]
-        streams.append(iter([f for f in directory.facts() if keep is None or keep(f.consumer_id)]))
+        streams = [_joined(s, directory, unmatched) for s in streams]
+        streams.append(iter(directory.facts()))
+    if late and keep is not None:
+        streams = [(ev for ev in s if keep(ev.consumer_id)) for s in streams]
     merged: Iterator[Event] = (streams[0] if len(streams) == 1
                                else heapq.merge(*streams, key=lambda e: e.epoch))
     ordered = streamed(merged) if chunk is None else sorted_events(merged, chunk)
     engine = Engine(job.policy, job.default_timezone)
     findings = engine.run(ordered)
-    if directory is not None and keep is not None and not keep(None):
-        rejected.clear()  # every process read every row: partition 0 reports rejections
+    first = keep is None or keep(None)
+    if late and not first:
+        # every process read every row: partition 0 reports rejections, merges, notes
+        rejected.clear()
+        notes.clear()
+    merges = reader.merged
+    if merges is not None and not first:
+        merges = 0
     return _Part(findings, rejected, engine.events, len(engine.consumers),
-                 engine.without_region(), unmatched[0] if directory is not None else None)
+                 engine.without_region(),
+                 (unmatched[0] if first else 0) if directory is not None else None,
+                 merges, notes)
 
 
-def _joined(events: Iterator[Event], directory: Directory,
-            keep: Callable[[str | None], bool] | None, unmatched: list[int]) -> Iterator[Event]:
+def _joined(events: Iterator[Event], directory: Directory, unmatched: list[int]
+            ) -> Iterator[Event]:
     for ev in events:
         joined, matched = directory.join(ev)
-        if keep is None or keep(joined.consumer_id):
-            if not matched:
-                unmatched[0] += 1
-            yield joined
+        if not matched:
+            unmatched[0] += 1  # counted before the split: partition 0's count is kept
+        yield joined
 
 
 def _events_only(items: Iterable[Event | Rejected], rejected: list[Rejected]) -> Iterator[Event]:
@@ -215,8 +240,10 @@ def _report(policy: Policy, parts: list[_Part], file_order: Mapping[str, int]) -
     events = sum(p.events for p in parts)
     regions = [p.without_region for p in parts if p.without_region is not None]
     unmatched = [p.unmatched for p in parts if p.unmatched is not None]
+    merges = [p.merged for p in parts if p.merged is not None]
+    merged = sum(merges) if merges else None
     summary = Summary(
-        rows_read=events + len(rejected),
+        rows_read=events + len(rejected) + (merged or 0),
         events_checked=events,
         rows_rejected=len(rejected),
         findings=len(findings),
@@ -225,5 +252,6 @@ def _report(policy: Policy, parts: list[_Part], file_order: Mapping[str, int]) -
         consumers=sum(p.consumers for p in parts),
         consumers_without_region=sum(regions) if regions else None,
         unmatched_rows=sum(unmatched) if unmatched else None,
+        rows_merged=merged,
     )
     return Report(policy.packs or (policy.id,), tuple(findings), tuple(rejected), summary)

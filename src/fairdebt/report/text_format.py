@@ -60,7 +60,7 @@ def _summary(report: Report, paint: Paint) -> list[str]:
     out = [paint("Summary", BOLD),
            f"  policies: {', '.join(report.policies)}",
            f"  rows read {s.rows_read} · checked {s.events_checked} · rejected {s.rows_rejected}"
-           + (f" · merged {s.rows_merged}" if s.rows_merged is not None else "")
+           + (f" · merged {s.rows_merged}" if s.rows_merged else "")
            + f" · consumers {s.consumers}"]
     if s.unmatched_rows:
         out.append(f"  {s.unmatched_rows} row{'s' if s.unmatched_rows != 1 else ''} matched no "

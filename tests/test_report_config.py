@@ -22,6 +22,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     sub = tmp_path / "exports" / "april"
     sub.mkdir(parents=True)
     monkeypatch.chdir(sub)
+    monkeypatch.delenv("FAIRDEBT_NO_CONFIG")  # these tests are about discovery
     return tmp_path
 
 
@@ -144,3 +145,13 @@ def test_without_a_toml_reader_the_config_is_refused_not_skipped(
 def test_no_config_anywhere_changes_nothing(project: Path) -> None:
     assert config.find(Path.cwd()) is None
     assert check("-q").exit_code == 1
+
+
+def test_no_config_env_var_stops_discovery_but_not_an_explicit_config(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "fairdebt.toml").write_text('select = "reg-f/hours"\nformat = "json"\n')
+    monkeypatch.setenv("FAIRDEBT_NO_CONFIG", "1")
+    assert len(rules_in(check("-f", "json"))) > 2
+    assert rules_in(check("--config", str(project / "fairdebt.toml"))) == {"reg-f/hours"}
+    monkeypatch.setenv("FAIRDEBT_NO_CONFIG", "0")
+    assert rules_in(check()) == {"reg-f/hours"}

@@ -153,10 +153,28 @@ def test_github_annotations_and_step_summary(tmp_path: Path) -> None:
 def test_github_without_step_summary_env_writes_no_file(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
-    monkeypatch.chdir(tmp_path)
-    code, out, _ = invoke("check", str(SAMPLE), "--format", "github",
-                          env={"GITHUB_STEP_SUMMARY": ""})
-    assert code == 1 and out.startswith("::error") and list(tmp_path.iterdir()) == []
+    from fairdebt.report import outputs
+
+    saved: list[tuple[str, str]] = []
+    real_save = outputs._save
+
+    def spy(path: str, text: str, mode: str) -> None:
+        saved.append((path, mode))
+        real_save(path, text, mode)
+
+    monkeypatch.setattr(outputs, "_save", spy)
+    summary = tmp_path / "summary.md"
+    # the control: with the variable set, the summary is appended to that file ...
+    code, _, _ = invoke("check", str(SAMPLE), "--format", "github",
+                        env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert code == 1 and saved == [(str(summary), "a")] and summary.is_file()
+    summary.unlink()
+    # ... unset (the autouse fixture removed it) or empty, nothing is written anywhere
+    for env in ({}, {"GITHUB_STEP_SUMMARY": ""}):
+        saved.clear()
+        code, out, _ = invoke("check", str(SAMPLE), "--format", "github", env=env)
+        assert code == 1 and out.startswith("::error") and "## fairdebt" not in out
+        assert saved == [] and list(tmp_path.iterdir()) == []
 
 
 # --- gitlab --------------------------------------------------------------------------

@@ -84,7 +84,12 @@ def _config(ctx: click.Context, param: click.Parameter, value: str | None) -> st
             raise click.BadParameter("contradicts --no-config", param_hint="'--config'")
         return value
     try:
-        path = Path(value) if value else find_config(Path.cwd())
+        if value:
+            path: Path | None = Path(value)
+        elif os.environ.get("FAIRDEBT_NO_CONFIG", "") not in ("", "0"):
+            path = None  # discovery off (tests, sandboxes); an explicit --config still reads
+        else:
+            path = find_config(Path.cwd())
         if path is None:
             return value
         if not path.is_file():

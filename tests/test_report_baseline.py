@@ -82,6 +82,24 @@ def test_waivers_by_rule_glob_and_consumer() -> None:
     assert both.suppressed == 2
 
 
+def test_waivers_narrow_by_debt_and_event_too(tmp_path: Path) -> None:
+    r = report()
+    # C-1001 has reg-f/hours on E002 and E003, both for debt CC-77
+    by_event = apply(r, [Entry(rule="reg-f/hours", consumer_id="C-1001", event_id="E002")],
+                     TODAY)
+    assert by_event.suppressed == 1
+    assert [f.event_id for f in by_event.report.findings if f.rule == "reg-f/hours"
+            and f.consumer_id == "C-1001"] == ["E003"]
+    by_debt = apply(r, [Entry(debt_id="MED-5")], TODAY)
+    assert by_debt.suppressed == sum(f.debt_id == "MED-5" for f in r.findings) == 2
+    assert apply(r, [Entry(rule="reg-f/hours", debt_id="NOPE")], TODAY).suppressed == 0
+    # read from a file, the fields count as well; an event id alone is a valid waiver
+    base = tmp_path / "b.json"
+    base.write_text(json.dumps({"entries": [{"rule": "reg-f/hours", "event_id": "E002"},
+                                            {"event_id": "E016"}]}))
+    assert apply(r, load(str(base)), TODAY).suppressed == 1 + 2  # E016: hours, opt-out
+
+
 def test_expired_entries_stop_suppressing() -> None:
     r = report()
     entries = [Entry(rule="reg-f/hours", expires=date(2026, 4, 30)),

@@ -3,7 +3,8 @@
 A baseline is a JSON file of entries. An entry with a ``fingerprint`` accepts one
 finding (its identity: rule, consumer, debt, event — not its line, so re-exported
 logs keep matching). An entry without one is a waiver: every finding of ``rule``
-(a glob) for ``consumer_id`` (or for every consumer). Either kind may say why
+(a glob) for ``consumer_id``, ``debt_id`` and ``event_id`` — each one left out
+means any. Either kind may say why
 (``reason``) and until when (``expires``, a date, inclusive); an expired entry
 stops suppressing. The file holds ids and hashes only, never messages, so it can
 be committed without personal data.
@@ -27,6 +28,9 @@ VERSION = 1
 ENTRY_FIELDS = frozenset({"fingerprint", "rule", "consumer_id", "debt_id", "event_id", "reason",
                           "expires"})
 
+#: what a waiver (an entry without a fingerprint) narrows by; every one given must match
+WAIVER_KEYS = ("fingerprint", "rule", "consumer_id", "debt_id", "event_id")
+
 
 class BaselineError(ValueError):
     """A baseline file that cannot be read; the message names the file and the entry."""
@@ -49,7 +53,9 @@ class Entry:
         if self.fingerprint is not None:
             return self.fingerprint == print_
         return (fnmatch.fnmatchcase(f.rule, self.rule or "*")
-                and (self.consumer_id is None or self.consumer_id == f.consumer_id))
+                and (self.consumer_id is None or self.consumer_id == f.consumer_id)
+                and (self.debt_id is None or self.debt_id == f.debt_id)
+                and (self.event_id is None or self.event_id == f.event_id))
 
     def to_dict(self) -> dict[str, Any]:
         doc = {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
@@ -102,9 +108,10 @@ def _entry(path: str, number: int, item: Any) -> Entry:
     for name, value in item.items():
         if not isinstance(value, str):
             raise BaselineError(f"{where}: field '{name}' must be a string")
-    if not any(item.get(k) for k in ("fingerprint", "rule", "consumer_id")):
+    if not any(item.get(k) for k in WAIVER_KEYS):
         # an entry with none of these would hide every finding
-        raise BaselineError(f"{where}: needs 'fingerprint', or 'rule' and/or 'consumer_id'")
+        raise BaselineError(f"{where}: needs 'fingerprint', or one or more of 'rule', "
+                            "'consumer_id', 'debt_id', 'event_id'")
     expires = None
     if "expires" in item:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -70,6 +71,24 @@ def test_matches_by_identity_not_line(tmp_path: Path) -> None:
     check("-q", "--baseline", str(base), "--update-baseline")
     result = CliRunner().invoke(main, ["check", str(moved), "-q", "--baseline", str(base)])
     assert result.exit_code == 0 and "16 findings suppressed" in result.stderr
+
+
+def test_baseline_keeps_every_other_summary_field() -> None:
+    r = report()
+    odd = dataclasses.replace(r.findings[0], rule="house/odd", severity="critical")
+    r = dataclasses.replace(r, findings=(*r.findings, odd), summary=dataclasses.replace(
+        r.summary, consumers_without_region=4, findings=17,
+        by_rule=dict(sorted({**r.summary.by_rule, "house/odd": 1}.items())),
+        by_severity={**r.summary.by_severity, "critical": 1}))
+    outcome = apply(r, [Entry(rule="reg-f/hours")], TODAY)
+    s = outcome.report.summary
+    assert s.consumers_without_region == 4
+    assert (s.rows_read, s.events_checked, s.rows_rejected, s.consumers) == (
+        r.summary.rows_read, r.summary.events_checked, r.summary.rows_rejected,
+        r.summary.consumers)
+    assert s.findings == 14 and s.by_severity["critical"] == 1
+    assert sum(s.by_severity.values()) == 14
+    assert apply(r, [], TODAY).report.summary == r.summary
 
 
 def test_waivers_by_rule_glob_and_consumer() -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..model import Finding, Report, Summary
+from ..model import Finding, Report
 from .fingerprint import fingerprint
 
 VERSION = 1
@@ -163,14 +163,16 @@ def dump(entries: list[Entry]) -> str:
 
 
 def _with_findings(report: Report, findings: list[Finding]) -> Report:
+    """``report`` showing only ``findings``: the counts of findings follow them, every
+    other summary field (rows, consumers, consumers without a region, …) stays."""
     by_rule = Counter(f.rule for f in findings)
     by_severity = Counter(f.severity for f in findings)
-    s = report.summary
-    summary = Summary(s.rows_read, s.events_checked, s.rows_rejected, len(findings),
-                      by_rule=dict(sorted(by_rule.items())),
-                      by_severity={k: by_severity[k] for k in ("error", "warning", "info")
-                                   if by_severity[k]},
-                      consumers=s.consumers)
+    known = ("error", "warning", "info")
+    # the usual order first; a custom pack's own severities after, never dropped
+    order = [*known, *sorted(k for k in by_severity if k not in known)]
+    summary = dataclasses.replace(
+        report.summary, findings=len(findings), by_rule=dict(sorted(by_rule.items())),
+        by_severity={k: by_severity[k] for k in order if by_severity[k]})
     return dataclasses.replace(report, findings=tuple(findings), summary=summary)
 
 

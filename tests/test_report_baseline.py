@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -34,9 +35,10 @@ def test_update_then_check_suppresses_everything_and_says_so(tmp_path: Path) -> 
     assert first.exit_code == 0
     entries = json.loads(base.read_text())["entries"]
     assert len(entries) == 16
-    assert all({"fingerprint", "rule", "consumer_id", "event_id"} <= set(e)
-               <= {"fingerprint", "rule", "consumer_id", "debt_id", "event_id"}
+    assert all({"fingerprint", "rule", "consumer_id", "event_id", "file"} <= set(e)
+               <= {"fingerprint", "rule", "consumer_id", "debt_id", "event_id", "file"}
                for e in entries)
+    assert {e["file"] for e in entries} == {os.path.relpath(SAMPLE, tmp_path)}
     again = check("-f", "json", "--baseline", str(base))
     assert again.exit_code == 0
     doc = json.loads(again.stdout)
@@ -153,6 +155,48 @@ def test_update_keeps_waivers_reasons_and_expiry_and_drops_fixed(tmp_path: Path)
     assert len(new) == 1 + 15
 
 
+def test_update_keeps_entries_for_rules_not_selected(tmp_path: Path) -> None:
+    base = tmp_path / "b.json"
+    check("-q", "--baseline", str(base), "--update-baseline")
+    everything = json.loads(base.read_text())["entries"]
+    assert len(everything) == 16
+    for args in (("--select", "reg-f/hours"), ("--ignore", "reg-f/*-*")):
+        assert check("-q", *args, "--baseline", str(base), "--update-baseline").exit_code == 0
+        assert json.loads(base.read_text())["entries"] == everything, args
+    # a full run still drops what is gone: an acceptance for a finding no longer raised
+    doc = json.loads(base.read_text())
+    doc["entries"].append({**everything[0], "fingerprint": "0" * 32, "event_id": "E999"})
+    base.write_text(json.dumps(doc))
+    check("-q", "--baseline", str(base), "--update-baseline")
+    assert json.loads(base.read_text())["entries"] == everything
+
+
+def test_update_keeps_entries_for_logs_not_given(tmp_path: Path) -> None:
+    a, b = tmp_path / "logs" / "a.csv", tmp_path / "logs" / "b.csv"
+    a.parent.mkdir()
+    a.write_text(SAMPLE.read_text())
+    b.write_text(SAMPLE.read_text().replace(",C-", ",D-"))  # other consumers, same shapes
+    base = tmp_path / "b.json"
+
+    def update(*logs: Path) -> list[dict[str, str]]:
+        result = CliRunner().invoke(main, ["check", *map(str, logs), "-q", "--baseline",
+                                           str(base), "--update-baseline"])
+        assert result.exit_code == 0, result.output
+        entries: list[dict[str, str]] = json.loads(base.read_text())["entries"]
+        return entries
+
+    both = update(a, b)
+    assert len(both) == 32 and {e["file"] for e in both} == {"logs/a.csv", "logs/b.csv"}
+    assert update(a) == both
+    # another spelling of the same path is the same log, so its fixed findings do go
+    head, *rows = a.read_text().splitlines()
+    a.write_text("\n".join([head, *(r for r in rows if ",E016," not in r)]) + "\n")
+    fewer = update(tmp_path / "logs" / ".." / "logs" / "a.csv")
+    assert len(fewer) == 30 and not any(e["event_id"] == "E016" and e["consumer_id"] == "C-3003"
+                                        for e in fewer)
+    assert sum(e["file"] == "logs/b.csv" for e in fewer) == 16
+
+
 @pytest.mark.parametrize("content, message", [
     ("{", "not a JSON baseline"),
     ('{"entries": {}}', "'entries' list"),
@@ -160,6 +204,7 @@ def test_update_keeps_waivers_reasons_and_expiry_and_drops_fixed(tmp_path: Path)
     ('{"entries": [{"rule": "x", "until": "2026-01-01"}]}', "unknown field(s) until"),
     ('{"entries": [{"rule": "x", "expires": "soon"}]}', "'expires' must be a date"),
     ('{"entries": [{"rule": 5}]}', "must be a string"),
+    ('{"entries": [{"rule": "x", "file": "a.csv"}]}', "cannot be limited to a file"),
 ])
 def test_bad_baselines_are_clear_errors(tmp_path: Path, content: str, message: str) -> None:
     base = tmp_path / "b.json"

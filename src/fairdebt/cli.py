@@ -206,7 +206,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
     suppressed = 0
     if baseline:
         try:
-            outcome = use_baseline(report, baseline, update=update_baseline, today=date.today())
+            outcome = use_baseline(report, baseline, update=update_baseline, today=date.today(),
+                                   rules={r.id for r in policy.rules}, files=files)
         except BaselineError as exc:
             _fail(str(exc))
             return

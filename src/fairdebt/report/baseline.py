@@ -17,8 +17,10 @@ import fnmatch
 import json
 import os
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ..model import Finding, Report
@@ -26,7 +28,8 @@ from .fingerprint import fingerprint
 
 VERSION = 1
 ENTRY_FIELDS = frozenset({"fingerprint", "rule", "consumer_id", "debt_id", "event_id", "reason",
-                          "expires"})
+                          "expires", "file"})
+STDIN = "<stdin>"
 
 #: what a waiver (an entry without a fingerprint) narrows by; every one given must match
 WAIVER_KEYS = ("fingerprint", "rule", "consumer_id", "debt_id", "event_id")
@@ -45,6 +48,10 @@ class Entry:
     event_id: str | None = None
     reason: str | None = None
     expires: date | None = None
+    #: the log the accepted finding was in, relative to the baseline's directory: only
+    #: so --update-baseline can tell which entries a run that did not read that log
+    #: must leave alone. Never part of matching (re-exported logs keep matching).
+    file: str | None = None
 
     def expired(self, today: date) -> bool:
         return self.expires is not None and today > self.expires
@@ -108,6 +115,10 @@ def _entry(path: str, number: int, item: Any) -> Entry:
     for name, value in item.items():
         if not isinstance(value, str):
             raise BaselineError(f"{where}: field '{name}' must be a string")
+    if "file" in item and not item.get("fingerprint"):
+        raise BaselineError(f"{where}: 'file' belongs to entries with a 'fingerprint'; a "
+                            "waiver cannot be limited to a file (use consumer_id, debt_id, "
+                            "event_id)")
     if not any(item.get(k) for k in WAIVER_KEYS):
         # an entry with none of these would hide every finding
         raise BaselineError(f"{where}: needs 'fingerprint', or one or more of 'rule', "
@@ -137,11 +148,24 @@ def apply(report: Report, entries: list[Entry], today: date) -> Outcome:
     return Outcome(_with_findings(report, kept), suppressed, len(expired_hits))
 
 
-def updated(report: Report, entries: list[Entry]) -> list[Entry]:
+def updated(report: Report, entries: list[Entry], *, rules: Collection[str] | None = None,
+            files: Collection[str] | None = None, base: str = ".") -> list[Entry]:
     """The baseline accepting every finding in ``report``: waivers are kept, entries for
-    findings that are gone are dropped, and a kept entry keeps its reason and expiry."""
+    findings that are gone are dropped, and a kept entry keeps its reason and expiry.
+
+    ``rules`` (the rule ids the run checked) and ``files`` (the logs it read, as given
+    on the command line) bound what "gone" can mean: an entry for a rule not checked,
+    or for a log not read, is kept as it is — the run cannot know whether its finding is
+    still there. ``base`` is the baseline's directory, which entries' files are relative
+    to. ``None`` means everything was checked."""
     waivers = [e for e in entries if e.fingerprint is None]
     old = {e.fingerprint: e for e in entries if e.fingerprint is not None}
+    read = None if files is None else {_where(p, ".") for p in files}
+
+    def out_of_scope(e: Entry) -> bool:
+        return ((rules is not None and e.rule is not None and e.rule not in rules)
+                or (read is not None and e.file is not None and _where(e.file, base) not in read))
+
     accepted: dict[str, Entry] = {}
     for f in report.findings:
         print_ = fingerprint(f)
@@ -150,11 +174,31 @@ def updated(report: Report, entries: list[Entry]) -> list[Entry]:
         previous = old.get(print_)
         accepted[print_] = Entry(print_, f.rule, f.consumer_id, f.debt_id, f.event_id,
                                  previous.reason if previous else None,
-                                 previous.expires if previous else None)
+                                 previous.expires if previous else None,
+                                 file=_relative(f.file, base))
+    for print_, e in old.items():
+        if print_ not in accepted and out_of_scope(e):
+            accepted[print_] = e
     ordered = sorted(accepted.values(),
                      key=lambda e: (e.rule or "", e.consumer_id or "", e.debt_id or "",
-                                    e.event_id or ""))
+                                    e.event_id or "", e.file or ""))
     return waivers + ordered
+
+
+def _where(path: str, base: str) -> str:
+    """A comparable form of a log path (relative ones taken from ``base``)."""
+    if path in ("-", STDIN):
+        return STDIN
+    return os.path.normcase(os.path.realpath(os.path.join(base, path)))
+
+
+def _relative(path: str, base: str) -> str:
+    if path in ("-", STDIN):
+        return STDIN
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(base))).as_posix()
+    except ValueError:  # another drive on Windows: no relative path exists
+        return Path(os.path.abspath(path)).as_posix()
 
 
 def dump(entries: list[Entry]) -> str:
@@ -176,13 +220,15 @@ def _with_findings(report: Report, findings: list[Finding]) -> Report:
     return dataclasses.replace(report, findings=tuple(findings), summary=summary)
 
 
-def use(report: Report, path: str, *, update: bool, today: date) -> Outcome:
+def use(report: Report, path: str, *, update: bool, today: date,
+        rules: Collection[str] | None = None, files: Collection[str] | None = None) -> Outcome:
     """Apply the baseline at ``path`` — first rewritten from ``report`` if ``update``
-    (a missing file is then created)."""
+    (a missing file is then created; ``rules`` and ``files`` as for `updated`)."""
     # only a missing file starts empty: a broken one may hold waivers worth fixing by hand
     entries = [] if update and not os.path.exists(path) else load(path)
     if update:
-        entries = updated(report, entries)
+        entries = updated(report, entries, rules=rules, files=files,
+                          base=os.path.dirname(os.path.abspath(path)))
         try:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(dump(entries))

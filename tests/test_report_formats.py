@@ -252,3 +252,56 @@ def test_bad_format_values_are_usage_errors(args: tuple[str, ...], message: str)
 def test_unwritable_output_path_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = invoke("check", str(SAMPLE), "-f", f"sarif:{tmp_path / 'no' / 'x.sarif'}")
     assert code == 2 and "cannot write" in err and "Traceback" not in err
+
+
+# --- fingerprints of logs without an event_id column ---------------------------------
+
+def _without_event_ids(tmp_path: Path, name: str, reverse: bool = False) -> Path:
+    rows = list(csv.reader(io.StringIO(SAMPLE.read_text(), newline="")))
+    drop = rows[0].index("event_id")
+    body = [[c for i, c in enumerate(r) if i != drop] for r in rows[1:]]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        [[c for i, c in enumerate(rows[0]) if i != drop], *(body[::-1] if reverse else body)])
+    path = tmp_path / name
+    path.write_text(out.getvalue())
+    return path
+
+
+def test_fingerprints_without_event_ids_do_not_follow_the_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the same name in two directories, so the FILE of the FILE:LINE ids is the same and
+    # only the lines move (the rows reversed)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _without_event_ids(tmp_path / "a", "calls.csv")
+    _without_event_ids(tmp_path / "b", "calls.csv", reverse=True)
+
+    def prints(directory: str) -> set[str]:
+        monkeypatch.chdir(tmp_path / directory)
+        report = fairdebt.check_files(["calls.csv"], POLICY)
+        assert len(report.findings) > 10
+        assert all(f.event_id == f"calls.csv:{f.line}" for f in report.findings)
+        return {fingerprint(f) for f in report.findings}
+
+    first, again = prints("a"), prints("b")
+    assert first == again and len(first) > 10
+
+
+@pytest.mark.parametrize("args, warned", [
+    (("-f", "sarif:o.sarif"), True),
+    (("-f", "gitlab:o.json"), True),
+    (("-f", "csv:o.csv", "-f", "sarif:o.sarif"), True),
+    (("-q", "--baseline", "b.json", "--update-baseline"), True),
+    (("-f", "json",), False),
+    (("-q",), False),
+])
+def test_warns_once_when_fingerprinting_file_line_ids(tmp_path: Path, args: tuple[str, ...],
+                                                      warned: bool) -> None:
+    log = _without_event_ids(tmp_path, "noid.csv")
+    code, _, err = invoke("check", str(log), *args)
+    assert code in (0, 1), err
+    assert err.count("FILE:LINE") == (1 if warned else 0), err
+    # a log with its own event ids: never
+    code, _, err = invoke("check", str(SAMPLE), *args)
+    assert "FILE:LINE" not in err

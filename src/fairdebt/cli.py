@@ -28,6 +28,8 @@ from .report.config import ConfigError
 from .report.config import find as find_config
 from .report.config import load as load_config
 from .report.contacts import count_contacts
+from .report.fingerprint import FINGERPRINTED, defaulted_ids
+from .report.fingerprint import warning as fingerprint_warning
 from .report.gate import SEVERITIES, fails
 from .report.outputs import OutputError, plan, write
 from .runner import check_paths
@@ -203,6 +205,10 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
     except (SourceError, ZoneError) as exc:
         _fail(str(exc))
         return
+    if baseline or any(o.format in FINGERPRINTED for o in outputs):
+        defaulted = defaulted_ids(report.findings)
+        if defaulted:
+            click.echo(f"fairdebt: warning: {fingerprint_warning(defaulted)}", err=True)
     suppressed = 0
     if baseline:
         try:

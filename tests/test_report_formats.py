@@ -249,6 +249,30 @@ def test_bad_format_values_are_usage_errors(args: tuple[str, ...], message: str)
     assert code == 2 and message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("args, message", [
+    (("-f", "csv:a.out", "-f", "jsonl:./a.out"), "a.out and ./a.out named by more than one"),
+    (("-f", "csv:out/../a.out", "-f", "sarif:a.out"), "named by more than one --format"),
+    (("-f", "csv:calls.csv"), "would overwrite the input log calls.csv"),
+    (("-f", "json:./logs/../calls.csv"), "would overwrite the input log calls.csv"),
+    (("-f", "json:link.csv"), "would overwrite the input log calls.csv"),
+    (("-f", "json:./b.json", "--baseline", "b.json"), "would overwrite the baseline b.json"),
+    (("-f", "github", "-f", "csv:./summary.md"), "would overwrite $GITHUB_STEP_SUMMARY"),
+])
+def test_outputs_never_overwrite_inputs_each_other_or_the_baseline(
+        tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "logs").mkdir()
+    log = tmp_path / "calls.csv"
+    log.write_text(SAMPLE.read_text())
+    (tmp_path / "link.csv").symlink_to(log)
+    (tmp_path / "b.json").write_text('{"entries": []}')
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    code, out, err = invoke("check", "calls.csv", *args,
+                            env={"GITHUB_STEP_SUMMARY": "summary.md"})
+    assert code == 2 and message in err and out == "", err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
 def test_unwritable_output_path_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = invoke("check", str(SAMPLE), "-f", f"sarif:{tmp_path / 'no' / 'x.sarif'}")
     assert code == 2 and "cannot write" in err and "Traceback" not in err

@@ -31,7 +31,7 @@ from .report.contacts import count_contacts
 from .report.fingerprint import FINGERPRINTED, defaulted_ids
 from .report.fingerprint import warning as fingerprint_warning
 from .report.gate import SEVERITIES, fails
-from .report.outputs import OutputError, plan, write
+from .report.outputs import OutputError, check_targets, plan, write
 from .runner import check_paths
 from .tz import ZoneError
 
@@ -182,6 +182,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                                  param_hint="'--update-baseline'")
     try:
         outputs = plan(formats)
+        check_targets(outputs, files, baseline, os.environ)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="'--format'") from None
     policy = _load(policies)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..model import Report
@@ -10,6 +11,7 @@ from . import FORMATS, github_format, render
 from .options import RenderOptions
 
 STDOUT = "-"
+STDIN = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +46,42 @@ def plan(values: list[str] | tuple[str, ...], default: str = "text") -> list[Out
     if len(on_stdout) > 1:
         raise OutputError(f"only one format can go to stdout, got {', '.join(on_stdout)}; "
                           f"give the others a path (e.g. {on_stdout[1]}:report.{on_stdout[1]})")
-    paths = [o.path for o in outputs if not o.to_stdout]
-    twice = sorted({p for p in paths if paths.count(p) > 1})
-    if twice:
-        raise OutputError(f"{', '.join(twice)} named by more than one --format")
+    files = [o for o in outputs if not o.to_stdout]
+    for i, a in enumerate(files):
+        for b in files[:i]:
+            if same_file(a.path, b.path):
+                named = a.path if a.path == b.path else f"{b.path} and {a.path}"
+                raise OutputError(f"{named} named by more than one --format")
     return outputs
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file: the same once resolved (``a.out``, ``./a.out``,
+    through symlinks), or one existing file under two names (a hard link)."""
+    if os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b)):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either does not exist (yet): the names alone decide
+        return False
+
+
+def check_targets(outputs: list[Output], inputs: Iterable[str], baseline: str | None,
+                  environ: Mapping[str, str]) -> None:
+    """Refuse an output file that is also an input log, the baseline, or the job summary
+    the ``github`` format appends to: writing it would destroy what the run reads."""
+    others: list[tuple[str, str]] = [("the input log", p) for p in inputs if p != STDIN]
+    if baseline:
+        others.append(("the baseline", baseline))
+    summary = environ.get("GITHUB_STEP_SUMMARY")
+    if summary and any(o.format == "github" for o in outputs):
+        others.append(("$GITHUB_STEP_SUMMARY", summary))
+    for out in outputs:
+        if out.to_stdout:
+            continue
+        for what, path in others:
+            if same_file(out.path, path):
+                raise OutputError(f"{out.format}:{out.path} would overwrite {what} {path}")
 
 
 def write(outputs: list[Output], report: Report, options: RenderOptions,

@@ -6,7 +6,12 @@ import csv
 import dataclasses
 import io
 import json
+import os
+import select
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
@@ -158,7 +163,7 @@ def test_github_without_step_summary_env_writes_no_file(tmp_path: Path,
     saved: list[tuple[str, str]] = []
     real_save = outputs._save
 
-    def spy(path: str, text: str, mode: str) -> None:
+    def spy(path: str, text: Callable[[bool], str], mode: str) -> None:
         saved.append((path, mode))
         real_save(path, text, mode)
 
@@ -271,6 +276,35 @@ def test_outputs_never_overwrite_inputs_each_other_or_the_baseline(
                             env={"GITHUB_STEP_SUMMARY": "summary.md"})
     assert code == 2 and message in err and out == "", err
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_text_file_gets_no_colour_when_run_from_a_terminal(tmp_path: Path) -> None:
+    fairdebt_bin = Path(sys.executable).parent / "fairdebt"
+    main_fd, terminal = os.openpty()
+
+    def run(*args: str) -> str:
+        proc = subprocess.Popen([str(fairdebt_bin), "check", str(SAMPLE), *args],
+                                stdout=terminal, stderr=subprocess.PIPE, cwd=tmp_path)
+        proc.communicate(timeout=120)
+        chunks = []
+        while select.select([main_fd], [], [], 0.2)[0]:
+            try:
+                chunks.append(os.read(main_fd, 65536))
+            except OSError:
+                break
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    try:
+        on_screen = run("-f", "text", "-f", "jsonl:out.jsonl")
+        assert "\x1b[" in on_screen  # stdout is the terminal: coloured
+        run("-f", "text:out.txt")
+        assert "\x1b[" not in (tmp_path / "out.txt").read_text()
+        run("-f", "text:forced.txt", "--color")  # asked for: honoured
+        assert "\x1b[" in (tmp_path / "forced.txt").read_text()
+    finally:
+        os.close(main_fd)
+        os.close(terminal)
 
 
 def test_unwritable_output_path_is_a_clear_error(tmp_path: Path) -> None:

@@ -231,7 +231,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                             show_pii=show_pii, suppressed=suppressed, baseline=baseline,
                             contacts=contacts)
     try:
-        write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ)
+        write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ,
+              color=color)
     except OutputError as exc:
         _fail(str(exc))
     if strict and report.rejected:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -85,27 +86,37 @@ def check_targets(outputs: list[Output], inputs: Iterable[str], baseline: str | 
 
 
 def write(outputs: list[Output], report: Report, options: RenderOptions,
-          stdout: Callable[[str], None], environ: Mapping[str, str]) -> None:
+          stdout: Callable[[str], None], environ: Mapping[str, str], *,
+          color: bool | None = None) -> None:
     """Render each output and send it to stdout or its file.
+
+    ``options.color`` is for stdout (the caller knows whether that is a terminal); a
+    file gets colour only if ``color`` says so (--color, --no-color) or, without a
+    choice, if the file itself is a terminal (``text:/dev/tty``) — never ANSI codes in
+    a report file because the command happened to run in one.
 
     With a ``github`` output inside GitHub Actions (``GITHUB_STEP_SUMMARY`` set), the
     Markdown job summary is appended to that file too.
     """
     for out in outputs:
-        text = render(out.format, report, options)
         if out.to_stdout:
-            stdout(text)
+            stdout(render(out.format, report, options))
         else:
+            def text(tty: bool, fmt: str = out.format) -> str:
+                painted = tty if color is None else color
+                return render(fmt, report, dataclasses.replace(options, color=painted))
+
             _save(out.path, text, "w")
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and any(o.format == "github" for o in outputs):
-        _save(summary_file, github_format.step_summary(report, options), "a")
+        _save(summary_file, lambda tty: github_format.step_summary(report, options), "a")
 
 
-def _save(path: str, text: str, mode: str) -> None:
+def _save(path: str, text: Callable[[bool], str], mode: str) -> None:
+    """Write ``text(is_a_terminal)`` to ``path``."""
     try:
         # newline="" keeps each format's own line endings (CSV uses CRLF, per RFC 4180)
         with open(path, mode, encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            fh.write(text(fh.isatty()))
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

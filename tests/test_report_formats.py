@@ -182,6 +182,15 @@ def test_github_without_step_summary_env_writes_no_file(tmp_path: Path,
         assert saved == [] and list(tmp_path.iterdir()) == []
 
 
+def test_unwritable_step_summary_warns_and_keeps_the_exit_code(tmp_path: Path) -> None:
+    for args, expected in ((), 1), (("--exit-zero",), 0):
+        code, out, err = invoke("check", str(SAMPLE), "--format", "github", *args,
+                                env={"GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "s.md")})
+        assert code == expected and out.startswith("::error"), err
+        assert "fairdebt: warning: job summary not written: cannot write" in err
+        assert "Traceback" not in err and "error:" not in err
+
+
 # --- gitlab --------------------------------------------------------------------------
 
 def test_gitlab_code_quality_fields() -> None:

@@ -232,7 +232,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                             contacts=contacts)
     try:
         write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ,
-              color=color)
+              color=color,
+              warn=lambda message: click.echo(f"fairdebt: warning: {message}", err=True))
     except OutputError as exc:
         _fail(str(exc))
     if strict and report.rejected:

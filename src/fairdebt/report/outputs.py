@@ -87,7 +87,7 @@ def check_targets(outputs: list[Output], inputs: Iterable[str], baseline: str | 
 
 def write(outputs: list[Output], report: Report, options: RenderOptions,
           stdout: Callable[[str], None], environ: Mapping[str, str], *,
-          color: bool | None = None) -> None:
+          color: bool | None = None, warn: Callable[[str], None] | None = None) -> None:
     """Render each output and send it to stdout or its file.
 
     ``options.color`` is for stdout (the caller knows whether that is a terminal); a
@@ -96,7 +96,9 @@ def write(outputs: list[Output], report: Report, options: RenderOptions,
     a report file because the command happened to run in one.
 
     With a ``github`` output inside GitHub Actions (``GITHUB_STEP_SUMMARY`` set), the
-    Markdown job summary is appended to that file too.
+    Markdown job summary is appended to that file too. That file failing is a warning
+    (``warn``), not an error: the annotations are out already, and the run's result
+    should not change because a summary could not be added.
     """
     for out in outputs:
         if out.to_stdout:
@@ -109,7 +111,11 @@ def write(outputs: list[Output], report: Report, options: RenderOptions,
             _save(out.path, text, "w")
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and any(o.format == "github" for o in outputs):
-        _save(summary_file, lambda tty: github_format.step_summary(report, options), "a")
+        try:
+            _save(summary_file, lambda tty: github_format.step_summary(report, options), "a")
+        except OutputError as exc:
+            if warn is not None:
+                warn(f"job summary not written: {exc}")
 
 
 def _save(path: str, text: Callable[[bool], str], mode: str) -> None:

@@ -235,3 +235,23 @@ def test_machine_formats_carry_the_suppressed_count(tmp_path: Path) -> None:
     assert summary["suppressed"] == {"count": 3, "baseline": str(base)}
     invocation = json.loads(sarif.read_text())["runs"][0]["invocations"][0]
     assert invocation["properties"] == {"suppressed": 3, "baseline": str(base)}
+
+
+def test_junit_carries_the_suppressed_count(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    base = tmp_path / "b.json"
+    base.write_text(json.dumps({"entries": [{"rule": "reg-f/hours"}]}))
+    junit = tmp_path / "o.xml"
+    result = check("-q", "-f", f"junit:{junit}", "--baseline", str(base))
+    assert result.exit_code == 1
+    suites = ET.parse(junit).getroot().findall("testsuite")
+    assert suites
+    for suite in suites:
+        assert suite[0].tag == "properties"  # first, as the JUnit schema has it
+        props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+        assert props == {"fairdebt.suppressed": "3", "fairdebt.baseline": str(base)}
+    # without a baseline nothing changes
+    plain = tmp_path / "p.xml"
+    check("-q", "-f", f"junit:{plain}")
+    assert ET.parse(plain).getroot().find("testsuite/properties") is None

@@ -372,3 +372,23 @@ def test_warns_once_when_fingerprinting_file_line_ids(tmp_path: Path, args: tupl
     # a log with its own event ids: never
     code, _, err = invoke("check", str(SAMPLE), *args)
     assert "FILE:LINE" not in err
+
+
+# --- text ----------------------------------------------------------------------------
+
+def test_text_groups_by_consumer_then_rule() -> None:
+    report = sample_report()
+    c1 = [f for f in report.findings if f.consumer_id == "C-1001"]
+    hours = [f for f in c1 if f.rule == "reg-f/hours"]
+    redial = [f for f in c1 if f.rule == "reg-f/rapid-redial"]
+    other = [f for f in report.findings if f.consumer_id != "C-1001"]
+    # interleaved, as findings of several rules at one row come out
+    mixed = dataclasses.replace(report, findings=(hours[0], *redial, hours[1], *other))
+    lines = rendered("text", mixed).splitlines()
+    start = lines.index("consumer C-1001 — 3 findings")
+    block = lines[start + 1:lines.index("", start)]
+    heads = [line for line in block if not line.startswith("   ")]
+    assert heads == ["  reg-f/hours — 2 findings", "  reg-f/rapid-redial — 1 finding"]
+    hours_lines = [line for line in block if "inconvenient time" in line]
+    assert len(hours_lines) == 2
+    assert block.index(hours_lines[1]) < block.index(heads[1])  # together, under their rule

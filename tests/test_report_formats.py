@@ -271,6 +271,8 @@ def test_bad_format_values_are_usage_errors(args: tuple[str, ...], message: str)
     (("-f", "json:link.csv"), "would overwrite the input log calls.csv"),
     (("-f", "json:./b.json", "--baseline", "b.json"), "would overwrite the baseline b.json"),
     (("-f", "github", "-f", "csv:./summary.md"), "would overwrite $GITHUB_STEP_SUMMARY"),
+    (("-q", "--baseline", "./calls.csv", "--update-baseline"),
+     "--update-baseline ./calls.csv would overwrite the input log calls.csv"),
 ])
 def test_outputs_never_overwrite_inputs_each_other_or_the_baseline(
         tmp_path: Path, args: tuple[str, ...], message: str) -> None:

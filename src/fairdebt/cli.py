@@ -182,7 +182,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                                  param_hint="'--update-baseline'")
     try:
         outputs = plan(formats)
-        check_targets(outputs, files, baseline, os.environ)
+        check_targets(outputs, files, baseline, os.environ, update_baseline=update_baseline)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="'--format'") from None
     policy = _load(policies)

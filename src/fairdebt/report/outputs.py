@@ -68,10 +68,15 @@ def same_file(a: str, b: str) -> bool:
 
 
 def check_targets(outputs: list[Output], inputs: Iterable[str], baseline: str | None,
-                  environ: Mapping[str, str]) -> None:
+                  environ: Mapping[str, str], *, update_baseline: bool = False) -> None:
     """Refuse an output file that is also an input log, the baseline, or the job summary
-    the ``github`` format appends to: writing it would destroy what the run reads."""
+    the ``github`` format appends to — and a baseline to rewrite that is an input log:
+    writing it would destroy what the run reads."""
     others: list[tuple[str, str]] = [("the input log", p) for p in inputs if p != STDIN]
+    if baseline and update_baseline:
+        for what, path in others:
+            if same_file(baseline, path):
+                raise OutputError(f"--update-baseline {baseline} would overwrite {what} {path}")
     if baseline:
         others.append(("the baseline", baseline))
     summary = environ.get("GITHUB_STEP_SUMMARY")

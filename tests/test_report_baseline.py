@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -33,9 +35,10 @@ def test_update_then_check_suppresses_everything_and_says_so(tmp_path: Path) -> 
     assert first.exit_code == 0
     entries = json.loads(base.read_text())["entries"]
     assert len(entries) == 16
-    assert all({"fingerprint", "rule", "consumer_id", "event_id"} <= set(e)
-               <= {"fingerprint", "rule", "consumer_id", "debt_id", "event_id"}
+    assert all({"fingerprint", "rule", "consumer_id", "event_id", "file"} <= set(e)
+               <= {"fingerprint", "rule", "consumer_id", "debt_id", "event_id", "file"}
                for e in entries)
+    assert {e["file"] for e in entries} == {os.path.relpath(SAMPLE, tmp_path)}
     again = check("-f", "json", "--baseline", str(base))
     assert again.exit_code == 0
     doc = json.loads(again.stdout)
@@ -72,6 +75,24 @@ def test_matches_by_identity_not_line(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "16 findings suppressed" in result.stderr
 
 
+def test_baseline_keeps_every_other_summary_field() -> None:
+    r = report()
+    odd = dataclasses.replace(r.findings[0], rule="house/odd", severity="critical")
+    r = dataclasses.replace(r, findings=(*r.findings, odd), summary=dataclasses.replace(
+        r.summary, consumers_without_region=4, findings=17,
+        by_rule=dict(sorted({**r.summary.by_rule, "house/odd": 1}.items())),
+        by_severity={**r.summary.by_severity, "critical": 1}))
+    outcome = apply(r, [Entry(rule="reg-f/hours")], TODAY)
+    s = outcome.report.summary
+    assert s.consumers_without_region == 4
+    assert (s.rows_read, s.events_checked, s.rows_rejected, s.consumers) == (
+        r.summary.rows_read, r.summary.events_checked, r.summary.rows_rejected,
+        r.summary.consumers)
+    assert s.findings == 14 and s.by_severity["critical"] == 1
+    assert sum(s.by_severity.values()) == 14
+    assert apply(r, [], TODAY).report.summary == r.summary
+
+
 def test_waivers_by_rule_glob_and_consumer() -> None:
     r = report()
     by_rule = apply(r, [Entry(rule="reg-f/after-*")], TODAY)
@@ -80,6 +101,24 @@ def test_waivers_by_rule_glob_and_consumer() -> None:
     assert by_consumer.suppressed == sum(f.consumer_id == "C-1001" for f in r.findings) > 0
     both = apply(r, [Entry(rule="reg-f/hours", consumer_id="C-1001")], TODAY)
     assert both.suppressed == 2
+
+
+def test_waivers_narrow_by_debt_and_event_too(tmp_path: Path) -> None:
+    r = report()
+    # C-1001 has reg-f/hours on E002 and E003, both for debt CC-77
+    by_event = apply(r, [Entry(rule="reg-f/hours", consumer_id="C-1001", event_id="E002")],
+                     TODAY)
+    assert by_event.suppressed == 1
+    assert [f.event_id for f in by_event.report.findings if f.rule == "reg-f/hours"
+            and f.consumer_id == "C-1001"] == ["E003"]
+    by_debt = apply(r, [Entry(debt_id="MED-5")], TODAY)
+    assert by_debt.suppressed == sum(f.debt_id == "MED-5" for f in r.findings) == 2
+    assert apply(r, [Entry(rule="reg-f/hours", debt_id="NOPE")], TODAY).suppressed == 0
+    # read from a file, the fields count as well; an event id alone is a valid waiver
+    base = tmp_path / "b.json"
+    base.write_text(json.dumps({"entries": [{"rule": "reg-f/hours", "event_id": "E002"},
+                                            {"event_id": "E016"}]}))
+    assert apply(r, load(str(base)), TODAY).suppressed == 1 + 2  # E016: hours, opt-out
 
 
 def test_expired_entries_stop_suppressing() -> None:
@@ -116,6 +155,48 @@ def test_update_keeps_waivers_reasons_and_expiry_and_drops_fixed(tmp_path: Path)
     assert len(new) == 1 + 15
 
 
+def test_update_keeps_entries_for_rules_not_selected(tmp_path: Path) -> None:
+    base = tmp_path / "b.json"
+    check("-q", "--baseline", str(base), "--update-baseline")
+    everything = json.loads(base.read_text())["entries"]
+    assert len(everything) == 16
+    for args in (("--select", "reg-f/hours"), ("--ignore", "reg-f/*-*")):
+        assert check("-q", *args, "--baseline", str(base), "--update-baseline").exit_code == 0
+        assert json.loads(base.read_text())["entries"] == everything, args
+    # a full run still drops what is gone: an acceptance for a finding no longer raised
+    doc = json.loads(base.read_text())
+    doc["entries"].append({**everything[0], "fingerprint": "0" * 32, "event_id": "E999"})
+    base.write_text(json.dumps(doc))
+    check("-q", "--baseline", str(base), "--update-baseline")
+    assert json.loads(base.read_text())["entries"] == everything
+
+
+def test_update_keeps_entries_for_logs_not_given(tmp_path: Path) -> None:
+    a, b = tmp_path / "logs" / "a.csv", tmp_path / "logs" / "b.csv"
+    a.parent.mkdir()
+    a.write_text(SAMPLE.read_text())
+    b.write_text(SAMPLE.read_text().replace(",C-", ",D-"))  # other consumers, same shapes
+    base = tmp_path / "b.json"
+
+    def update(*logs: Path) -> list[dict[str, str]]:
+        result = CliRunner().invoke(main, ["check", *map(str, logs), "-q", "--baseline",
+                                           str(base), "--update-baseline"])
+        assert result.exit_code == 0, result.output
+        entries: list[dict[str, str]] = json.loads(base.read_text())["entries"]
+        return entries
+
+    both = update(a, b)
+    assert len(both) == 32 and {e["file"] for e in both} == {"logs/a.csv", "logs/b.csv"}
+    assert update(a) == both
+    # another spelling of the same path is the same log, so its fixed findings do go
+    head, *rows = a.read_text().splitlines()
+    a.write_text("\n".join([head, *(r for r in rows if ",E016," not in r)]) + "\n")
+    fewer = update(tmp_path / "logs" / ".." / "logs" / "a.csv")
+    assert len(fewer) == 30 and not any(e["event_id"] == "E016" and e["consumer_id"] == "C-3003"
+                                        for e in fewer)
+    assert sum(e["file"] == "logs/b.csv" for e in fewer) == 16
+
+
 @pytest.mark.parametrize("content, message", [
     ("{", "not a JSON baseline"),
     ('{"entries": {}}', "'entries' list"),
@@ -123,6 +204,7 @@ def test_update_keeps_waivers_reasons_and_expiry_and_drops_fixed(tmp_path: Path)
     ('{"entries": [{"rule": "x", "until": "2026-01-01"}]}', "unknown field(s) until"),
     ('{"entries": [{"rule": "x", "expires": "soon"}]}', "'expires' must be a date"),
     ('{"entries": [{"rule": 5}]}', "must be a string"),
+    ('{"entries": [{"rule": "x", "file": "a.csv"}]}', "cannot be limited to a file"),
 ])
 def test_bad_baselines_are_clear_errors(tmp_path: Path, content: str, message: str) -> None:
     base = tmp_path / "b.json"
@@ -153,3 +235,23 @@ def test_machine_formats_carry_the_suppressed_count(tmp_path: Path) -> None:
     assert summary["suppressed"] == {"count": 3, "baseline": str(base)}
     invocation = json.loads(sarif.read_text())["runs"][0]["invocations"][0]
     assert invocation["properties"] == {"suppressed": 3, "baseline": str(base)}
+
+
+def test_junit_carries_the_suppressed_count(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    base = tmp_path / "b.json"
+    base.write_text(json.dumps({"entries": [{"rule": "reg-f/hours"}]}))
+    junit = tmp_path / "o.xml"
+    result = check("-q", "-f", f"junit:{junit}", "--baseline", str(base))
+    assert result.exit_code == 1
+    suites = ET.parse(junit).getroot().findall("testsuite")
+    assert suites
+    for suite in suites:
+        assert suite[0].tag == "properties"  # first, as the JUnit schema has it
+        props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+        assert props == {"fairdebt.suppressed": "3", "fairdebt.baseline": str(base)}
+    # without a baseline nothing changes
+    plain = tmp_path / "p.xml"
+    check("-q", "-f", f"junit:{plain}")
+    assert ET.parse(plain).getroot().find("testsuite/properties") is None

@@ -75,6 +75,32 @@ def test_action_check_step_annotates_writes_sarif_and_records_the_exit_code(
     assert "fairdebt compliance check" in (tmp_path / "summary.md").read_text()
 
 
+def test_action_leaves_policy_and_fail_on_to_the_config_unless_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ACTION["inputs"]["policy"]["default"] == ""
+    assert ACTION["inputs"]["fail-on"]["default"] == ""
+    monkeypatch.delenv("FAIRDEBT_NO_CONFIG")  # the repository's fairdebt.toml is the point
+    shutil.copy(ROOT / "fixtures" / "sample-calls.csv", tmp_path / "april.csv")
+    (tmp_path / "fairdebt.toml").write_text(
+        'policies = ["us-reg-f"]\nselect = "reg-f/rapid-redial"\nfail-on = "warning"\n')
+    output = tmp_path / "github_output"
+
+    def run(policy: str, fail_on: str) -> str:
+        output.write_text("")
+        result = run_step("check", {
+            "FAIRDEBT_FILES": "april.csv", "FAIRDEBT_POLICY": policy,
+            "FAIRDEBT_FAIL_ON": fail_on, "FAIRDEBT_ARGS": "", "FAIRDEBT_SARIF": "f.sarif",
+            "GITHUB_OUTPUT": str(output)}, tmp_path)
+        assert result.returncode == 0, result.stderr
+        return output.read_text()
+
+    assert run("", "") == "exit-code=1\n"  # the warning fails, as fairdebt.toml says
+    results = json.loads((tmp_path / "f.sarif").read_text())["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"reg-f/rapid-redial"}
+    assert run("", "error") == "exit-code=0\n"  # an input given wins
+    assert run("us-reg-f", "") == "exit-code=1\n"
+
+
 def test_action_check_step_records_usage_errors(tmp_path: Path) -> None:
     output = tmp_path / "github_output"
     result = run_step("check", {

@@ -22,6 +22,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     sub = tmp_path / "exports" / "april"
     sub.mkdir(parents=True)
     monkeypatch.chdir(sub)
+    monkeypatch.delenv("FAIRDEBT_NO_CONFIG")  # these tests are about discovery
     return tmp_path
 
 
@@ -144,3 +145,60 @@ def test_without_a_toml_reader_the_config_is_refused_not_skipped(
 def test_no_config_anywhere_changes_nothing(project: Path) -> None:
     assert config.find(Path.cwd()) is None
     assert check("-q").exit_code == 1
+
+
+def test_no_config_env_var_stops_discovery_but_not_an_explicit_config(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "fairdebt.toml").write_text('select = "reg-f/hours"\nformat = "json"\n')
+    monkeypatch.setenv("FAIRDEBT_NO_CONFIG", "1")
+    assert len(rules_in(check("-f", "json"))) > 2
+    assert rules_in(check("--config", str(project / "fairdebt.toml"))) == {"reg-f/hours"}
+    monkeypatch.setenv("FAIRDEBT_NO_CONFIG", "0")
+    assert rules_in(check()) == {"reg-f/hours"}
+
+
+def test_redact_and_show_pii_both_in_the_config_is_an_error(project: Path) -> None:
+    (project / "fairdebt.toml").write_text("redact = true\nshow-pii = true\n")
+    result = check("-f", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "redact and show-pii contradict" in result.stderr and "fairdebt.toml" in result.stderr
+    (project / "fairdebt.toml").write_text("redact = true\nshow_pii = false\n")
+    assert check("-q").exit_code == 1
+
+
+@pytest.mark.parametrize("table", [
+    '[tool]\nfairdebt.select = "reg-f/hours"\nfairdebt.format = "json"\n',
+    'tool.fairdebt = {select = "reg-f/hours", format = "json"}\n',
+    '[tool."fairdebt"]\nselect = "reg-f/hours"\nformat = "json"\n',
+    "[ tool . 'fairdebt' ]\nselect = 'reg-f/hours'\nformat = 'json'\n",
+])
+def test_pyproject_table_found_in_any_toml_spelling(project: Path, table: str) -> None:
+    # first: a top-level dotted key after a [project] header would belong to that table
+    (project / "pyproject.toml").write_text(table + '\n[project]\nname = "x"\n')
+    assert rules_in(check()) == {"reg-f/hours"}
+
+
+def test_pyproject_mentioning_the_table_only_in_a_string_is_passed_over(project: Path) -> None:
+    (project / "fairdebt.toml").write_text('select = "reg-f/cease"\nformat = "json"\n')
+    (project / "exports" / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndescription = """\n[tool.fairdebt]\nselect = "reg-f/hours"\n"""\n')
+    assert rules_in(check()) == {"reg-f/cease"}
+
+
+def test_unreadable_pyproject_that_may_configure_fairdebt_is_an_error(project: Path) -> None:
+    pyproject = project / "exports" / "pyproject.toml"
+    pyproject.write_bytes(b"[project]\nname = 'other'\n\xff\n")  # broken, but not ours
+    assert check("-q").exit_code == 1
+    pyproject.write_bytes(b"[tool.fairdebt]\nredact = true\n# \xff\n")
+    result = check("-q")
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr
+
+
+def test_non_utf8_config_error_names_the_file_once(project: Path) -> None:
+    (project / "fairdebt.toml").write_bytes(b"redact = true\n# \xff\n")
+    result = check("-q")
+    assert result.exit_code == 2
+    assert result.stderr.count("fairdebt.toml:") == 1
+    assert result.stderr.count("fairdebt: error") == 1
+    assert result.stderr.startswith("fairdebt: error: ") and "not UTF-8" in result.stderr
+    assert "not valid TOML" not in result.stderr and "Traceback" not in result.stderr

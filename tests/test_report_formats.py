@@ -6,7 +6,12 @@ import csv
 import dataclasses
 import io
 import json
+import os
+import select
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
@@ -153,10 +158,37 @@ def test_github_annotations_and_step_summary(tmp_path: Path) -> None:
 def test_github_without_step_summary_env_writes_no_file(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
-    monkeypatch.chdir(tmp_path)
-    code, out, _ = invoke("check", str(SAMPLE), "--format", "github",
-                          env={"GITHUB_STEP_SUMMARY": ""})
-    assert code == 1 and out.startswith("::error") and list(tmp_path.iterdir()) == []
+    from fairdebt.report import outputs
+
+    saved: list[tuple[str, str]] = []
+    real_save = outputs._save
+
+    def spy(path: str, text: Callable[[bool], str], mode: str) -> None:
+        saved.append((path, mode))
+        real_save(path, text, mode)
+
+    monkeypatch.setattr(outputs, "_save", spy)
+    summary = tmp_path / "summary.md"
+    # the control: with the variable set, the summary is appended to that file ...
+    code, _, _ = invoke("check", str(SAMPLE), "--format", "github",
+                        env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert code == 1 and saved == [(str(summary), "a")] and summary.is_file()
+    summary.unlink()
+    # ... unset (the autouse fixture removed it) or empty, nothing is written anywhere
+    for env in ({}, {"GITHUB_STEP_SUMMARY": ""}):
+        saved.clear()
+        code, out, _ = invoke("check", str(SAMPLE), "--format", "github", env=env)
+        assert code == 1 and out.startswith("::error") and "## fairdebt" not in out
+        assert saved == [] and list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_step_summary_warns_and_keeps_the_exit_code(tmp_path: Path) -> None:
+    for args, expected in ((), 1), (("--exit-zero",), 0):
+        code, out, err = invoke("check", str(SAMPLE), "--format", "github", *args,
+                                env={"GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "s.md")})
+        assert code == expected and out.startswith("::error"), err
+        assert "fairdebt: warning: job summary not written: cannot write" in err
+        assert "Traceback" not in err and "error:" not in err
 
 
 # --- gitlab --------------------------------------------------------------------------
@@ -231,6 +263,134 @@ def test_bad_format_values_are_usage_errors(args: tuple[str, ...], message: str)
     assert code == 2 and message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("args, message", [
+    (("-f", "csv:a.out", "-f", "jsonl:./a.out"), "a.out and ./a.out named by more than one"),
+    (("-f", "csv:out/../a.out", "-f", "sarif:a.out"), "named by more than one --format"),
+    (("-f", "csv:calls.csv"), "would overwrite the input log calls.csv"),
+    (("-f", "json:./logs/../calls.csv"), "would overwrite the input log calls.csv"),
+    (("-f", "json:link.csv"), "would overwrite the input log calls.csv"),
+    (("-f", "json:./b.json", "--baseline", "b.json"), "would overwrite the baseline b.json"),
+    (("-f", "github", "-f", "csv:./summary.md"), "would overwrite $GITHUB_STEP_SUMMARY"),
+    (("-q", "--baseline", "./calls.csv", "--update-baseline"),
+     "--update-baseline ./calls.csv would overwrite the input log calls.csv"),
+])
+def test_outputs_never_overwrite_inputs_each_other_or_the_baseline(
+        tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "logs").mkdir()
+    log = tmp_path / "calls.csv"
+    log.write_text(SAMPLE.read_text())
+    (tmp_path / "link.csv").symlink_to(log)
+    (tmp_path / "b.json").write_text('{"entries": []}')
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    code, out, err = invoke("check", "calls.csv", *args,
+                            env={"GITHUB_STEP_SUMMARY": "summary.md"})
+    assert code == 2 and message in err and out == "", err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_text_file_gets_no_colour_when_run_from_a_terminal(tmp_path: Path) -> None:
+    fairdebt_bin = Path(sys.executable).parent / "fairdebt"
+    main_fd, terminal = os.openpty()
+
+    def run(*args: str) -> str:
+        proc = subprocess.Popen([str(fairdebt_bin), "check", str(SAMPLE), *args],
+                                stdout=terminal, stderr=subprocess.PIPE, cwd=tmp_path)
+        proc.communicate(timeout=120)
+        chunks = []
+        while select.select([main_fd], [], [], 0.2)[0]:
+            try:
+                chunks.append(os.read(main_fd, 65536))
+            except OSError:
+                break
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    try:
+        on_screen = run("-f", "text", "-f", "jsonl:out.jsonl")
+        assert "\x1b[" in on_screen  # stdout is the terminal: coloured
+        run("-f", "text:out.txt")
+        assert "\x1b[" not in (tmp_path / "out.txt").read_text()
+        run("-f", "text:forced.txt", "--color")  # asked for: honoured
+        assert "\x1b[" in (tmp_path / "forced.txt").read_text()
+    finally:
+        os.close(main_fd)
+        os.close(terminal)
+
+
 def test_unwritable_output_path_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = invoke("check", str(SAMPLE), "-f", f"sarif:{tmp_path / 'no' / 'x.sarif'}")
     assert code == 2 and "cannot write" in err and "Traceback" not in err
+
+
+# --- fingerprints of logs without an event_id column ---------------------------------
+
+def _without_event_ids(tmp_path: Path, name: str, reverse: bool = False) -> Path:
+    rows = list(csv.reader(io.StringIO(SAMPLE.read_text(), newline="")))
+    drop = rows[0].index("event_id")
+    body = [[c for i, c in enumerate(r) if i != drop] for r in rows[1:]]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        [[c for i, c in enumerate(rows[0]) if i != drop], *(body[::-1] if reverse else body)])
+    path = tmp_path / name
+    path.write_text(out.getvalue())
+    return path
+
+
+def test_fingerprints_without_event_ids_do_not_follow_the_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the same name in two directories, so the FILE of the FILE:LINE ids is the same and
+    # only the lines move (the rows reversed)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _without_event_ids(tmp_path / "a", "calls.csv")
+    _without_event_ids(tmp_path / "b", "calls.csv", reverse=True)
+
+    def prints(directory: str) -> set[str]:
+        monkeypatch.chdir(tmp_path / directory)
+        report = fairdebt.check_files(["calls.csv"], POLICY)
+        assert len(report.findings) > 10
+        assert all(f.event_id == f"calls.csv:{f.line}" for f in report.findings)
+        return {fingerprint(f) for f in report.findings}
+
+    first, again = prints("a"), prints("b")
+    assert first == again and len(first) > 10
+
+
+@pytest.mark.parametrize("args, warned", [
+    (("-f", "sarif:o.sarif"), True),
+    (("-f", "gitlab:o.json"), True),
+    (("-f", "csv:o.csv", "-f", "sarif:o.sarif"), True),
+    (("-q", "--baseline", "b.json", "--update-baseline"), True),
+    (("-f", "json",), False),
+    (("-q",), False),
+])
+def test_warns_once_when_fingerprinting_file_line_ids(tmp_path: Path, args: tuple[str, ...],
+                                                      warned: bool) -> None:
+    log = _without_event_ids(tmp_path, "noid.csv")
+    code, _, err = invoke("check", str(log), *args)
+    assert code in (0, 1), err
+    assert err.count("FILE:LINE") == (1 if warned else 0), err
+    # a log with its own event ids: never
+    code, _, err = invoke("check", str(SAMPLE), *args)
+    assert "FILE:LINE" not in err
+
+
+# --- text ----------------------------------------------------------------------------
+
+def test_text_groups_by_consumer_then_rule() -> None:
+    report = sample_report()
+    c1 = [f for f in report.findings if f.consumer_id == "C-1001"]
+    hours = [f for f in c1 if f.rule == "reg-f/hours"]
+    redial = [f for f in c1 if f.rule == "reg-f/rapid-redial"]
+    other = [f for f in report.findings if f.consumer_id != "C-1001"]
+    # interleaved, as findings of several rules at one row come out
+    mixed = dataclasses.replace(report, findings=(hours[0], *redial, hours[1], *other))
+    lines = rendered("text", mixed).splitlines()
+    start = lines.index("consumer C-1001 — 3 findings")
+    block = lines[start + 1:lines.index("", start)]
+    heads = [line for line in block if not line.startswith("   ")]
+    assert heads == ["  reg-f/hours — 2 findings", "  reg-f/rapid-redial — 1 finding"]
+    hours_lines = [line for line in block if "inconvenient time" in line]
+    assert len(hours_lines) == 2
+    assert block.index(hours_lines[1]) < block.index(heads[1])  # together, under their rule

@@ -35,6 +35,22 @@ LEAKY_POLICY = ("id: p\nextends: us-reg-f\nrules:\n  - id: reg-f/hours\n"
     ("555-0100", "•••••••0100"),
     ("tel:+12125550142", "tel:+1•••••••0142"),
     ("mail jane.doe@example.com, now", "mail j•••@example.com, now"),
+    # extensions: the extension is masked too, and the number before it in full
+    ("212-555-0142x7", "•••••••0142x•••"),
+    ("+1.212.555.0142x123", "+1•••••••0142x•••"),
+    ("call 212-555-0142 ext. 12 today", "call •••••••0142x••• today"),
+    # two numbers side by side: more than 15 digits together, each one masked
+    ("212-555-0142 212-555-0199", "•••••••0142 •••••••0199"),
+    ("212 555 0142 212 555 0199", "•••••••0142 •••••••0199"),
+    ("+1 212 555 0142 +44 20 7946 0958", "+1•••••••0142 +4•••••••0958"),
+    ("4111111111111111111111", "•••••••"),  # no cut into numbers: all of it
+    # dashes other than the ASCII hyphen
+    ("212\u2013555\u20130142", "•••••••0142"),
+    ("212\u2011555\u20110142", "•••••••0142"),
+    ("+1\u00a0212\u00a0555\u00a00142", "+1•••••••0142"),
+    # addresses outside ASCII
+    ("josé@exämple.com", "j•••@exämple.com"),
+    ("écrire à ólafur.þór@dæmi.is", "écrire à ó•••@dæmi.is"),
 ])
 def test_masks_phones_and_emails(text: str, masked: str) -> None:
     assert mask_text(text) == masked
@@ -57,16 +73,52 @@ def test_mask_fixed_width_hides_length() -> None:
     assert len(mask_text("+1 212 555 0142")) == len(mask_text("+4420794609580"))
 
 
-def test_mask_report_covers_messages_evidence_and_rejected_reasons() -> None:
+def test_mask_report_covers_messages_and_rejected_reasons_not_ids() -> None:
     report = fairdebt.check_files([str(SAMPLE)], fairdebt.load_policy("us-reg-f"))
     f = dataclasses.replace(report.findings[0], message=f"to {PHONE}",
-                            evidence=("E1", f"{EMAIL}"), consumer_id="C-5550142999")
+                            evidence=("E1", "0000000001"), consumer_id="C-5550142999")
     r = dataclasses.replace(report.rejected[0], reason=f"bad {PHONE}")
     masked = mask_report(dataclasses.replace(report, findings=(f,), rejected=(r,)))
     (mf,), (mr,) = masked.findings, masked.rejected
-    assert mf.message == "to +1•••••••0142" and mf.evidence == ("E1", "j•••@example.com")
+    assert mf.message == "to +1•••••••0142"
+    assert mf.evidence == ("E1", "0000000001")  # event ids, never masked
     assert mr.reason == "bad +1•••••••0142"
     assert mf.consumer_id == "C-5550142999"  # ids are how an auditor finds the row
+
+
+def test_ids_quoted_in_a_message_are_not_masked() -> None:
+    report = fairdebt.check_files([str(SAMPLE)], fairdebt.load_policy("us-reg-f"))
+    f = dataclasses.replace(
+        report.findings[0], event_id="0000000009", consumer_id="5551234567",
+        debt_id="4400123456;4400123457", evidence=("0000000001", "0000000009"),
+        message="8 calls for debt 4400123456 and 4400123457 (0000000001, 0000000009) "
+                f"of consumer 5551234567 to {PHONE}; not 4400123458")
+    (mf,) = mask_report(dataclasses.replace(report, findings=(f,))).findings
+    assert mf.message == ("8 calls for debt 4400123456 and 4400123457 (0000000001, "
+                          "0000000009) of consumer 5551234567 to +1•••••••0142; "
+                          "not •••••••3458")
+    assert mf.evidence == f.evidence
+    # an id next to a number is not taken as part of it, nor the number as part of the id
+    assert mask_text("debt 42 555 0100", ["42"]) == "debt 42 •••••••0100"
+
+
+NUMERIC_IDS = ("timestamp,consumer_id,event_id,channel,outcome,debt_id,destination,timezone\n"
+               + "".join(f"2026-04-0{d}T1{h}:00:00Z,5551234567,9000000{d}{h},call,no_answer,"
+                         f"4400123456,{PHONE},America/New_York\n"
+                         for d in range(1, 6) for h in (5, 6)))
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "gitlab", "html", "github"])
+def test_numeric_ids_survive_default_masking(tmp_path: Path, fmt: str) -> None:
+    log, out = tmp_path / "num.csv", tmp_path / f"out.{fmt}"
+    log.write_text(NUMERIC_IDS)
+    result = CliRunner().invoke(main, ["check", str(log), "-f", f"{fmt}:{out}"])
+    assert result.exit_code == 1, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "for debt 4400123456" in text and "5551234567" in text
+    assert "900000046" in text and "•••••••3456" not in text and "•••••••0046" not in text
+    if fmt in ("sarif", "junit"):
+        assert "900000015" in text  # evidence lists stay whole
 
 
 def run(tmp_path: Path, fmt: str, *flags: str) -> str:

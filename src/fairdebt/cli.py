@@ -32,8 +32,10 @@ from .report.config import ConfigError
 from .report.config import find as find_config
 from .report.config import load as load_config
 from .report.contacts import count_contacts
+from .report.fingerprint import FINGERPRINTED, defaulted_ids
+from .report.fingerprint import warning as fingerprint_warning
 from .report.gate import SEVERITIES, fails
-from .report.outputs import OutputError, plan, write
+from .report.outputs import OutputError, check_targets, plan, write
 from .runner import check_paths
 from .tz import ZoneError, get_zone
 
@@ -89,7 +91,12 @@ def _config(ctx: click.Context, param: click.Parameter, value: str | None) -> st
             raise click.BadParameter("contradicts --no-config", param_hint="'--config'")
         return value
     try:
-        path = Path(value) if value else find_config(Path.cwd())
+        if value:
+            path: Path | None = Path(value)
+        elif os.environ.get("FAIRDEBT_NO_CONFIG", "") not in ("", "0"):
+            path = None  # discovery off (tests, sandboxes); an explicit --config still reads
+        else:
+            path = find_config(Path.cwd())
         if path is None:
             return value
         if not path.is_file():
@@ -196,6 +203,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                                  param_hint="'--update-baseline'")
     try:
         outputs = plan(formats)
+        check_targets(outputs, files, baseline, os.environ, update_baseline=update_baseline)
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="'--format'") from None
     mapping = _import_mapping(preset, mapping_file, encoding)
@@ -223,10 +231,15 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         _fail(str(exc))
         return
     _notes(notes, mapping, report.summary.rows_merged)
+    if baseline or any(o.format in FINGERPRINTED for o in outputs):
+        defaulted = defaulted_ids(report.findings)
+        if defaulted:
+            click.echo(f"fairdebt: warning: {fingerprint_warning(defaulted)}", err=True)
     suppressed = 0
     if baseline:
         try:
-            outcome = use_baseline(report, baseline, update=update_baseline, today=date.today())
+            outcome = use_baseline(report, baseline, update=update_baseline, today=date.today(),
+                                   rules={r.id for r in policy.rules}, files=files)
         except BaselineError as exc:
             _fail(str(exc))
             return
@@ -244,7 +257,9 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                             show_pii=show_pii, suppressed=suppressed, baseline=baseline,
                             contacts=contacts)
     try:
-        write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ)
+        write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ,
+              color=color,
+              warn=lambda message: click.echo(f"fairdebt: warning: {message}", err=True))
     except OutputError as exc:
         _fail(str(exc))
     if strict and report.rejected:

@@ -3,7 +3,8 @@
 A baseline is a JSON file of entries. An entry with a ``fingerprint`` accepts one
 finding (its identity: rule, consumer, debt, event — not its line, so re-exported
 logs keep matching). An entry without one is a waiver: every finding of ``rule``
-(a glob) for ``consumer_id`` (or for every consumer). Either kind may say why
+(a glob) for ``consumer_id``, ``debt_id`` and ``event_id`` — each one left out
+means any. Either kind may say why
 (``reason``) and until when (``expires``, a date, inclusive); an expired entry
 stops suppressing. The file holds ids and hashes only, never messages, so it can
 be committed without personal data.
@@ -16,16 +17,22 @@ import fnmatch
 import json
 import os
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from ..model import Finding, Report, Summary
+from ..model import Finding, Report
 from .fingerprint import fingerprint
 
 VERSION = 1
 ENTRY_FIELDS = frozenset({"fingerprint", "rule", "consumer_id", "debt_id", "event_id", "reason",
-                          "expires"})
+                          "expires", "file"})
+STDIN = "<stdin>"
+
+#: what a waiver (an entry without a fingerprint) narrows by; every one given must match
+WAIVER_KEYS = ("fingerprint", "rule", "consumer_id", "debt_id", "event_id")
 
 
 class BaselineError(ValueError):
@@ -41,6 +48,10 @@ class Entry:
     event_id: str | None = None
     reason: str | None = None
     expires: date | None = None
+    #: the log the accepted finding was in, relative to the baseline's directory: only
+    #: so --update-baseline can tell which entries a run that did not read that log
+    #: must leave alone. Never part of matching (re-exported logs keep matching).
+    file: str | None = None
 
     def expired(self, today: date) -> bool:
         return self.expires is not None and today > self.expires
@@ -49,7 +60,9 @@ class Entry:
         if self.fingerprint is not None:
             return self.fingerprint == print_
         return (fnmatch.fnmatchcase(f.rule, self.rule or "*")
-                and (self.consumer_id is None or self.consumer_id == f.consumer_id))
+                and (self.consumer_id is None or self.consumer_id == f.consumer_id)
+                and (self.debt_id is None or self.debt_id == f.debt_id)
+                and (self.event_id is None or self.event_id == f.event_id))
 
     def to_dict(self) -> dict[str, Any]:
         doc = {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
@@ -102,9 +115,14 @@ def _entry(path: str, number: int, item: Any) -> Entry:
     for name, value in item.items():
         if not isinstance(value, str):
             raise BaselineError(f"{where}: field '{name}' must be a string")
-    if not any(item.get(k) for k in ("fingerprint", "rule", "consumer_id")):
+    if "file" in item and not item.get("fingerprint"):
+        raise BaselineError(f"{where}: 'file' belongs to entries with a 'fingerprint'; a "
+                            "waiver cannot be limited to a file (use consumer_id, debt_id, "
+                            "event_id)")
+    if not any(item.get(k) for k in WAIVER_KEYS):
         # an entry with none of these would hide every finding
-        raise BaselineError(f"{where}: needs 'fingerprint', or 'rule' and/or 'consumer_id'")
+        raise BaselineError(f"{where}: needs 'fingerprint', or one or more of 'rule', "
+                            "'consumer_id', 'debt_id', 'event_id'")
     expires = None
     if "expires" in item:
         try:
@@ -130,11 +148,24 @@ def apply(report: Report, entries: list[Entry], today: date) -> Outcome:
     return Outcome(_with_findings(report, kept), suppressed, len(expired_hits))
 
 
-def updated(report: Report, entries: list[Entry]) -> list[Entry]:
+def updated(report: Report, entries: list[Entry], *, rules: Collection[str] | None = None,
+            files: Collection[str] | None = None, base: str = ".") -> list[Entry]:
     """The baseline accepting every finding in ``report``: waivers are kept, entries for
-    findings that are gone are dropped, and a kept entry keeps its reason and expiry."""
+    findings that are gone are dropped, and a kept entry keeps its reason and expiry.
+
+    ``rules`` (the rule ids the run checked) and ``files`` (the logs it read, as given
+    on the command line) bound what "gone" can mean: an entry for a rule not checked,
+    or for a log not read, is kept as it is — the run cannot know whether its finding is
+    still there. ``base`` is the baseline's directory, which entries' files are relative
+    to. ``None`` means everything was checked."""
     waivers = [e for e in entries if e.fingerprint is None]
     old = {e.fingerprint: e for e in entries if e.fingerprint is not None}
+    read = None if files is None else {_where(p, ".") for p in files}
+
+    def out_of_scope(e: Entry) -> bool:
+        return ((rules is not None and e.rule is not None and e.rule not in rules)
+                or (read is not None and e.file is not None and _where(e.file, base) not in read))
+
     accepted: dict[str, Entry] = {}
     for f in report.findings:
         print_ = fingerprint(f)
@@ -143,11 +174,31 @@ def updated(report: Report, entries: list[Entry]) -> list[Entry]:
         previous = old.get(print_)
         accepted[print_] = Entry(print_, f.rule, f.consumer_id, f.debt_id, f.event_id,
                                  previous.reason if previous else None,
-                                 previous.expires if previous else None)
+                                 previous.expires if previous else None,
+                                 file=_relative(f.file, base))
+    for print_, e in old.items():
+        if print_ not in accepted and out_of_scope(e):
+            accepted[print_] = e
     ordered = sorted(accepted.values(),
                      key=lambda e: (e.rule or "", e.consumer_id or "", e.debt_id or "",
-                                    e.event_id or ""))
+                                    e.event_id or "", e.file or ""))
     return waivers + ordered
+
+
+def _where(path: str, base: str) -> str:
+    """A comparable form of a log path (relative ones taken from ``base``)."""
+    if path in ("-", STDIN):
+        return STDIN
+    return os.path.normcase(os.path.realpath(os.path.join(base, path)))
+
+
+def _relative(path: str, base: str) -> str:
+    if path in ("-", STDIN):
+        return STDIN
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(base))).as_posix()
+    except ValueError:  # another drive on Windows: no relative path exists
+        return Path(os.path.abspath(path)).as_posix()
 
 
 def dump(entries: list[Entry]) -> str:
@@ -156,24 +207,28 @@ def dump(entries: list[Entry]) -> str:
 
 
 def _with_findings(report: Report, findings: list[Finding]) -> Report:
+    """``report`` showing only ``findings``: the counts of findings follow them, every
+    other summary field (rows, consumers, consumers without a region, …) stays."""
     by_rule = Counter(f.rule for f in findings)
     by_severity = Counter(f.severity for f in findings)
-    s = report.summary
-    summary = Summary(s.rows_read, s.events_checked, s.rows_rejected, len(findings),
-                      by_rule=dict(sorted(by_rule.items())),
-                      by_severity={k: by_severity[k] for k in ("error", "warning", "info")
-                                   if by_severity[k]},
-                      consumers=s.consumers)
+    known = ("error", "warning", "info")
+    # the usual order first; a custom pack's own severities after, never dropped
+    order = [*known, *sorted(k for k in by_severity if k not in known)]
+    summary = dataclasses.replace(
+        report.summary, findings=len(findings), by_rule=dict(sorted(by_rule.items())),
+        by_severity={k: by_severity[k] for k in order if by_severity[k]})
     return dataclasses.replace(report, findings=tuple(findings), summary=summary)
 
 
-def use(report: Report, path: str, *, update: bool, today: date) -> Outcome:
+def use(report: Report, path: str, *, update: bool, today: date,
+        rules: Collection[str] | None = None, files: Collection[str] | None = None) -> Outcome:
     """Apply the baseline at ``path`` — first rewritten from ``report`` if ``update``
-    (a missing file is then created)."""
+    (a missing file is then created; ``rules`` and ``files`` as for `updated`)."""
     # only a missing file starts empty: a broken one may hold waivers worth fixing by hand
     entries = [] if update and not os.path.exists(path) else load(path)
     if update:
-        entries = updated(report, entries)
+        entries = updated(report, entries, rules=rules, files=files,
+                          base=os.path.dirname(os.path.abspath(path)))
         try:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(dump(entries))

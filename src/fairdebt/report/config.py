@@ -1,15 +1,14 @@
 """``fairdebt.toml`` or ``[tool.fairdebt]`` in ``pyproject.toml``: defaults for ``check``.
 
 Found by walking up from the working directory; the first directory with either
-file wins (``fairdebt.toml`` first; a ``pyproject.toml`` without a
-``[tool.fairdebt]`` table is passed over). Values become the defaults of the
+file wins (``fairdebt.toml`` first; a ``pyproject.toml`` whose parsed TOML has no
+``tool.fairdebt`` table is passed over). Values become the defaults of the
 ``check`` options, so a flag on the command line always wins. Relative paths
 (policy files, the baseline, ``format`` paths) are relative to the file's directory.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from .gate import SEVERITIES
 from .outputs import OutputError, parse_output
 
 NAMES = ("fairdebt.toml", "pyproject.toml")
-_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*fairdebt\s*[\].]", re.MULTILINE)
 
 
 class ConfigError(ValueError):
@@ -39,9 +37,24 @@ def find(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and _TOOL_TABLE.search(_read_text(pyproject)):
+        if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
     return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    """Whether ``pyproject`` sets ``tool.fairdebt``, in any TOML spelling (a table
+    header, dotted keys, an inline table, quoted keys). A file that does not mention
+    fairdebt at all is passed over unparsed; one that does but cannot be read or
+    parsed is an error: it might hold settings such as ``redact = true``, and skipping
+    them would be a guess."""
+    try:
+        if b"fairdebt" not in pyproject.read_bytes():
+            return False
+    except OSError as exc:
+        raise ConfigError(f"{pyproject}: cannot read: {exc.strerror or exc}") from None
+    tool = _parse(pyproject).get("tool")
+    return isinstance(tool, dict) and "fairdebt" in tool
 
 
 def load(path: Path) -> Config:
@@ -51,6 +64,11 @@ def load(path: Path) -> Config:
         if path.name == "pyproject.toml" else doc
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.fairdebt] must be a table")
+    pii = {k.replace("-", "_"): v for k, v in table.items()
+           if k.replace("-", "_") in ("redact", "show_pii")}
+    if pii.get("redact") is True and pii.get("show_pii") is True:
+        # which one was meant is a guess either way; on the command line this is an error too
+        raise ConfigError(f"{path}: redact and show-pii contradict each other; set one")
     base = path.parent
     defaults: dict[str, Any] = {}
     for key, value in table.items():
@@ -69,18 +87,22 @@ def load(path: Path) -> Config:
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
+                          f"offset {exc.start}); TOML files are UTF-8") from None
 
 
 def _parse(path: Path) -> dict[str, Any]:
+    text = _read_text(path)  # outside the try below: its ConfigError is a ValueError too
     toml = _toml_module()
     if toml is None:
         # refusing beats guessing: a skipped config could drop --redact and leak numbers
         raise ConfigError(f"{path}: reading TOML needs Python 3.11+ or the 'tomli' package "
                           "(pip install tomli); or pass --no-config")
     try:
-        result: dict[str, Any] = toml.loads(_read_text(path))
+        result: dict[str, Any] = toml.loads(text)
     except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     return result

@@ -3,7 +3,8 @@
 One test suite per rule and one test case per consumer-and-debt, failing with
 that pair's findings. A rule that found nothing still gets a suite with one
 passing case, so the dashboard shows it was checked. Rejected rows are skipped
-cases: input that was not checked is neither a pass nor a failure.
+cases: input that was not checked is neither a pass nor a failure. With a baseline,
+each suite's ``<properties>`` carry ``fairdebt.suppressed`` and ``fairdebt.baseline``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def render(report: Report, options: RenderOptions) -> str:
     root = ET.Element("testsuites", name="fairdebt")
     for rule_id, by_pair in cases.items():
         suite = ET.SubElement(root, "testsuite", name=_x(rule_id))
+        _properties(suite, options)
         if not by_pair:
             ET.SubElement(suite, "testcase", classname=_x(rule_id), name="all consumers")
         for (consumer, debt), items in by_pair.items():
@@ -42,6 +44,7 @@ def render(report: Report, options: RenderOptions) -> str:
         _count(suite)
     if report.rejected:
         suite = ET.SubElement(root, "testsuite", name=REJECTED_SUITE)
+        _properties(suite, options)
         for r in report.rejected:
             case = ET.SubElement(suite, "testcase", classname=REJECTED_SUITE,
                                  name=_x(f"{r.file}:{r.line}"), file=_x(r.file), line=str(r.line))
@@ -50,6 +53,16 @@ def render(report: Report, options: RenderOptions) -> str:
     _count(root)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _properties(suite: ET.Element, options: RenderOptions) -> None:
+    """With a baseline, every suite says how many findings it hid and which file did
+    (JUnit has no run-wide place for properties; a suite's come first in it)."""
+    if options.baseline is None:
+        return
+    props = ET.SubElement(suite, "properties")
+    ET.SubElement(props, "property", name="fairdebt.suppressed", value=str(options.suppressed))
+    ET.SubElement(props, "property", name="fairdebt.baseline", value=_x(options.baseline))
 
 
 def _headline(items: list[Finding]) -> str:

@@ -1,4 +1,5 @@
-"""``--format text``: findings grouped by consumer, then a summary an auditor can read."""
+"""``--format text``: findings grouped by consumer and then by rule, then a summary an
+auditor can read."""
 
 from __future__ import annotations
 
@@ -24,9 +25,14 @@ def render(report: Report, options: RenderOptions) -> str:
         by_consumer = sorted(report.findings, key=lambda f: f.consumer_id)
         for consumer, group in groupby(by_consumer, key=lambda f: f.consumer_id):
             items = list(group)
-            lines.append(paint(f"consumer {consumer} — {len(items)} finding"
-                               f"{'s' if len(items) != 1 else ''}", BOLD))
-            lines.extend(_finding(f, paint) for f in items)
+            lines.append(paint(f"consumer {consumer} — {_count(len(items))}", BOLD))
+            # then by rule, rules in the order they first appear for this consumer
+            by_rule: dict[str, list[Finding]] = {}
+            for f in items:
+                by_rule.setdefault(f.rule, []).append(f)
+            for rule, hits in by_rule.items():
+                lines.append(f"  {paint(rule, BOLD)} — {_count(len(hits))}")
+                lines.extend(_finding(f, paint) for f in hits)
             lines.append("")
         for r in report.rejected:
             lines.append(f"{r.file}:{r.line}: {paint('rejected', COLORS['warning'])}: {r.reason}")
@@ -40,18 +46,22 @@ def render(report: Report, options: RenderOptions) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _count(n: int) -> str:
+    return f"{n} finding{'s' if n != 1 else ''}"
+
+
 def _finding(f: Finding, paint: Paint) -> str:
     when = f.local_time or f.timestamp
-    head = (f"  {f.file}:{f.line}: {paint(f.severity, COLORS.get(f.severity, ''))} "
-            f"[{f.rule}] {f.message}")
-    tail = f"      {when} · event {f.event_id}"
+    head = (f"    {f.file}:{f.line}: {paint(f.severity, COLORS.get(f.severity, ''))} "
+            f"{f.message}")
+    tail = f"        {when} · event {f.event_id}"
     if f.debt_id:
         tail += f" · debt {f.debt_id}"
     if f.citation:
         tail += f" · {f.citation}"
     if f.evidence:
         shown = ", ".join(f.evidence[:12]) + (" …" if len(f.evidence) > 12 else "")
-        tail += f"\n      evidence: {shown}"
+        tail += f"\n        evidence: {shown}"
     return f"{head}\n{paint(tail, DIM)}"
 
 

@@ -9,6 +9,8 @@ with ``required: true`` must be present. What no slot covers is the *residue*: i
 words, less ``filler`` words ("or", "at", "me"), may number at most
 ``residue_budget``. A ``forbidden`` match anywhere (even inside a name: "ABC Debt
 Recovery") breaks the message. The finding says which of the three it was.
+With ``only_if``, the rule applies only to messages where that matches (an opt-out
+confirmation is recognized by its wording).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class ClosedContent(ContentCheck):
         "filler": {**TERMS_OBJECT, "default": {}},
         "forbidden": {**TERMS_OBJECT, "default": {}},
         "residue_budget": {"type": "integer", "minimum": 0, "default": 0},
+        "only_if": {**TERMS_OBJECT, "default": {}},
         "what": {"type": "string", "default": "the message"},
     }, required=("slots",))
 
@@ -77,12 +80,15 @@ class ClosedContent(ContentCheck):
         self.filler = frozenset(normalize(w) for w in words)
         self.forbidden = self.matcher(params.get("forbidden") or {}, "forbidden")
         self.budget = int(params.get("residue_budget", 0))
+        self.only_if = self.matcher(params.get("only_if") or {}, "only_if")
         self.what = params.get("what", "the message")
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         segs = self.words(ctx)
         if not segs:
             return None
+        if self.only_if and not any(self.only_if.first(seg) for seg in segs):
+            return None  # not the kind of message the rule is about
         present: set[str] = set()
         residue: list[tuple[Segment, int, int]] = []
         for seg in segs:

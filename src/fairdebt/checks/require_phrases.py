@@ -103,12 +103,16 @@ class RequirePhrases(ContentCheck):
 
     @property
     def fields(self) -> frozenset[str]:
-        return super().fields | {"party", "event"} if self.stateful else super().fields
+        if not self.stateful:
+            return super().fields
+        return super().fields | {"party", "event", "direction", "channel", "outcome",
+                                 "message"}
 
     def selects(self, ev: Event) -> bool:
-        # a stateful rule watches every contact with the consumer, to know which is first
-        if self.stateful and ev.is_consumer_side:
-            return True
+        # a stateful rule watches every communication with the consumer, to know which is
+        # first; attempts are not passed (so consumers with none keep no state)
+        if self.stateful:
+            return is_communication(ev)
         return super().selects(ev)
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..checks.base import Check
 from ..model import Event, Finding
+from ..policy.model import thaw
 from ..state import Account, Context
 from .fields import parse_lang, parse_transcript
 
@@ -121,7 +122,8 @@ def run_example(check: Check, example: Any, index: int = 0) -> list[Finding]:
 def run_tests(check: Check, tests: Mapping[str, Any]) -> list[Outcome]:
     out: list[Outcome] = []
     for kind in ("flag", "pass"):
-        for i, example in enumerate(tests.get(kind) or ()):
+        for i, frozen in enumerate(tests.get(kind) or ()):
+            example = thaw(frozen)  # a policy's params and tests are read-only proxies
             text = _label(example)
             try:
                 found = run_example(check, example, i)

@@ -57,7 +57,7 @@ def schema(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[s
 class Matcher:
     """Phrases, patterns and lexicon entries, found in a segment's normalized text."""
 
-    __slots__ = ("patterns", "tids", "words")
+    __slots__ = ("patterns", "tids", "tidset", "words")
 
     def __init__(self, spec: Mapping[str, Any], lexicons: Mapping[str, tuple[str, ...]],
                  label: str = "") -> None:
@@ -76,6 +76,7 @@ class Matcher:
             except ValueError as exc:
                 raise ValueError(f"{where}{exc}") from None
             self.tids[phrase.tid] = self.tids.get(phrase.tid, False) or phrase.prefix
+        self.tidset = frozenset(self.tids)
         self.words = len(words)
         self.patterns = tuple(compile_pattern(p) for p in spec.get("patterns", ()))
 
@@ -85,12 +86,13 @@ class Matcher:
     def find(self, seg: Segment) -> Iterator[tuple[int, int]]:
         """Matches as normalized spans, phrases (in text order) before patterns."""
         tids = self.tids
-        if tids:
+        common = self.tidset.intersection(seg.by_tid) if tids and seg.hits else ()
+        if common:
+            by_tid = seg.by_tid
+            spans = sorted((start, end, tid) for tid in common for start, end in by_tid[tid])
             boundary = seg.prep.boundary_ok
-            for start, end, tid in seg.hits:
-                prefix = tids.get(tid)
-                if prefix is None:
-                    continue
+            for start, end, tid in spans:
+                prefix = tids[tid]
                 left, right = boundary(start, end)
                 if not left:
                     continue

@@ -34,6 +34,8 @@ class TermIndex:
         self._built_for = 0
         #: bumped on every rebuild: results computed with an older automaton are stale
         self.version = 0
+        #: whether the automaton holds every interned phrase (checked per message)
+        self.current = True
 
     def intern(self, phrase: str) -> int:
         """The id of a normalized phrase, registering it if new."""
@@ -41,6 +43,7 @@ class TermIndex:
             found = self._ids.get(phrase)
             if found is None:
                 found = self._ids[phrase] = len(self._ids)
+                self.current = False
             return found
 
     def automaton(self) -> Any:
@@ -57,6 +60,7 @@ class TermIndex:
                 self._automaton = fresh
                 self._built_for = len(self._ids)
                 self.version += 1
+                self.current = True
             return self._automaton
 
     def scan(self, norm: str) -> list[tuple[int, int, int]]:

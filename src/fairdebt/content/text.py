@@ -262,15 +262,12 @@ def normalize(text: str) -> str:
     return prepare(text).norm.strip()
 
 
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+
+
 def scripts(text: str) -> tuple[int, int]:
-    """(Chinese characters, Latin letters) in ``text``: what language detection uses."""
-    han = latin = 0
-    for ch in text:
-        if ch.isascii():
-            if ch.isalpha():
-                latin += 1
-        elif is_han(ch):
-            han += 1
-        elif ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"):
-            latin += 1
-    return han, latin
+    """(Chinese characters, Latin letters) in ``text``: what language detection uses
+    (counted by regular expressions: C speed, no per-character Python loop)."""
+    han = len(_HAN_RE.findall(text)) if not text.isascii() else 0
+    return han, len(_LATIN_RE.findall(text))

@@ -531,7 +531,8 @@ def test_unverified_rules_are_the_ones_regulations_md_marks() -> None:
     rules, GB/T 45251-2025's figures; Washington's figures come from state agency
     summaries (statute not read)."""
     unverified = {r.id for p in ("us", "ca", "au", "cn", "in-rbi", "ie", "uk-fca")
-                  for r in fairdebt.load_policy(p).rules if not r.verified}
+                  for r in fairdebt.load_policy(p).rules
+                  if not r.verified and "/content/" not in r.id}
     assert unverified == {
         "us-dc/call-cap", "us-dc/electronic-cap", "us-nyc/attempt-cap-amended",
         "cn/conversation-cap", "us-wa/communication-cap", "us-wa/workplace-cap",

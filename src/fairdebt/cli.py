@@ -480,3 +480,39 @@ def explain(rule_id: str, policies: tuple[str, ...]) -> None:
     _fail(f"no rule {rule_id!r} (list them with: fairdebt rules -p PACK)")
 
 
+
+
+@main.command("test-policy")
+@click.argument("packs", nargs=-1, required=True, metavar="POLICY...")
+@click.option("-v", "--verbose", is_flag=True, help="List every example, not only failures.")
+def test_policy(packs: tuple[str, ...], verbose: bool) -> None:
+    """Run the examples content rules carry (their `tests:`): every `flag` example must
+    give a finding, every `pass` example none. Exit 1 if any misbehaves."""
+    from .content.testing import run_tests  # content matching loads only when needed
+
+    failed = False
+    for name in packs:
+        try:
+            policy = load_policy(name, run_tests=False)
+        except PolicyError as exc:
+            click.echo("fairdebt: error: invalid policy", err=True)
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(EXIT_ERROR)
+        total = bad = 0
+        for rule in policy.rules:
+            if not rule.tests:
+                continue
+            outcomes = run_tests(CHECKS[rule.check](rule), rule.tests)
+            for o in outcomes:
+                total += 1
+                if not o.ok:
+                    bad += 1
+                    click.echo(f"FAIL {rule.id} {o.kind}[{o.index}] ({rule.file}): {o.reason}:"
+                               f" \"{o.text}\"")
+                elif verbose:
+                    click.echo(f"ok   {rule.id} {o.kind}[{o.index}]: \"{o.text}\"")
+        failed = failed or bad > 0
+        click.echo(f"{name}: {total - bad} of {total} examples behave"
+                   + (f", {bad} do not" if bad else ""))
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)

@@ -8,6 +8,7 @@ input row.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -36,6 +37,8 @@ DESTINATION_TYPES = frozenset({"mobile", "landline", "home", "work", "email", "w
                                "other"})
 PURPOSES = frozenset({"collection", "location", "collection_ends", "remedy"})
 MESSAGE_KINDS = frozenset({"none", "limited_content", "full"})
+#: who says a transcript turn: only the collector's words can break a content rule
+SPEAKERS = frozenset({"collector", "consumer", "other"})
 #: ISO 3166-1 country, ISO 3166-2 subdivision, and one further local level of our own
 #: (``US-NY-NYC``: New York City's rules apply inside New York State)
 REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3}(-[A-Z0-9]{1,8})?)?$")
@@ -75,6 +78,21 @@ class Event(NamedTuple):
     """Who the debt is owed to (some caps count per creditor: Ontario)."""
     zone_sources: tuple[str, ...] = ()
     """Where each of ``timezones`` came from (a consumer directory's join), same order."""
+    # --- message content (content rules, docs/content-rules.md) ---
+    text: str | None = None
+    """The body the collector (or, inbound, the consumer) wrote; a voicemail's words."""
+    subject: str | None = None
+    """An email's subject; for a letter, what is visible outside (envelope, postcard)."""
+    transcript: tuple[tuple[str, str], ...] = ()
+    """A call's words: (speaker, text) turns, speaker in `SPEAKERS`."""
+    lang: tuple[str, ...] = ()
+    """Languages the message uses (BCP 47 primary tags, lower-case); empty: detect."""
+    sender: str | None = None
+    """The name the message shows as its sender (SMS sender id, email From name, the
+    business name on an envelope)."""
+    public: bool | None = None
+    """Whether the general public or the person's contacts could see it (a public
+    social-media post, a postcard)."""
 
     @property
     def is_consumer_side(self) -> bool:
@@ -99,9 +117,12 @@ class Finding:
     local_time: str | None
     evidence: tuple[str, ...] = ()
     policy: str = ""
+    content: Mapping[str, Any] | None = None
+    """For content rules: where in the message (field, start, end in the original
+    text), the matched words and a PII-masked snippet."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity,
             "message": self.message,
@@ -116,6 +137,9 @@ class Finding:
             "local_time": self.local_time,
             "evidence": list(self.evidence),
         }
+        if self.content is not None:
+            out["content"] = dict(self.content)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

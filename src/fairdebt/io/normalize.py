@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from operator import itemgetter
 from typing import Any
 
+from ..content.fields import parse_lang, parse_transcript
 from ..model import (
     CHANNELS,
     CONTACT,
@@ -23,10 +24,13 @@ from ..model import (
 from ..timewindows import parse_designation
 from ..tz import get_zone, localize_naive, repair_pytz
 
+#: message content (docs/content-rules.md); rows carrying any take the general path
+CONTENT_COLUMNS = ("text", "subject", "transcript", "lang", "sender", "public")
 KNOWN_COLUMNS = frozenset({
     "timestamp", "consumer_id", "event_id", "event", "channel", "direction", "party",
     "outcome", "debt_id", "destination", "destination_type", "timezone", "region",
     "purpose", "disclosed_debt", "message", "opt_out_notice", "detail", "creditor",
+    *CONTENT_COLUMNS,
 })
 
 #: contact logs are about living people: a year outside this is a data error (and years
@@ -190,7 +194,24 @@ def to_event(row: Mapping[str, Any], file: str, line: int,
         file=file,
         line=line,
         creditor=_text(row.get("creditor"), "creditor"),
+        text=_body(row.get("text"), "text"),
+        subject=_body(row.get("subject"), "subject"),
+        transcript=parse_transcript(row.get("transcript"), RowError),
+        lang=parse_lang(row.get("lang"), RowError),
+        sender=_text(row.get("sender"), "sender"),
+        public=_flag(row.get("public"), "public"),
     )
+
+
+def _body(value: Any, name: str) -> str | None:
+    """Message text is kept as written (offsets in findings point into it): only
+    checked for valid Unicode, not stripped."""
+    if isinstance(value, str):
+        if unencodable(value) is not None:
+            raise RowError(f"field '{name}': contains an unpaired surrogate "
+                           "(not valid Unicode)")
+        return value if value.strip() else None
+    return _text(value, name)
 
 
 
@@ -213,6 +234,8 @@ class CsvRowParser:
         for i, name in enumerate(header):
             first.setdefault(name, i)
         self.at = {name: first.get(name, -1) for name in KNOWN_COLUMNS}
+        # rows with message content are rare in call logs: the general path reads them
+        self.content_at = tuple(first[n] for n in CONTENT_COLUMNS if n in first)
         # the low-cardinality columns are memoized together: one lookup per row
         present = [first[name] for name, _ in _CONVERTERS if name in first]
         self.key = (itemgetter(*present) if len(present) > 1
@@ -230,6 +253,9 @@ class CsvRowParser:
 
     def _fast(self, row: list[str], line: int) -> Event:
         at = self.at
+        for i in self.content_at:
+            if row[i]:
+                raise ValueError("the general path reads message content")
         raw_ts = row[at["timestamp"]]
         ts = datetime.fromisoformat(raw_ts[:-1] + "+00:00" if raw_ts.endswith("Z") else raw_ts)
         if ts.tzinfo is None or not MIN_YEAR <= ts.year <= MAX_YEAR:

@@ -20,7 +20,10 @@ from typing import Any
 
 import jsonschema
 
-from ..checks import CHECKS
+from ..checks import CHECKS, Check
+from ..content.check import ContentCheck
+from ..content.lexicons import Lexicons, apply_overlay, freeze_table, load_directory
+from ..content.testing import run_tests as run_tests_of
 from ..model import (
     CHANNELS,
     DESTINATION_TYPES,
@@ -93,8 +96,11 @@ def builtin_packs() -> dict[str, Path]:
 # --- loading ------------------------------------------------------------------------
 
 
-def load_policy(name_or_path: str | Path, *more: str | Path) -> Policy:
-    """Load a built-in pack by id or a policy file; several are layered in order."""
+def load_policy(name_or_path: str | Path, *more: str | Path, run_tests: bool = True) -> Policy:
+    """Load a built-in pack by id or a policy file; several are layered in order.
+
+    Content rules' own examples (``tests:``) are run unless ``run_tests`` is false
+    (`fairdebt test-policy` runs them itself, to report each one)."""
     names = [name_or_path, *more]
     problems: list[Problem] = []
     rules: dict[str, dict[str, Any]] = {}
@@ -111,7 +117,7 @@ def load_policy(name_or_path: str | Path, *more: str | Path) -> Policy:
             metas.append(meta)
     if not problems and not metas:
         problems.append(Problem("<policy>", 0, "no policy given"))
-    policy = _build(metas, list(seen.values()), rules, problems)
+    policy = _build(metas, list(seen.values()), rules, problems, run_tests)
     if problems or policy is None:
         raise PolicyError(problems)
     return policy
@@ -195,6 +201,9 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
             if rid in rules and "_regions" not in rules[rid]:
                 rules[rid]["_regions"] = tuple(r.upper() for r in data.get("regions") or ())
     _check_pack(data, located, problems)
+    # lexicon overlays apply parents first: number files in the order they complete
+    data["_seq"] = sum(1 for d in seen.values() if d)
+    data["_located"] = located
     seen[path.resolve()] = data
     data["_file"] = file
     return data
@@ -236,6 +245,8 @@ def _merge_rule(raw: dict[str, Any], located: Located, index: int, policy_id: st
                 merged[key] = value
         # errors in the effective rule are reported where it was last written
         merged.update(_where=(located.file, line), _located=located, _index=index)
+        if "tests" in raw:
+            merged["_tests_at"] = (located, index)
         rules[rid] = merged
         return
     if raw.get("disabled") is not True and "check" not in raw:
@@ -244,17 +255,18 @@ def _merge_rule(raw: dict[str, Any], located: Located, index: int, policy_id: st
                                 f"(known kinds: {', '.join(sorted(CHECKS))})"))
         return
     rules[rid] = {**raw, "_policy": policy_id, "_where": (located.file, line),
-                  "_located": located, "_index": index}
+                  "_located": located, "_index": index, "_tests_at": (located, index)}
 
 
 def _build(metas: list[dict[str, Any]], packs: list[dict[str, Any]],
            rules: dict[str, dict[str, Any]],
-           problems: list[Problem]) -> Policy | None:
+           problems: list[Problem], run_tests: bool = True) -> Policy | None:
     built: list[Rule] = []
+    lexicons = _lexicons(packs, problems)
     for rid, raw in rules.items():
         if raw.get("disabled") is True:
             continue
-        rule = _make_rule(rid, raw, problems)
+        rule = _make_rule(rid, raw, problems, lexicons, run_tests)
         if rule is not None:
             built.append(rule)
     if problems or not metas:
@@ -295,7 +307,43 @@ def _info(data: dict[str, Any]) -> PackInfo:
         file=data.get("_file", ""))
 
 
-def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem]) -> Rule | None:
+def _lexicons(packs: list[dict[str, Any]], problems: list[Problem]) -> Lexicons:
+    """The built-in lexicons with every loaded file's ``lexicons:`` overlay applied, parents
+    first (see `fairdebt.content.lexicons`)."""
+    base, builtin_issues = _builtin_lexicons()
+    table = dict(base)
+    issues = list(builtin_issues)
+    for data in sorted((d for d in packs if d), key=lambda d: d.get("_seq", 0)):
+        apply_overlay(table, data["_located"], issues)
+    problems.extend(Problem(*issue) for issue in issues)
+    return freeze_table(table)
+
+
+@lru_cache(maxsize=1)
+def _builtin_lexicons() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[str, int, str], ...]]:
+    table, issues = load_directory(builtin_dir() / "lexicons")
+    return table, tuple(issues)
+
+
+def _rule_tests(rid: str, raw: dict[str, Any], check: Check,
+                problems: list[Problem]) -> None:
+    """Run a rule's own examples; each one that misbehaves is a problem at its line."""
+    located, index = raw.get("_tests_at") or (raw["_located"], raw["_index"])
+    if not isinstance(check, ContentCheck):
+        problems.append(Problem(located.file, located.line_of(("rules", index, "tests")),
+                                f"rule '{rid}' tests: only content check kinds run examples "
+                                f"('{check.KIND}' does not)"))
+        return
+    for outcome in run_tests_of(check, raw["tests"]):
+        if not outcome.ok:
+            where = located.line_of(("rules", index, "tests", outcome.kind, outcome.index))
+            problems.append(Problem(located.file, where,
+                                    f"rule '{rid}' tests.{outcome.kind}[{outcome.index}]: "
+                                    f"{outcome.reason}: \"{outcome.text}\""))
+
+
+def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem],
+               lexicons: Lexicons | None = None, run_tests: bool = True) -> Rule | None:
     file, line = raw["_where"]
     located: Located = raw["_located"]
     index: int = raw["_index"]
@@ -326,17 +374,24 @@ def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem]) -> Rule |
         policy=raw["_policy"], file=file, line=line, regions=raw.get("_regions", ()),
         effective_from=_date(raw, "effective_from", located, index, problems),
         effective_to=_date(raw, "effective_to", located, index, problems),
+        tests=freeze(raw["tests"]) if raw.get("tests") else None,
+        lexicons=lexicons if lexicons is not None else freeze_table({}),
     )
     if rule.effective_from and rule.effective_to and rule.effective_to < rule.effective_from:
         problems.append(Problem(file, line, f"rule '{rid}': effective_to is before "
                                 "effective_from"))
         return None
     try:
-        kind(rule)  # params that need parsing (day names, clock times) fail here
+        check = kind(rule)  # params that need parsing (day names, clock times) fail here
     except (ValueError, KeyError, TypeError) as exc:
         problems.append(Problem(file, located.line_of(("rules", index, "params")),
                                 f"rule '{rid}' params: {exc}"))
         return None
+    if raw.get("tests") and run_tests:
+        before = len(problems)
+        _rule_tests(rid, raw, check, problems)
+        if len(problems) > before:
+            return None
     return rule
 
 

@@ -103,6 +103,10 @@ class Rule:
     effective_from: date | None = None
     effective_to: date | None = None
     """The rule applies to contacts on these local days (inclusive) only."""
+    tests: Mapping[str, Any] | None = None
+    """Content rules' own examples, ``{flag: [...], pass: [...]}`` (docs/content-rules.md)."""
+    lexicons: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Every lexicon of the policy (built-in ones with its overlays), by name."""
 
     @property
     def summary(self) -> str:

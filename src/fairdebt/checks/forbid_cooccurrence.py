@@ -1,0 +1,95 @@
+"""``forbid_cooccurrence``: several groups of words together, within one clause or N
+characters (通讯录/同事/单位 with 通知/曝光/群发: "we will tell your contacts").
+
+Each of ``groups`` is a set of phrases, patterns and lexicons; the rule fires when
+every group has a match inside one clause (``within: clause``) or inside a window of
+``within`` normalized characters. Windows are found in one pass over the matches
+sorted by position (linear in their number). ``unless`` works as in `forbid_phrases`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..content.analysis import Segment
+from ..content.check import TERMS_OBJECT, ContentCheck, schema
+from ..model import Finding
+from ..state import Context
+
+
+class ForbidCooccurrence(ContentCheck):
+    KIND = "forbid_cooccurrence"
+    DEFAULT_MESSAGE = "forbidden combination of words"
+    PARAMS = schema({
+        "groups": {"type": "array", "minItems": 2, "items": TERMS_OBJECT},
+        "within": {"anyOf": [{"const": "clause"},
+                             {"type": "integer", "minimum": 1, "maximum": 10_000}],
+                   "default": "clause"},
+        "unless": {**TERMS_OBJECT, "default": {}},
+        "suggestion": {"type": "string", "default": ""},
+    }, required=("groups",))
+
+    def configure_content(self, params: Mapping[str, Any]) -> None:
+        self.groups = [self.matcher(g, f"groups[{i}]") for i, g in enumerate(params["groups"])]
+        for i, group in enumerate(self.groups):
+            if not group:
+                raise ValueError(f"groups[{i}]: give at least one of phrases, patterns, "
+                                 "lexicons")
+        within = params.get("within", "clause")
+        self.window: int | None = None if within == "clause" else int(within)
+        self.unless = self.matcher(params.get("unless") or {}, "unless")
+        self.suggestion = params.get("suggestion", "")
+
+    def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
+        for seg in self.words(ctx):
+            span = self._together(seg)
+            if span is None:
+                continue
+            verdict, missing = self.gate(ctx)
+            if verdict is not None:
+                return None
+            detail = "the collector combined " + " + ".join(
+                f"group {i + 1}" for i in range(len(self.groups)))
+            if self.suggestion:
+                detail = f"{detail} (instead: {self.suggestion})"
+            return [self.content_finding(ctx, detail, seg, span, missing)]
+        return None
+
+    def _together(self, seg: Segment) -> tuple[int, int] | None:
+        hits: list[tuple[int, int, int]] = []
+        for g, group in enumerate(self.groups):
+            found = [(s, e, g) for s, e in group.find(seg)]
+            if not found:
+                return None  # the common case: some group is absent
+            hits += found
+        hits.sort()
+        need = len(self.groups)
+        prep = seg.prep
+        if self.window is None:
+            by_clause: dict[int, dict[int, tuple[int, int]]] = {}
+            for s, e, g in hits:
+                seen = by_clause.setdefault(prep.clause_index(s), {})
+                seen.setdefault(g, (s, e))
+                if len(seen) == need:
+                    return self._span(seg, list(seen.values()))
+            return None
+        # sliding window over hits by start: the latest hit of each group inside it
+        last: dict[int, tuple[int, int]] = {}
+        for s, e, g in hits:
+            last[g] = (s, e)
+            if len(last) == need:
+                lo = min(a for a, _ in last.values())
+                hi = max(b for _, b in last.values())
+                if hi - lo <= self.window:
+                    return self._span(seg, list(last.values()))
+        return None
+
+    def _span(self, seg: Segment, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+        lo = min(s for s, _ in spans)
+        hi = max(e for _, e in spans)
+        if self.unless:
+            clause_lo, clause_hi = seg.prep.clause(lo, hi)
+            if any(clause_lo <= s and e <= clause_hi for s, e in self.unless.find(seg)):
+                return None
+        return lo, hi

@@ -1,0 +1,167 @@
+"""``require_phrases``: one of several accepted wordings must appear, in every language
+the message uses (the mini-Miranda, "from a debt collector", an opt-out instruction).
+
+Languages come from the log's ``lang`` column, else from the script of the
+collector's words: Chinese characters → ``zh``, Latin letters → ``latin_default``
+(``en``). A language with no accepted wording configured gives a warning (the rule
+cannot tell), a language whose wordings are all absent an error.
+
+``communication: initial`` / ``later`` restricts the rule to the collector's first
+communication with the consumer about a debt, or to the ones after it. "Initial" is
+derived from the log in time order, per consumer and debt: a communication is a
+contact with the consumer (or someone treated as the consumer) that conveyed
+something — a conversation, a delivered or sent message, a voicemail that is not a
+limited-content message (§1006.2(j): that is an attempt, not a communication);
+unanswered calls, failed messages and limited-content voicemails are not. A call the
+consumer made counts (comment 18(e)(1)-1). Events with no words logged still count
+toward what is initial; they are just not checked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from ..content.analysis import Segment
+from ..content.check import STRINGS, TERMS_OBJECT, ContentCheck, Matcher, schema
+from ..content.text import scripts
+from ..model import Event, Finding
+from ..state import Context
+from .base import routed
+from .third_party import NOT_REACHED
+
+LANG_TAG = "^[a-z]{2,3}$"
+
+
+def is_communication(ev: Event) -> bool:
+    """Whether a contact was a communication with the consumer (see the module doc)."""
+    if not ev.is_consumer_side or ev.event != "contact":
+        return False
+    if ev.direction == "inbound" and ev.channel != "call":
+        return False  # the consumer's own message carries none of the collector's words
+    if ev.outcome in NOT_REACHED:
+        return False
+    if ev.outcome == "voicemail" and ev.message in ("limited_content", "none"):
+        return False
+    return not (ev.direction == "inbound" and ev.outcome != "conversation")
+
+
+def languages(segs: list[Segment], latin_default: str) -> tuple[str, ...]:
+    """Languages by script: each counts when it is at least a sixth of the words (a
+    Chinese character ~ a word, five Latin letters ~ a word)."""
+    han = latin = 0
+    for seg in segs:
+        h, lat = scripts(seg.prep.original)
+        han += h
+        latin += lat
+    words = han + latin / 5
+    out = []
+    if han >= 2 and han >= words / 6:
+        out.append("zh")
+    if latin >= 10 and latin / 5 >= words / 6:
+        out.append(latin_default)
+    return tuple(out)
+
+
+class RequirePhrases(ContentCheck):
+    KIND = "require_phrases"
+    DEFAULT_MESSAGE = "required wording missing"
+    PARAMS = schema({
+        "wordings": {
+            "type": "object", "minProperties": 1,
+            "propertyNames": {"pattern": LANG_TAG},
+            "additionalProperties": {"anyOf": [STRINGS, TERMS_OBJECT]},
+        },
+        "communication": {"enum": ["any", "initial", "later"], "default": "any"},
+        "latin_default": {"type": "string", "pattern": LANG_TAG, "default": "en"},
+        "what": {"type": "string", "default": ""},
+    }, required=("wordings",))
+
+    def configure_content(self, params: Mapping[str, Any]) -> None:
+        self.wordings: dict[str, Matcher] = {}
+        self.examples: dict[str, str] = {}
+        for lang, spec in params["wordings"].items():
+            terms = {"phrases": list(spec)} if not isinstance(spec, Mapping) else spec
+            self.wordings[lang] = self.matcher(terms, f"wordings.{lang}")
+            if not self.wordings[lang]:
+                raise ValueError(f"wordings.{lang}: give at least one wording")
+            phrases = terms.get("phrases") or ()
+            self.examples[lang] = phrases[0] if phrases else ""
+        self.communication = params.get("communication", "any")
+        self.latin_default = params.get("latin_default", "en")
+        self.what = params.get("what", "") or "an accepted wording"
+        self.stateful = self.communication != "any"
+        if self.stateful:
+            self.horizon = None  # "initial" depends on the whole history
+
+    def new_state(self) -> Any:
+        return set() if self.stateful else None
+
+    def copy_state(self, state: Any) -> Any:
+        return set(state) if state is not None else None
+
+    @property
+    def fields(self) -> frozenset[str]:
+        if not self.stateful:
+            return super().fields
+        return super().fields | {"party", "event", "direction", "channel", "outcome",
+                                 "message"}
+
+    def selects(self, ev: Event) -> bool:
+        # a stateful rule watches every communication with the consumer, to know which is
+        # first; attempts are not passed (so consumers with none keep no state)
+        if self.stateful:
+            return is_communication(ev)
+        return super().selects(ev)
+
+    def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
+        ev = ctx.event
+        if self.stateful:
+            if not is_communication(ev):
+                return None  # an attempt: neither initial nor later
+            keys = ev.debt_ids or ("",)
+            initial = not state if not ev.debt_ids else any(k not in state for k in keys)
+            state.update(keys)
+            if not self._applies(ev):
+                return None
+            if initial != (self.communication == "initial"):
+                return None
+        return self._check(ctx)
+
+    def _applies(self, ev: Event) -> bool:
+        return self.rule.when(ev) and routed(self.regions, ev.region)
+
+    def _check(self, ctx: Context) -> list[Finding] | None:
+        segs = self.words(ctx)
+        if not segs:
+            return None
+        langs = ctx.event.lang or languages(segs, self.latin_default)
+        absent: list[str] = []
+        unknown: list[str] = []
+        for lang in langs:
+            matcher = self.wordings.get(lang)
+            if matcher is None:
+                unknown.append(lang)
+            elif not any(matcher.first(seg) is not None for seg in segs):
+                absent.append(lang)
+        if not absent and not unknown:
+            return None
+        verdict, missing = self.gate(ctx)
+        if verdict is not None:
+            return None
+        which = "initial communication" if self.communication == "initial" else \
+            "later communication" if self.communication == "later" else "message"
+        if absent:
+            hints = "; ".join(f"{lang}: e.g. \"{self.examples[lang]}\"" if self.examples[lang]
+                              else lang for lang in absent)
+            detail = f"{self.what} is missing from this {which} ({hints})"
+            return [self.content_finding(ctx, detail, segs[0], None, missing,
+                                         languages=list(langs), missing_languages=absent)]
+        detail = (f"the message uses {', '.join(unknown)}, for which the rule has no accepted "
+                  f"wording: cannot tell whether {self.what} is there")
+        found = self.content_finding(ctx, detail, segs[0], None, missing,
+                                     languages=list(langs), unconfigured_languages=unknown)
+        if found.severity == "error":
+            found = dataclasses.replace(found, severity="warning")
+        return [found]

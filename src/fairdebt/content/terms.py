@@ -1,0 +1,107 @@
+"""Finding many phrases at once (Aho-Corasick) and user patterns (RE2), in linear time.
+
+Every phrase any loaded content rule uses is *interned* once, normalized, into one
+process-wide index; a message is scanned once for all of them, whatever the number
+of rules, and each rule picks out the hits for its own phrases. The automaton is
+rebuilt (under a lock) only when a newly loaded rule brings phrases it has not seen.
+
+Patterns are compiled with RE2, whose matching time is linear in the text: a policy
+cannot make fairdebt hang on a hostile message. A pattern RE2 cannot compile (a
+back-reference, a look-around) is an error when the policy loads.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import ahocorasick
+import re2
+
+from .text import normalize
+
+#: a phrase ending in ``*`` matches any word starting with it ("threaten*")
+WILDCARD = "*"
+
+
+class TermIndex:
+    """Normalized phrase → id, and the automaton that finds them all."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._automaton: Any = None
+        self._built_for = 0
+        #: bumped on every rebuild: results computed with an older automaton are stale
+        self.version = 0
+        #: whether the automaton holds every interned phrase (checked per message)
+        self.current = True
+
+    def intern(self, phrase: str) -> int:
+        """The id of a normalized phrase, registering it if new."""
+        with self._lock:
+            found = self._ids.get(phrase)
+            if found is None:
+                found = self._ids[phrase] = len(self._ids)
+                self.current = False
+            return found
+
+    def automaton(self) -> Any:
+        auto = self._automaton
+        if auto is not None and self._built_for == len(self._ids):
+            return auto
+        with self._lock:
+            if self._automaton is None or self._built_for != len(self._ids):
+                fresh = ahocorasick.Automaton()
+                for phrase, tid in self._ids.items():
+                    fresh.add_word(phrase, (tid, len(phrase)))
+                if len(self._ids):
+                    fresh.make_automaton()
+                self._automaton = fresh
+                self._built_for = len(self._ids)
+                self.version += 1
+                self.current = True
+            return self._automaton
+
+    def scan(self, norm: str) -> list[tuple[int, int, int]]:
+        """Every occurrence (overlapping ones too) of every phrase: (start, end, id)."""
+        auto = self.automaton()
+        if not self._built_for:
+            return []
+        return [(end + 1 - size, end + 1, tid) for end, (tid, size) in auto.iter(norm)]
+
+
+INDEX = TermIndex()
+
+
+class Phrase:
+    """One phrase as a rule uses it: its id in the index and whether it is a prefix."""
+
+    __slots__ = ("prefix", "text", "tid")
+
+    def __init__(self, written: str) -> None:
+        text = written.strip()
+        self.prefix = text.endswith(WILDCARD)
+        norm = normalize(text.rstrip(WILDCARD))
+        if not norm:
+            raise ValueError(f"phrase {written!r} is empty once normalized")
+        self.text = norm
+        self.tid = INDEX.intern(norm)
+
+
+def compile_pattern(pattern: str) -> Any:
+    """An RE2 pattern, matched case-insensitively against normalized text; ValueError
+    (naming RE2's reason) if RE2 cannot compile it."""
+    options = re2.Options()
+    options.log_errors = False  # the reason goes into the policy error, not stderr
+    options.case_sensitive = False
+    options.max_mem = 8 << 20  # bounded, so a policy cannot ask for a huge automaton
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise ValueError(f"pattern {pattern!r} is not a valid RE2 pattern ({reason}); RE2 "
+                         "has no back-references or look-around, so matching stays "
+                         "linear-time") from None

@@ -95,6 +95,13 @@ class Event(NamedTuple):
     social-media post, a postcard)."""
 
     @property
+    def has_content(self) -> bool:
+        """Whether the row carries words for content rules (most contact logs carry none:
+        content rules are then not even dispatched)."""
+        return self.text is not None or self.subject is not None or bool(self.transcript) \
+            or self.sender is not None
+
+    @property
     def is_consumer_side(self) -> bool:
         """The party counts as the consumer under §1006.6(a)."""
         return self.party in CONSUMER_PARTIES

@@ -98,6 +98,8 @@ class RequirePhrases(ContentCheck):
     def new_state(self) -> Any:
         return set() if self.stateful else None
 
+    NEEDS_CONTENT = False  # a communication without recorded words still counts as one
+
     def copy_state(self, state: Any) -> Any:
         return set(state) if state is not None else None
 

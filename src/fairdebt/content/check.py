@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..checks.base import Check
-from ..model import Finding
+from ..model import Event, Finding
 from ..policy.model import Rule
 from ..report.pii import mask_text
 from ..state import Context
@@ -129,6 +129,16 @@ class ContentCheck(Check):
 
     #: which speakers' words the kind reads (forbid kinds: only the collector's)
     SPEAKERS: frozenset[str] = frozenset({"collector"})
+    #: the kind has nothing to say about a row without words: dispatch skips such rows
+    NEEDS_CONTENT: bool = True
+
+    @property
+    def fields(self) -> frozenset[str]:
+        base = super().fields
+        return base | {"has_content"} if self.NEEDS_CONTENT else base
+
+    def selects(self, ev: Event) -> bool:
+        return (not self.NEEDS_CONTENT or ev.has_content) and super().selects(ev)
 
     def __init__(self, rule: Rule) -> None:
         self.lexicons: Mapping[str, tuple[str, ...]] = getattr(rule, "lexicons", {}) or {}

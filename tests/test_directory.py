@@ -26,7 +26,8 @@ CALLS = """timestamp,event_id,consumer_id,channel,destination,outcome
 2026-04-01T15:30:00Z,b,2125550142,call,212-555-0142,no_answer
 2026-04-04T16:00:00Z,c,4065550101,call,406.555.0101,no_answer
 2026-04-01T16:00:00Z,d,+13125550000,call,+13125550000,no_answer
-2026-04-02T16:00:00Z,e,x,email,C1@Example.com,delivered
+2026-04-02T16:00:00Z,e,C1@Example.com,email,C1@Example.com,delivered
+2026-04-02T16:30:00Z,g,X-9,call,+12125550142,no_answer
 2026-04-02T12:30:00Z,f,C-4,call,,no_answer
 """
 
@@ -84,10 +85,12 @@ def test_rows_join_by_number_or_email_and_facts_become_events(files: tuple[str, 
 def test_every_row_is_accounted_for(files: tuple[str, str]) -> None:
     summary = run(files)["summary"]
     assert isinstance(summary, dict)
-    assert summary["unmatched_rows"] == 1
-    # 6 log rows + 1 standing fact checked; 2 directory rows rejected
-    assert summary["events_checked"] == 7 and summary["rows_rejected"] == 2
-    assert summary["rows_read"] == 9
+    # 7 log rows + 1 standing fact checked; 2 directory rows rejected
+    assert summary["events_checked"] == 8 and summary["rows_rejected"] == 2
+    assert summary["rows_read"] == 10
+    # unmatched: the number nobody owns, and a real id the directory lacks (even though
+    # it dialled C-1's number: a real id is never reassigned by a number)
+    assert summary["unmatched_rows"] == 2
     rejected = run(files)["rejected"]
     assert isinstance(rejected, list)
     reasons = {r["line"]: r["reason"] for r in rejected}
@@ -122,3 +125,17 @@ def test_a_directory_with_unknown_columns_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "unknown column(s) phone_number" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_dated_fact_starts_when_the_consumers_day_starts(tmp_path: Path) -> None:
+    directory = tmp_path / "d.csv"
+    directory.write_text("consumer_id,timezone,cease_since\nS,Asia/Shanghai,2026-04-02\n",
+                         encoding="utf-8")
+    calls = tmp_path / "c.csv"
+    calls.write_text("timestamp,consumer_id,event_id,channel,outcome\n"
+                     "2026-04-02T07:30:00+08:00,S,early,call,no_answer\n"
+                     "2026-04-01T20:00:00+08:00,S,before,call,no_answer\n", encoding="utf-8")
+    report = fairdebt.check_files([str(calls)], fairdebt.load_policy("us-reg-f"),
+                                  consumers=str(directory))
+    assert [(f.rule, f.event_id) for f in report.findings if f.rule == "reg-f/cease"] == \
+        [("reg-f/cease", "early")]

@@ -6,8 +6,10 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+import fairdebt
 from fairdebt.cli import main
 from helpers import hits, row, run
 
@@ -175,3 +177,93 @@ def test_pytz_attached_without_localize_on_an_ambiguous_time_is_rejected() -> No
     report = fairdebt.check([{"timestamp": ts, "consumer_id": "C1", "channel": "call"}],
                             fairdebt.load_policy("us-reg-f"))
     assert report.rejected and "happens twice" in report.rejected[0].reason
+
+
+# --- found in review, session 2 -------------------------------------------------------
+
+def test_decide_uses_the_zone_a_region_gives() -> None:
+    """A consumer whose only zone comes from their region (us-ma's Eastern default)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    ny = ZoneInfo("America/New_York")
+    d = fairdebt.decide(fairdebt.load_policy("us"), [],
+                        {"consumer_id": "C", "channel": "call", "region": "US-MA"},
+                        datetime(2026, 4, 8, 22, 0, tzinfo=ny))
+    assert d.next_permitted_at == datetime(2026, 4, 9, 8, 0, tzinfo=ny)
+
+
+def test_decide_with_region_only_in_the_history_uses_its_holidays(tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    ny = ZoneInfo("America/New_York")
+    pack = tmp_path / "hol.yaml"
+    pack.write_text(
+        "id: hol\nrules:\n  - id: hol/hours\n    check: contact_hours\n    citation: c\n"
+        "    params: {windows: [{start: '08:00', end: '21:00'}], holidays: region}\n",
+        encoding="utf-8")
+    history = [{"timestamp": "2026-06-30T10:00:00-04:00", "consumer_id": "C", "channel": "sms",
+                "region": "US-NY", "timezone": "America/New_York"}]
+    d = fairdebt.decide(fairdebt.load_policy(str(pack)), history,
+                        {"consumer_id": "C", "channel": "call"},
+                        datetime(2026, 7, 3, 9, 0, tzinfo=ny))  # Independence Day, observed
+    assert d.next_permitted_at == datetime(2026, 7, 5, 8, 0, tzinfo=ny)
+
+
+def test_a_house_policy_on_a_single_zone_pack_keeps_its_zone(tmp_path: Path) -> None:
+    house = tmp_path / "house.yaml"
+    house.write_text("id: house\nextends: [cn]\nrules:\n  - id: house/none\n    check: forbid\n"
+                     "    citation: c\n    when: {channel: social}\n", encoding="utf-8")
+    rows = [{"timestamp": "2026-04-01T22:30:00+08:00", "consumer_id": "C1", "event_id": "a",
+             "channel": "call", "outcome": "no_answer"}]
+    for policy in (fairdebt.load_policy(str(house)), fairdebt.load_policy("cn", str(house))):
+        assert [f.rule for f in fairdebt.check(rows, policy).findings] == ["cn/quiet-hours"]
+
+
+@pytest.mark.parametrize("visit, asked, expected", [
+    ("2026-01-31", "2026-02-15", "2026-03-01"), ("2026-03-31", "2026-04-15", "2026-05-01")])
+def test_rolling_month_cap_ends_the_day_after_the_clamped_date(
+        tmp_path: Path, visit: str, asked: str, expected: str) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    ny = ZoneInfo("America/New_York")
+    pack = tmp_path / "cap.yaml"
+    pack.write_text(
+        "id: cap\nrules:\n  - id: cap/visits\n    check: frequency_cap\n    citation: c\n"
+        "    when: {channel: visit}\n    params: {max: 1, months: 1, per: [person]}\n"
+        "  - id: cap/hours\n    check: contact_hours\n    citation: c\n"
+        "    params: {windows: [{start: '08:00', end: '21:00'}]}\n", encoding="utf-8")
+    history = [{"timestamp": f"{visit}T10:00:00-05:00", "consumer_id": "C", "channel": "visit",
+                "timezone": "America/New_York"}]
+    d = fairdebt.decide(fairdebt.load_policy(str(pack)), history,
+                        {"consumer_id": "C", "channel": "visit", "timezone": "America/New_York"},
+                        datetime.fromisoformat(f"{asked}T12:00:00").replace(tzinfo=ny))
+    assert d.next_permitted_at is not None
+    assert d.next_permitted_at.astimezone(ny).date().isoformat() == expected
+
+
+def test_decide_waits_for_a_dated_rule_to_go_out_of_force(tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    ny = ZoneInfo("America/New_York")
+    pack = tmp_path / "eff.yaml"
+    pack.write_text(
+        "id: eff\nrules:\n  - id: eff/no-sms\n    check: forbid\n    citation: c\n"
+        "    when: {channel: sms}\n    effective_from: 2026-04-01\n    effective_to: 2026-04-10\n",
+        encoding="utf-8")
+    d = fairdebt.decide(fairdebt.load_policy(str(pack)), [],
+                        {"consumer_id": "C", "channel": "sms", "timezone": "America/New_York"},
+                        datetime(2026, 4, 5, 12, 0, tzinfo=ny))
+    assert d.next_permitted_at == datetime(2026, 4, 11, 0, 0, tzinfo=ny)
+
+
+def test_jobs_keep_a_consumer_whose_json_id_is_a_boolean_together(tmp_path: Path) -> None:
+    log = tmp_path / "b.jsonl"
+    rows = [{"timestamp": f"2026-04-0{d}T12:00:00-04:00", "consumer_id": cid, "channel": "call",
+             "debt_id": "D", "timezone": "America/New_York"}
+            for d, cid in zip(range(1, 9), [True, "true"] * 4, strict=True)]
+    log.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    policy = fairdebt.load_policy("us-reg-f")
+    one = fairdebt.check_files([str(log)], policy)
+    for jobs in (2, 3, 4):
+        assert fairdebt.check_files([str(log)], policy, jobs=jobs) == one
+    assert one.summary.consumers == 1

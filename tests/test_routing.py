@@ -168,10 +168,15 @@ def test_third_party_gate(tmp_path: Path) -> None:
     reached = row("2026-04-01T13:00+08:00", "talk", outcome="conversation", **tz)
     again = row("2026-04-01T14:00+08:00", "again", **third)
     assert ("g/gate", "again") in found(policy, [*fails, late, reached, again])
-    # an invalid own number opens the gate at once
+    # an invalid own number (one used to reach the consumer) opens the gate at once
+    own = row("2026-04-01T07:00+08:00", "own", outcome="conversation",
+              destination="+8613900000000", **tz)
     wrong = {"timestamp": "2026-04-01T08:00+08:00", "consumer_id": "C1",
              "event": "wrong_number", "destination": "+8613900000000"}
-    assert found(policy, [wrong, early]) == []
+    assert found(policy, [own, wrong, early]) == []
+    # a mark on someone else's number does not
+    other = {**wrong, "destination": "+8613800000000"}
+    assert found(policy, [own, other, early]) == [("g/gate", "early")]
 
 
 def test_dated_rules_apply_only_in_their_range(tmp_path: Path) -> None:

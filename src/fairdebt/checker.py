@@ -13,7 +13,8 @@ from .policy.model import Policy
 
 
 class Checker:
-    """Check events fed one at a time, in time order (ties in any order).
+    """Check events fed one at a time, in time order (same-instant events are taken in
+    the order fed: see docs/api.md for the order that matches `check`).
 
     ``feed`` returns the findings known once that event is in: usually the event's
     own, sometimes earlier ones whose window has just closed (a cap that waits for

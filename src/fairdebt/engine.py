@@ -299,15 +299,26 @@ class Engine:
         check = self.checks[index]
         known = self.consumers.get(ev.consumer_id)
         if isinstance(known, _Consumer):
-            consumer = known
+            # a copy: the event's region must be seen as `feed` would record it
+            consumer = known.clone(self.checks) if ev.region else known
         else:  # unseen or dormant: a stand-in, not stored
             consumer = _Consumer()
             if known is not None:
                 consumer.zones, consumer.debts, consumer.region, consumer.first_talk = known
+        if ev.region:
+            consumer.region = ev.region
+        elif consumer.region:
+            ev = ev._replace(region=consumer.region)
         state = consumer.states.get(index)
         if state is None:
             state = check.new_state()
-        return check.not_before(self._context(ev, consumer), state)
+        ctx = self._context(ev, consumer)
+        bound = check.not_before(ctx, state)
+        if check.in_force is not None and check.in_force[1] < 10**7:
+            # a dated rule stops objecting when it goes out of force
+            ends = ctx.day_start(check.in_force[1] + 1)
+            bound = ends if bound is None else min(bound, ends)
+        return bound
 
     def run(self, events: Iterable[Event]) -> list[Finding]:
         out: list[Finding] = []

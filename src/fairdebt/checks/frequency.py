@@ -236,7 +236,10 @@ class FrequencyCap(CountingCheck):
             if self.period is not None:  # the whole period's count ends with it
                 at = max(at, ctx.day_start(self.period.next_start(ctx.day)))
             elif self.months is not None:
-                day = add_months(sorted(c.day for c in counted)[leaving - 1], self.months)
+                first = sorted(c.day for c in counted)[leaving - 1]
+                day = add_months(first, self.months)
+                while add_months(day, -self.months) < first:  # clamped to a month's end
+                    day += 1
                 at = max(at, ctx.day_start(day))
             elif self.days is not None:
                 day = sorted(c.day for c in counted)[leaving - 1] + self.days

@@ -2,7 +2,7 @@
 
 China's banking association guidance (2026): contacts (联系人) only when the
 debtor is unreachable — their own number is invalid (a ``wrong_number`` mark on
-one of their numbers) or the last ``failures`` attempts to reach them all failed
+a number the log has used to reach them) or the last ``failures`` attempts to reach them all failed
 (no answer, busy, not connected, failed, or only a voicemail). The rule's
 ``when`` selects the contacts that need the gate (typically to parties other
 than the consumer); outbound attempts to the debtor and the debtor's own contacts
@@ -50,24 +50,42 @@ class ThirdPartyGate(Check):
     def selects(self, ev: Event) -> bool:
         return routed(self.regions, ev.region) and (ev.party in self.debtor or self.rule.when(ev))
 
-    def new_state(self) -> list[int]:
-        return [0]  # consecutive failed attempts to the consumer
+    def new_state(self) -> _Gate:
+        return _Gate()
 
-    def copy_state(self, state: list[int]) -> list[int]:
-        return list(state)
+    def copy_state(self, state: _Gate) -> _Gate:
+        other = _Gate()
+        other.failures, other.own = state.failures, set(state.own)
+        return other
 
-    def evaluate(self, ctx: Context, state: list[int]) -> list[Finding] | None:
+    def evaluate(self, ctx: Context, state: _Gate) -> list[Finding] | None:
         ev = ctx.event
         if ev.party in self.debtor:
+            if ev.destination:
+                state.own.add(ev.destination)
             if ev.direction == "inbound":
-                state[0] = 0
+                state.failures = 0
             elif ev.outcome in FAILED:
-                state[0] += 1
+                state.failures += 1
             elif ev.outcome is not None:
-                state[0] = 0
+                state.failures = 0
             return None
-        if not self.rule.when(ev) or state[0] >= self.failures or ctx.account.wrong:
+        if not self.rule.when(ev) or state.failures >= self.failures:
             return None
-        return [self.finding(ctx, f"{state[0]} consecutive failed attempt"
-                             f"{'' if state[0] == 1 else 's'} to reach the consumer (needs "
-                             f"{self.failures}) and none of their numbers marked invalid")]
+        wrong = ctx.account.wrong
+        if wrong and any(ctx.account.is_wrong_number(d, ev.epoch) for d in state.own):
+            return None  # the debtor's own number is invalid
+        n = state.failures
+        return [self.finding(ctx, f"{n} consecutive failed attempt{'' if n == 1 else 's'} to "
+                             f"reach the consumer (needs {self.failures}) and none of their "
+                             "numbers marked invalid")]
+
+
+class _Gate:
+    """Per consumer: the run of failed attempts, and the numbers used to reach them."""
+
+    __slots__ = ("failures", "own")
+
+    def __init__(self) -> None:
+        self.failures = 0
+        self.own: set[str] = set()

@@ -20,12 +20,12 @@ import io
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ..location import e164, phone_number_zones, postal_zones, region_zones
 from ..model import REGION, Event, Rejected
-from ..tz import ZoneError, get_zone
+from ..tz import ZoneError, earliest_at_or_after, get_zone
 from .normalize import RowError, parse_timestamp
 from .sources import SourceError, _open_binary, bad_utf8, display_name
 
@@ -62,6 +62,8 @@ class Directory:
 
     def find(self, ev: Event) -> tuple[Person, str | None] | None:
         person = self.people.get(ev.consumer_id)
+        if person is None and not _placeholder(ev.consumer_id):
+            return None  # a real id the directory lacks: not reassigned by a number
         kind = None
         if ev.destination:
             hit = self.addresses.get(_address_key(ev.destination))
@@ -96,6 +98,11 @@ class Directory:
         """Standing facts as account events, in time order."""
         return sorted((f for p in self.people.values() for f in p.facts),
                       key=lambda e: (e.epoch, e.consumer_id, e.line))
+
+
+def _placeholder(consumer_id: str) -> bool:
+    """An id that is really a number or an address (what telephony presets write)."""
+    return "@" in consumer_id or e164(consumer_id) is not None
 
 
 def _address_key(text: str) -> str:
@@ -210,12 +217,26 @@ def _person(row: Mapping[str, Any], name: str, line: int) -> Person:
     for column, kind in FACT_COLUMNS.items():
         value = _text(row, column)
         if value:
-            if len(value) == 10:  # a date: from the start of that day, UTC (conservative)
-                value += "T00:00:00+00:00"
-            ts = parse_timestamp(value, timezone.utc)
+            ts = _day_start(value, person) if len(value) == 10 else \
+                parse_timestamp(value, timezone.utc)
             person.facts.append(Event(ts, ts.timestamp(), consumer, f"{name}:{line}", kind,
                                       file=name, line=line))
     return person
+
+
+def _day_start(value: str, person: Person) -> datetime:
+    """A date's first moment for this consumer: the earliest start of that day in any
+    of their candidate zones (UTC+14, the earliest anywhere, when none is known), so a
+    fact dated in the consumer's own calendar is never applied late."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise RowError(f"{value!r} is not a date (YYYY-MM-DD) or an ISO timestamp") from None
+    midnight = datetime(day.year, day.month, day.day)
+    starts = [earliest_at_or_after(midnight, get_zone(z)) for z in person.zones]
+    if not starts:
+        starts = [midnight.replace(tzinfo=timezone(timedelta(hours=14))).timestamp()]
+    return datetime.fromtimestamp(min(starts), timezone.utc)
 
 
 def _addresses(row: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, cast
 
 from ..model import Event, Rejected
-from .normalize import KNOWN_COLUMNS, CsvRowParser, to_event, unencodable
+from .normalize import KNOWN_COLUMNS, CsvRowParser, RowError, _text, to_event, unencodable
 
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_FIELD = 1 << 20  # a 1 MiB cell is already far beyond any real log
@@ -248,8 +248,11 @@ def _read_jsonl(text: IO[str], name: str, input_zone: tzinfo | None,
                                f"expected a JSON object, got {type(obj).__name__}")
             continue
         if keep is not None:
-            consumer = obj.get("consumer_id")
-            if not keep(None if consumer is None else str(consumer).strip()):
+            try:  # the id exactly as the normalizer reads it (JSON true is "true")
+                consumer = _text(obj.get("consumer_id"), "consumer_id")
+            except RowError:
+                consumer = None
+            if not keep(consumer):
                 continue
         try:
             yield to_event(obj, name, number, input_zone)

@@ -279,7 +279,9 @@ def _build(metas: list[dict[str, Any]], packs: list[dict[str, Any]],
     # consumers with no region get every pack with country-wide (or no) regions; they
     # get a default zone only if all such packs that own rules declare the same one
     owners = {raw["_policy"] for raw in rules.values() if raw.get("disabled") is not True}
+    # (a pack without regions, such as a house policy, routes nobody: it has no say)
     countrywide = {m.get("default_timezone") for m in packs if m and m["id"] in owners
+                   and m.get("regions")
                    and all("-" not in str(r) for r in m.get("regions") or ())}
     return Policy(
         id="+".join(ids),

@@ -35,6 +35,7 @@ from .report.contacts import count_contacts
 from .report.gate import SEVERITIES, fails
 from .report.outputs import OutputError, plan, write
 from .runner import check_paths
+from .scale.progress import Progress
 from .tz import ZoneError, get_zone
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -218,7 +219,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         report = check_paths(list(files), policy, input_timezone=input_timezone,
                              default_timezone=default_timezone, mapping=mapping,
                              encoding=encoding, notes=notes,
-                             jobs=jobs or os.cpu_count() or 1, consumers=consumers)
+                             jobs=jobs or os.cpu_count() or 1, consumers=consumers,
+                             progress=Progress.on_terminal())
     except (SourceError, ZoneError) as exc:
         _fail(str(exc))
         return

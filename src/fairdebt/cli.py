@@ -22,7 +22,7 @@ from .io.canonical import write_csv
 from .io.imports import ImportStats, read_import
 from .io.mapping import ImportMapping, MappingError, load_mapping, load_preset, preset_names
 from .io.sources import SourceError, exists
-from .model import Event, Rejected
+from .model import Event, Rejected, Report
 from .policy import Policy, PolicyError, builtin_packs, load_policy
 from .policy.model import thaw
 from .report import FORMATS, RenderOptions
@@ -37,6 +37,7 @@ from .report.fingerprint import warning as fingerprint_warning
 from .report.gate import SEVERITIES, fails
 from .report.outputs import OutputError, check_targets, plan, write
 from .runner import check_paths
+from .scale.progress import Progress
 from .tz import ZoneError, get_zone
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -157,6 +158,15 @@ def _pii_flags() -> tuple[bool, bool]:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Processes to split the consumers among (0: one per CPU). The report "
                    "is the same as with one; each process reads the input itself.")
+@click.option("--engine", type=click.Choice(["python", "spark"]), default="python",
+              show_default=True,
+              help="spark: check on Apache Spark, partitioned by consumer, with the same "
+                   "findings (needs fairdebt[spark]; docs/scale.md). FILEs may then be "
+                   "directories or any URL Spark reads.")
+@click.option("--spark-master", metavar="URL",
+              help="--engine spark: the cluster [default: spark-submit's, else local[*]].")
+@click.option("--spark-output", metavar="DIR",
+              help="--engine spark: also write findings/ and rejected/ as Parquet under DIR.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
 @click.option("--color/--no-color", default=None,
               help="Colour the text report [default: only on a terminal].")
@@ -186,7 +196,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
           select: tuple[str, ...], ignore: tuple[str, ...], input_timezone: str | None,
           preset: str | None, mapping_file: str | None, encoding: str | None,
           default_timezone: str | None,
-          strict: bool, consumers: str | None, jobs: int, quiet: bool, color: bool | None,
+          strict: bool, consumers: str | None, jobs: int, engine: str,
+          spark_master: str | None, spark_output: str | None, quiet: bool, color: bool | None,
           fail_on: str, exit_zero: bool,
           baseline: str | None, update_baseline: bool, redact: bool, show_pii: bool,
           no_config: bool, config_file: str | None) -> None:
@@ -216,17 +227,24 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                 _fail(f"--select/--ignore: no rule matches {pattern!r} in "
                       f"{', '.join(policy.packs)} (see: fairdebt rules -p ...)")
         policy = policy.select(selected or None, ignored or None)
-    missing = [f for f in files if not exists(f)]
+    if engine == "spark":
+        report = _on_spark(files, policy, input_timezone, default_timezone, mapping,
+                           consumers, spark_master, spark_output)
+    elif spark_master or spark_output:
+        _fail("--spark-master and --spark-output need --engine spark")
+    missing = [f for f in files if engine == "python" and not exists(f)]
     if missing:
         _fail(f"no such file: {', '.join(missing)}")
     if files.count("-") > 1:
         _fail("stdin (-) can be read only once")
     notes: list[str] = []
     try:
-        report = check_paths(list(files), policy, input_timezone=input_timezone,
-                             default_timezone=default_timezone, mapping=mapping,
-                             encoding=encoding, notes=notes,
-                             jobs=jobs or os.cpu_count() or 1, consumers=consumers)
+        if engine == "python":
+            report = check_paths(list(files), policy, input_timezone=input_timezone,
+                                 default_timezone=default_timezone, mapping=mapping,
+                                 encoding=encoding, notes=notes,
+                                 jobs=jobs or os.cpu_count() or 1, consumers=consumers,
+                                 progress=Progress.on_terminal())
     except (SourceError, ZoneError) as exc:
         _fail(str(exc))
         return
@@ -266,6 +284,23 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         click.echo(f"fairdebt: {len(report.rejected)} row(s) rejected (--strict)", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if fails(report, fail_on) and not exit_zero else EXIT_CLEAN)
+
+
+def _on_spark(files: Sequence[str], policy: Policy, input_timezone: str | None,
+              default_timezone: str | None, mapping: ImportMapping | None,
+              consumers: str | None, master: str | None, output: str | None) -> Report:
+    """``check --engine spark``: the same report, computed on Spark (docs/scale.md)."""
+    if mapping is not None or consumers or "-" in files:
+        _fail("--engine spark reads canonical logs from paths: not with --from, --mapping, "
+              "--consumers or stdin (convert exports first: fairdebt convert)")
+    from .spark import SparkUnavailable, run_on_spark  # imports nothing of Spark's yet
+    try:
+        return run_on_spark(list(files), policy, master=master, output=output,
+                            input_timezone=input_timezone, default_timezone=default_timezone,
+                            progress=sys.stderr.isatty())
+    except (SparkUnavailable, SourceError, ZoneError) as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
 
 
 def _import_mapping(preset: str | None, mapping_file: str | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import heapq
 import multiprocessing
@@ -25,6 +26,7 @@ from .io.sources import display_name
 from .model import Event, Finding, Rejected, Report, Summary
 from .order import DEFAULT_CHUNK, Unsorted, sorted_events, streamed
 from .policy.model import Policy
+from .scale.progress import Progress
 from .tz import get_zone
 
 
@@ -32,14 +34,15 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
                 default_timezone: str | None = None, chunk: int = DEFAULT_CHUNK,
                 jobs: int = 1, consumers: str | None = None,
                 mapping: ImportMapping | None = None, encoding: str | None = None,
-                notes: list[str] | None = None) -> Report:
+                notes: list[str] | None = None, progress: Progress | None = None) -> Report:
     """Check every row of ``paths`` (``-`` is stdin) against ``policy``.
 
     ``jobs`` > 1 splits the consumers among that many processes (all state is per
     consumer, so the report is the same as with one). ``consumers`` is a consumer
     directory joined onto the rows (see `fairdebt.io.directory`). With ``mapping``
     (an import preset or mapping file) the files are exports read through it; what
-    the import inferred is appended to ``notes``.
+    the import inferred is appended to ``notes``. ``progress`` counts the rows read
+    (see `fairdebt.scale.progress`).
     """
     input_zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
     directory = load_directory(consumers) if consumers else None
@@ -56,8 +59,9 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
         if "fork" not in multiprocessing.get_all_start_methods():
             jobs = 1  # workers inherit the job by forking (a Policy does not pickle)
         job = _Job(sources, policy, input_zone, input_timezone, default_timezone, chunk,
-                   max(jobs, 1), directory, mapping, encoding)
-        parts = _in_processes(job) if job.jobs > 1 else [_part(job, 0)]
+                   max(jobs, 1), directory, mapping, encoding, progress)
+        with progress if progress is not None else contextlib.nullcontext():
+            parts = _in_processes(job) if job.jobs > 1 else [_part(job, 0)]
     if notes is not None:
         notes.extend(n for p in parts for n in p.notes)
     order = {name: i for i, (_, name) in enumerate(sources)}
@@ -79,6 +83,7 @@ class _Job:
     directory: Directory | None = None
     mapping: ImportMapping | None = None
     encoding: str | None = None
+    progress: Progress | None = None
 
 
 @dataclass
@@ -161,8 +166,10 @@ def _evaluate(job: _Job, chunk: int | None, keep: Callable[[str | None], bool] |
     # after an import mapping or a directory join the consumer is known only later
     late = directory is not None or job.mapping is not None
     early = None if late else keep
+    count = job.progress.counted if job.progress is not None else iter
     streams: list[Iterator[Event]] = [
-        _events_only(reader(path, name, keep=early), rejected) for path, name in job.sources]
+        _events_only(count(reader(path, name, keep=early)), rejected)
+        for path, name in job.sources]
     unmatched = [0]
     if directory is not None:
         streams = [_joined(s, directory, unmatched) for s in streams]

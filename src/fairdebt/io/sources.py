@@ -1,4 +1,5 @@
-"""Read canonical logs: CSV with a header row or JSON Lines, plain or gzip, files or stdin.
+"""Read canonical logs: CSV with a header row or JSON Lines, plain, gzip or zstd, or
+Parquet (see `fairdebt.io.parquet`); files or stdin.
 
 Every row comes out as either an `Event` or a `Rejected` carrying the file and
 the physical line where the row starts (the header is line 1, quoted newlines
@@ -21,8 +22,16 @@ from typing import IO, cast
 
 from ..model import Event, Rejected
 from .normalize import KNOWN_COLUMNS, CsvRowParser, RowError, _text, to_event, unencodable
+from .parquet import PARQUET_MAGIC, ParquetUnavailable, read_parquet
+
+try:  # optional (fairdebt[zstd]): its errors are read errors like gzip's
+    from zstandard import ZstdError as _ZstdError
+except ImportError:  # pragma: no cover - without the extra no zstd stream is opened
+    class _ZstdError(Exception):  # type: ignore[no-redef]
+        """Stands in for zstandard.ZstdError when zstandard is not installed."""
 
 GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 MAX_FIELD = 1 << 20  # a 1 MiB cell is already far beyond any real log
 # The csv module is allowed far more than MAX_FIELD so that it reads an oversized quoted
 # field to its end: stopping inside it would resume parsing mid-field, swallow the next
@@ -51,13 +60,33 @@ def _open_binary(path: str) -> IO[bytes]:
         except OSError as exc:
             raise SourceError(f"{path}: cannot open: {exc.strerror or exc}") from None
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[type-var]
-    if buffered.peek(2)[:2] == GZIP_MAGIC:
+    head = buffered.peek(4)[:4]
+    if head[:2] == GZIP_MAGIC:
         return cast(IO[bytes], gzip.GzipFile(fileobj=buffered, mode="rb"))
+    if head == ZSTD_MAGIC:  # recognised by content, like gzip: any name, stdin too
+        return _zstd(buffered, path)
     return buffered
 
 
+def _zstd(raw: IO[bytes], path: str) -> IO[bytes]:
+    try:
+        import zstandard
+    except ImportError:
+        raw.close()
+        raise SourceError(f"{display_name(path)}: zstd-compressed; reading it needs the "
+                          "zstandard package: pip install 'fairdebt[zstd]'") from None
+    # read_across_frames: `zstd` and `cat a.zst b.zst` may write several frames
+    stream = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True,
+                                                         closefd=True)
+    return io.BufferedReader(cast(io.RawIOBase, stream))
+
+
+def _compressed_suffix(path: str) -> str:
+    return path.lower().removesuffix(".gz").removesuffix(".zst")
+
+
 def _looks_like_jsonl(path: str, head: bytes) -> bool:
-    name = path.lower().removesuffix(".gz")
+    name = _compressed_suffix(path)
     if name.endswith((".jsonl", ".ndjson", ".json")):
         return True
     if name.endswith((".csv", ".tsv", ".txt")):
@@ -80,6 +109,10 @@ def read_events(path: str, input_zone: tzinfo | None = None, name: str | None = 
     binary = _open_binary(path)
     try:
         head = binary.peek(64)[:64] if hasattr(binary, "peek") else b""
+        if head[:4] == PARQUET_MAGIC:  # by content: stdin is spooled to a file, so it works
+            binary.close()
+            yield from _parquet(path, name, input_zone, keep)
+            return
         # invalid bytes survive decoding as lone surrogates, so the one row that has
         # them is rejected with its line instead of the whole file failing
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape",
@@ -88,15 +121,29 @@ def read_events(path: str, input_zone: tzinfo | None = None, name: str | None = 
             yield from _read_jsonl(text, name, input_zone, keep)
         else:
             yield from _read_csv(text, name, input_zone, tabs=_is_tsv(path), keep=keep)
-    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error, _ZstdError) as exc:
         raise SourceError(f"{name}: cannot read: {exc}") from None
     finally:
         if path != "-":
             binary.close()
 
 
+def _parquet(path: str, name: str, input_zone: tzinfo | None,
+             keep: Keep | None) -> Iterator[Event | Rejected]:
+    if path == "-":
+        raise SourceError(f"{name}: Parquet cannot be read from a pipe; give its path")
+    try:
+        yield from read_parquet(path, name, input_zone, keep)
+    except ParquetUnavailable as exc:
+        raise SourceError(f"{name}: {exc}") from None
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, ValueError) and not type(exc).__module__.startswith("pyarrow"):
+            raise
+        raise SourceError(f"{name}: cannot read as Parquet: {exc}") from None
+
+
 def _is_tsv(path: str) -> bool:
-    return path.lower().removesuffix(".gz").endswith(".tsv")
+    return _compressed_suffix(path).endswith(".tsv")
 
 
 def bad_utf8(text: str, where: str | None = None) -> str | None:

@@ -1,0 +1,1 @@
+"""Support for long runs: progress on a terminal (see docs/scale.md)."""

@@ -17,6 +17,7 @@ from datetime import tzinfo
 from typing import Any
 
 from .engine import Engine
+from .io.database import DatabaseSource, read_database
 from .io.directory import Directory, load_directory
 from .io.imports import LogReader
 from .io.mapping import ImportMapping
@@ -32,15 +33,19 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
                 default_timezone: str | None = None, chunk: int = DEFAULT_CHUNK,
                 jobs: int = 1, consumers: str | None = None,
                 mapping: ImportMapping | None = None, encoding: str | None = None,
-                notes: list[str] | None = None) -> Report:
+                notes: list[str] | None = None,
+                database: DatabaseSource | None = None) -> Report:
     """Check every row of ``paths`` (``-`` is stdin) against ``policy``.
 
     ``jobs`` > 1 splits the consumers among that many processes (all state is per
     consumer, so the report is the same as with one). ``consumers`` is a consumer
     directory joined onto the rows (see `fairdebt.io.directory`). With ``mapping``
     (an import preset or mapping file) the files are exports read through it; what
-    the import inferred is appended to ``notes``.
+    the import inferred is appended to ``notes``. ``database`` (a table or query, read
+    through ``mapping``) is one more source, named ``db:TABLE`` or ``db:query``.
     """
+    if database is not None and mapping is None:
+        raise ValueError("a database source is read through an import mapping (--from)")
     input_zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
     directory = load_directory(consumers) if consumers else None
     with ExitStack() as stack:
@@ -56,11 +61,13 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
         if "fork" not in multiprocessing.get_all_start_methods():
             jobs = 1  # workers inherit the job by forking (a Policy does not pickle)
         job = _Job(sources, policy, input_zone, input_timezone, default_timezone, chunk,
-                   max(jobs, 1), directory, mapping, encoding)
+                   max(jobs, 1), directory, mapping, encoding, database)
         parts = _in_processes(job) if job.jobs > 1 else [_part(job, 0)]
     if notes is not None:
         notes.extend(n for p in parts for n in p.notes)
     order = {name: i for i, (_, name) in enumerate(sources)}
+    if database is not None:
+        order[database.name] = len(order)
     if directory is not None:
         order[directory.name] = len(order)
         parts.append(_Part([], list(directory.rejected), 0, 0, None, None))
@@ -79,6 +86,7 @@ class _Job:
     directory: Directory | None = None
     mapping: ImportMapping | None = None
     encoding: str | None = None
+    database: DatabaseSource | None = None
 
 
 @dataclass
@@ -163,6 +171,10 @@ def _evaluate(job: _Job, chunk: int | None, keep: Callable[[str | None], bool] |
     early = None if late else keep
     streams: list[Iterator[Event]] = [
         _events_only(reader(path, name, keep=early), rejected) for path, name in job.sources]
+    if job.database is not None:
+        # like an export file: each pass and each --jobs process runs the query itself
+        # and keeps its share after the mapping (``late``), so no rows cross processes
+        streams.append(_events_only(_from_database(job, reader), rejected))
     unmatched = [0]
     if directory is not None:
         streams = [_joined(s, directory, unmatched) for s in streams]
@@ -186,6 +198,14 @@ def _evaluate(job: _Job, chunk: int | None, keep: Callable[[str | None], bool] |
                  engine.without_region(),
                  (unmatched[0] if first else 0) if directory is not None else None,
                  merges, notes)
+
+
+def _from_database(job: _Job, reader: LogReader) -> Iterator[Event | Rejected]:
+    assert job.database is not None and job.mapping is not None
+    yield from read_database(job.database, job.mapping, job.input_zone, stats=reader.stats,
+                             zone_name=job.input_timezone)
+    reader.notes.extend(reader.stats.notes)  # as LogReader does for an export file
+    reader.stats.notes.clear()
 
 
 def _joined(events: Iterator[Event], directory: Directory, unmatched: list[int]

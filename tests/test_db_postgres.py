@@ -263,6 +263,8 @@ def test_a_missing_table(url: str, tables: dict[Path, str]) -> None:
     result = run("--db", url, "--table", "calls")
     assert_clean_error(result, url, "db:calls: no table 'calls' in the database at "
                        "postgresql+psycopg://fairdebt:***@", "cdr")
+    result = run("--db", url, "--table", "calls", "-j", "2")  # raised in a worker process
+    assert_clean_error(result, url, "db:calls: no table 'calls'")
     result = run("--db", url, "--table", "nosuchschema.cdr")
     assert_clean_error(result, url, "no table 'nosuchschema.cdr' in schema 'nosuchschema'")
 

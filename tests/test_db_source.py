@@ -61,6 +61,16 @@ def test_db_option_usage_errors(args: list[str], message: str) -> None:
     assert result.exit_code == 2 and message in result.output, result.output
 
 
+def test_fairdebt_db_url_in_the_environment_does_not_change_a_file_check(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner(env={"FAIRDEBT_DB_URL": f"postgresql://u:{SECRET}@nowhere/db"})
+    result = runner.invoke(main, ["check", "-q", "--exit-zero", "fixtures/sample-calls.csv"])
+    assert result.exit_code == 0 and "rows read 30" in result.stdout, result.output
+    result = runner.invoke(main, ["check", "-q"])
+    assert result.exit_code == 2 and "or --db URL --table NAME" in result.output
+
+
 def test_db_needs_a_preset_or_mapping() -> None:
     result = CliRunner().invoke(main, ["check", "--db", "sqlite://", "--table", "cdr"])
     assert result.exit_code == 2 and "--from PRESET or --mapping FILE" in result.output

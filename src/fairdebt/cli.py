@@ -69,6 +69,7 @@ def main() -> None:
       fairdebt check -p us-reg-f calls.csv        check a log, readable report
       fairdebt check --format json calls.csv      the same for CI (exit 1 on findings)
       fairdebt check --from asterisk-cdr Master.csv   a dialer's own export (fairdebt presets)
+      fairdebt check --from asterisk-cdr --db URL --table cdr   … or its SQL table
       fairdebt policies                           built-in policy packs
       fairdebt rules -p us-reg-f                  the rules in a pack
       fairdebt explain reg-f/call-frequency       what a rule means and cites
@@ -140,6 +141,9 @@ def _database(db_url: str | None, table: str | None, query: str | None,
             raise click.UsageError("--table and --query name what to read from --db URL: "
                                    "give --db too")
         return None
+    if table is None and query is None and click.get_current_context().get_parameter_source(
+            "db_url") is click.core.ParameterSource.ENVIRONMENT:
+        return None  # FAIRDEBT_DB_URL set for other runs: this one checks files only
     if (table is None) == (query is None):
         raise click.UsageError("--db: give either --table NAME or --query SQL (one of them)")
     if mapping is None:
@@ -227,8 +231,6 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
     1: such findings; 2: bad usage, policy or input. With --db, a dialer's SQL
     table or query is read too (files are then optional).
     """
-    if not files and db_url is None:
-        raise click.UsageError("give the log FILE(s) to check, or --db URL --table NAME")
     if redact and show_pii:
         redact, show_pii = _pii_flags()
     if update_baseline and not baseline:
@@ -240,6 +242,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         raise click.BadParameter(str(exc), param_hint="'--format'") from None
     mapping = _import_mapping(preset, mapping_file, encoding)
     database = _database(db_url, table, query, mapping)
+    if not files and database is None:
+        raise click.UsageError("give the log FILE(s) to check, or --db URL --table NAME")
     policy = _load(policies)
     selected, ignored = _split(select), _split(ignore)
     if selected or ignored:
@@ -360,11 +364,11 @@ def convert(files: tuple[str, ...], preset: str | None, mapping_file: str | None
     """
     if not preset and not mapping_file:
         raise click.UsageError("give --from PRESET or --mapping FILE (see: fairdebt presets)")
-    if not files and db_url is None:
-        raise click.UsageError("give the export FILE(s) to convert, or --db URL --table NAME")
     mapping = _import_mapping(preset, mapping_file, encoding)
     assert mapping is not None
     database = _database(db_url, table, query, mapping)
+    if not files and database is None:
+        raise click.UsageError("give the export FILE(s) to convert, or --db URL --table NAME")
     missing = [f for f in files if not exists(f)]
     if missing:
         _fail(f"no such file: {', '.join(missing)}")

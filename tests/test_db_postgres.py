@@ -138,14 +138,20 @@ def test_timestamptz_values_keep_their_offset(url: str, tables: dict[Path, str])
     assert not any("inferred" in n for n in notes), notes
 
 
-def test_the_old_calldate_schema_is_read_through_a_query(url: str, engine: Any) -> None:
-    """Pre-Alembic cdr_pgsql tables have `calldate`: the error says how to rename it."""
+def old_schema(engine: Any) -> None:
+    """`cdr_old`: the rows of `cdr` in the pre-Alembic cdr_pgsql table (`calldate`)."""
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE IF EXISTS cdr_old")
         conn.exec_driver_sql("CREATE TABLE cdr_old AS SELECT start AS calldate, clid, src, "
                              "dst, dcontext, channel, dstchannel, lastapp, lastdata, "
                              "duration, billsec, disposition, amaflags, accountcode, "
-                             "uniqueid, userfield FROM cdr")
+                             "uniqueid, userfield FROM cdr ORDER BY start DESC")
+
+
+def test_the_old_calldate_schema_is_read_through_a_query(url: str, engine: Any,
+                                                         tables: dict[Path, str]) -> None:
+    """Pre-Alembic cdr_pgsql tables have `calldate`: the error says how to rename it."""
+    old_schema(engine)
     result = run("--db", url, "--table", "cdr_old")
     assert_clean_error(result, url, "db:cdr_old: the table has no column 'start' for "
                        "'timestamp'", "calldate", "SELECT *, other AS start FROM")
@@ -154,6 +160,23 @@ def test_the_old_calldate_schema_is_read_through_a_query(url: str, engine: Any) 
     assert result.exit_code == 0, result.output
     # the old schema has no linkedid: only legs sharing a uniqueid merge (7 with it)
     assert "rows read 12 · checked 8 · rejected 0 · merged 4" in result.stdout
+
+
+def test_a_mapping_can_rename_a_table_column(url: str, tmp_path: Path,
+                                             tables: dict[Path, str], engine: Any,
+                                             executions: list[str]) -> None:
+    """rename: {calldate: start} in a mapping on top of the preset reads the old schema
+    as a table: in time order (ORDER BY calldate), the renamed column still a stored
+    timestamp (not parsed as text)."""
+    old_schema(engine)
+    mapping = tmp_path / "old-cdr.yaml"
+    mapping.write_text("mapping: old-cdr\nextends: asterisk-cdr\nrename: {calldate: start}\n",
+                       encoding="utf-8")
+    result = run("--mapping", str(mapping), "--db", url, "--table", "cdr_old", "-q",
+                  "--exit-zero")
+    assert result.exit_code == 0, result.output
+    assert "rows read 12 · checked 8 · rejected 0 · merged 4" in result.stdout
+    assert executions == ["db:cdr_old"]  # one pass: ORDER BY calldate
 
 
 def test_a_query_is_sent_as_written(url: str, tables: dict[Path, str]) -> None:

@@ -106,9 +106,11 @@ def read_database(source: DatabaseSource, mapping: ImportMapping,
             _check_columns(columns, name, mapping, source)
             for ordinal, row in enumerate(result, start=1):
                 try:
-                    record, times.native = _record(columns, row)
+                    record, native = _record(columns, row)
                     if mapping.rename:
                         record = {mapping.rename.get(k, k): v for k, v in record.items()}
+                        native = frozenset(mapping.rename.get(c, c) for c in native)
+                    times.native = native
                     event = to_event(canonical_row(mapping, record, times), name, ordinal)
                     keys = _keys(mapping, record) if collapser else None
                 except ValueError as exc:

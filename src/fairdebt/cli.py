@@ -10,7 +10,7 @@ import fnmatch
 import os
 import sys
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .checks import CHECKS
 from .io.canonical import write_csv
+from .io.database import DatabaseSource, read_database
 from .io.imports import ImportStats, read_import
 from .io.mapping import ImportMapping, MappingError, load_mapping, load_preset, preset_names
 from .io.sources import SourceError, exists
@@ -71,6 +72,7 @@ def main() -> None:
       fairdebt check -p us-reg-f calls.csv        check a log, readable report
       fairdebt check --format json calls.csv      the same for CI (exit 1 on findings)
       fairdebt check --from asterisk-cdr Master.csv   a dialer's own export (fairdebt presets)
+      fairdebt check --from asterisk-cdr --db URL --table cdr   … or its SQL table
       fairdebt policies                           built-in policy packs
       fairdebt rules -p us-reg-f                  the rules in a pack
       fairdebt explain reg-f/call-frequency       what a rule means and cites
@@ -121,8 +123,45 @@ def _pii_flags() -> tuple[bool, bool]:
                              param_hint="'--show-pii'")
 
 
+def _db_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--db URL (--table NAME | --query SQL)``: read a dialer's SQL table instead of, or
+    as well as, files."""
+    command = click.option(
+        "--query", metavar="SQL",
+        help="With --db: read the rows this SELECT returns (its columns named as the "
+             "preset expects; add ORDER BY the time column to read them in one pass).")(command)
+    command = click.option(
+        "--table", metavar="NAME",
+        help="With --db: read this table ([schema.]name), in time order.")(command)
+    return click.option(
+        "--db", "db_url", metavar="URL", envvar="FAIRDEBT_DB_URL", show_envvar=True,
+        help="Read call records from this database (a SQLAlchemy URL, e.g. "
+             "postgresql://user@host/asterisk; needs pip install 'fairdebt[db]'), "
+             "through --from/--mapping. Rows are named db:TABLE or db:query, line = "
+             "the row's ordinal.")(command)
+
+
+def _database(db_url: str | None, table: str | None, query: str | None,
+              mapping: ImportMapping | None) -> DatabaseSource | None:
+    """The --db source, or None; usage errors exit 2."""
+    if db_url is None:
+        if table is not None or query is not None:
+            raise click.UsageError("--table and --query name what to read from --db URL: "
+                                   "give --db too")
+        return None
+    if table is None and query is None and click.get_current_context().get_parameter_source(
+            "db_url") is click.core.ParameterSource.ENVIRONMENT:
+        return None  # FAIRDEBT_DB_URL set for other runs: this one checks files only
+    if (table is None) == (query is None):
+        raise click.UsageError("--db: give either --table NAME or --query SQL (one of them)")
+    if mapping is None:
+        raise click.UsageError("--db reads a dialer's own table: say which with --from "
+                               "PRESET or --mapping FILE (see: fairdebt presets)")
+    return DatabaseSource(db_url, table=table, query=query)
+
+
 @main.command()
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.argument("files", nargs=-1, metavar="[FILE]...")
 @click.option("-p", "--policy", "policies", multiple=True, metavar="NAME|PATH",
               help=f"Built-in pack id or policy file; repeat to layer several "
                    f"[default: {DEFAULT_POLICY}].")
@@ -145,6 +184,7 @@ def _pii_flags() -> tuple[bool, bool]:
 @click.option("--encoding", metavar="ENC",
               help="Text encoding of exports read with --from/--mapping (utf-8 with or "
                    "without BOM, cp1252, gb18030, …) [default: the mapping's, else utf-8].")
+@_db_options
 @click.option("--default-timezone", metavar="ZONE",
               help="Consumer zone to assume when the log gives none. Without it such "
                    "contacts are reported by the unknown-timezone rule (fail closed).")
@@ -195,6 +235,7 @@ def _pii_flags() -> tuple[bool, bool]:
 def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str, ...],
           select: tuple[str, ...], ignore: tuple[str, ...], input_timezone: str | None,
           preset: str | None, mapping_file: str | None, encoding: str | None,
+          db_url: str | None, table: str | None, query: str | None,
           default_timezone: str | None,
           strict: bool, consumers: str | None, jobs: int, engine: str,
           spark_master: str | None, spark_output: str | None, quiet: bool, color: bool | None,
@@ -205,7 +246,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
 
     Every row is either checked or listed as rejected with its file, line and
     reason. Exit 0: no findings at the --fail-on severity (error unless told);
-    1: such findings; 2: bad usage, policy or input.
+    1: such findings; 2: bad usage, policy or input. With --db, a dialer's SQL
+    table or query is read too (files are then optional).
     """
     if redact and show_pii:
         redact, show_pii = _pii_flags()
@@ -218,6 +260,9 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="'--format'") from None
     mapping = _import_mapping(preset, mapping_file, encoding)
+    database = _database(db_url, table, query, mapping)
+    if not files and database is None:
+        raise click.UsageError("give the log FILE(s) to check, or --db URL --table NAME")
     policy = _load(policies)
     selected, ignored = _split(select), _split(ignore)
     if selected or ignored:
@@ -228,6 +273,9 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                       f"{', '.join(policy.packs)} (see: fairdebt rules -p ...)")
         policy = policy.select(selected or None, ignored or None)
     if engine == "spark":
+        if database is not None:
+            _fail("--db is not read by --engine spark (export the table, or use the "
+                  "python engine)")
         report = _on_spark(files, policy, input_timezone, default_timezone, mapping,
                            consumers, spark_master, spark_output)
     elif spark_master or spark_output:
@@ -244,7 +292,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                                  default_timezone=default_timezone, mapping=mapping,
                                  encoding=encoding, notes=notes,
                                  jobs=jobs or os.cpu_count() or 1, consumers=consumers,
-                                 progress=Progress.on_terminal())
+                                 progress=Progress.on_terminal(), database=database)
     except (SourceError, ZoneError) as exc:
         _fail(str(exc))
         return
@@ -345,7 +393,7 @@ def presets() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.argument("files", nargs=-1, metavar="[FILE]...")
 @click.option("--from", "preset", metavar="PRESET",
               help="The export format (see: fairdebt presets).")
 @click.option("--mapping", "mapping_file", metavar="FILE",
@@ -357,9 +405,10 @@ def presets() -> None:
               help="Text encoding of the files [default: the mapping's, else utf-8].")
 @click.option("-o", "--output", metavar="FILE", help="Write the log here, not to stdout.")
 @click.option("--strict", is_flag=True, help="Exit 2 if any row was rejected.")
+@_db_options
 def convert(files: tuple[str, ...], preset: str | None, mapping_file: str | None,
             input_timezone: str | None, encoding: str | None, output: str | None,
-            strict: bool) -> None:
+            strict: bool, db_url: str | None, table: str | None, query: str | None) -> None:
     """Write exports as the canonical log (CSV), to see what fairdebt understood.
 
     Rejected rows are listed on stderr with file, line and reason; merged rows
@@ -369,6 +418,9 @@ def convert(files: tuple[str, ...], preset: str | None, mapping_file: str | None
         raise click.UsageError("give --from PRESET or --mapping FILE (see: fairdebt presets)")
     mapping = _import_mapping(preset, mapping_file, encoding)
     assert mapping is not None
+    database = _database(db_url, table, query, mapping)
+    if not files and database is None:
+        raise click.UsageError("give the export FILE(s) to convert, or --db URL --table NAME")
     missing = [f for f in files if not exists(f)]
     if missing:
         _fail(f"no such file: {', '.join(missing)}")
@@ -386,6 +438,13 @@ def convert(files: tuple[str, ...], preset: str | None, mapping_file: str | None
         for path in files:
             for item in read_import(path, mapping, zone, stats=stats, encoding=encoding,
                                     zone_name=input_timezone):
+                if isinstance(item, Rejected):
+                    rejected.append(item)
+                else:
+                    yield item
+        if database is not None:
+            for item in read_database(database, mapping, zone, stats=stats,
+                                      zone_name=input_timezone):
                 if isinstance(item, Rejected):
                     rejected.append(item)
                 else:

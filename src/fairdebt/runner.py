@@ -18,6 +18,7 @@ from datetime import tzinfo
 from typing import Any
 
 from .engine import Engine
+from .io.database import DatabaseSource, read_database
 from .io.directory import Directory, load_directory
 from .io.imports import LogReader
 from .io.mapping import ImportMapping
@@ -34,7 +35,8 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
                 default_timezone: str | None = None, chunk: int = DEFAULT_CHUNK,
                 jobs: int = 1, consumers: str | None = None,
                 mapping: ImportMapping | None = None, encoding: str | None = None,
-                notes: list[str] | None = None, progress: Progress | None = None) -> Report:
+                notes: list[str] | None = None, progress: Progress | None = None,
+                database: DatabaseSource | None = None) -> Report:
     """Check every row of ``paths`` (``-`` is stdin) against ``policy``.
 
     ``jobs`` > 1 splits the consumers among that many processes (all state is per
@@ -42,8 +44,11 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
     directory joined onto the rows (see `fairdebt.io.directory`). With ``mapping``
     (an import preset or mapping file) the files are exports read through it; what
     the import inferred is appended to ``notes``. ``progress`` counts the rows read
-    (see `fairdebt.scale.progress`).
+    (see `fairdebt.scale.progress`). ``database`` (a table or query, read through
+    ``mapping``) is one more source, named ``db:TABLE`` or ``db:query``.
     """
+    if database is not None and mapping is None:
+        raise ValueError("a database source is read through an import mapping (--from)")
     input_zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
     directory = load_directory(consumers) if consumers else None
     with ExitStack() as stack:
@@ -59,12 +64,14 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
         if "fork" not in multiprocessing.get_all_start_methods():
             jobs = 1  # workers inherit the job by forking (a Policy does not pickle)
         job = _Job(sources, policy, input_zone, input_timezone, default_timezone, chunk,
-                   max(jobs, 1), directory, mapping, encoding, progress)
+                   max(jobs, 1), directory, mapping, encoding, progress, database)
         with progress if progress is not None else contextlib.nullcontext():
             parts = _in_processes(job) if job.jobs > 1 else [_part(job, 0)]
     if notes is not None:
         notes.extend(n for p in parts for n in p.notes)
     order = {name: i for i, (_, name) in enumerate(sources)}
+    if database is not None:
+        order[database.name] = len(order)
     if directory is not None:
         order[directory.name] = len(order)
         parts.append(_Part([], list(directory.rejected), 0, 0, None, None))
@@ -84,6 +91,7 @@ class _Job:
     mapping: ImportMapping | None = None
     encoding: str | None = None
     progress: Progress | None = None
+    database: DatabaseSource | None = None
 
 
 @dataclass
@@ -170,6 +178,10 @@ def _evaluate(job: _Job, chunk: int | None, keep: Callable[[str | None], bool] |
     streams: list[Iterator[Event]] = [
         _events_only(count(reader(path, name, keep=early)), rejected)
         for path, name in job.sources]
+    if job.database is not None:
+        # like an export file: each pass and each --jobs process runs the query itself
+        # and keeps its share after the mapping (``late``), so no rows cross processes
+        streams.append(_events_only(count(_from_database(job, reader)), rejected))
     unmatched = [0]
     if directory is not None:
         streams = [_joined(s, directory, unmatched) for s in streams]
@@ -193,6 +205,14 @@ def _evaluate(job: _Job, chunk: int | None, keep: Callable[[str | None], bool] |
                  engine.without_region(),
                  (unmatched[0] if first else 0) if directory is not None else None,
                  merges, notes)
+
+
+def _from_database(job: _Job, reader: LogReader) -> Iterator[Event | Rejected]:
+    assert job.database is not None and job.mapping is not None
+    yield from read_database(job.database, job.mapping, job.input_zone, stats=reader.stats,
+                             zone_name=job.input_timezone)
+    reader.notes.extend(reader.stats.notes)  # as LogReader does for an export file
+    reader.stats.notes.clear()
 
 
 def _joined(events: Iterator[Event], directory: Directory, unmatched: list[int]

@@ -185,7 +185,7 @@ class Engine:
                     found = check.on_account_event(ctx, states[index])
                     if found:
                         out += found
-        if states and not consumer.release_at:
+        if states and not consumer.release_at and until is None:  # history: kept whole
             self._schedule(ev.consumer_id, consumer)
         if self._held:
             out += self._held

@@ -125,7 +125,7 @@ class RequirePhrases(ContentCheck):
             keys = ev.debt_ids or ("",)
             initial = not state if not ev.debt_ids else any(k not in state for k in keys)
             state.update(keys)
-            if not self._applies(ev):
+            if ctx.quiet or not self._applies(ev):  # quiet: history for decide()
                 return None
             if initial != (self.communication == "initial"):
                 return None

@@ -22,7 +22,7 @@ def test_a_quiet_consumer_is_folded_and_keeps_zone_and_debts() -> None:
     events = list(sorted_events(to_event(r, "<t>", i) for i, r in enumerate(rows, 1)))
     engine.feed(events[0])
     engine.feed(events[1])
-    assert engine.consumers["C1"] == (("America/Los_Angeles",), ("D1",), None, None)  # folded
+    assert engine.consumers["C1"] == (("America/Los_Angeles",), ("D1",), None, None, 0)  # folded
     found = engine.feed(events[2])
     assert [f.rule for f in found] == ["reg-f/hours"]
     assert isinstance(engine.consumers["C1"], _Consumer)

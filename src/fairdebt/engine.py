@@ -18,6 +18,7 @@ from operator import attrgetter
 from typing import Any
 
 from .checks import CHECKS, Check
+from .checks.require_phrases import is_communication
 from .model import CONTACT, Event, Finding
 from .policy.model import Policy
 from .state import Account, Context
@@ -32,7 +33,7 @@ RELEASE_STEP = 4 * 86400.0
 
 _NONE: Any = object()
 _Entry = tuple[int, Check, "str | None", "tuple[int, int] | None"]
-_Dormant = tuple[tuple[str, ...], tuple[str, ...], "str | None", "float | None"]
+_Dormant = tuple[tuple[str, ...], tuple[str, ...], "str | None", "float | None", int]
 
 
 class OutOfOrder(ValueError):
@@ -81,12 +82,15 @@ class Engine:
         self._dispatch: dict[tuple[Any, ...], tuple[_Entry, ...]] = {}
         self._account_checks: dict[str, tuple[tuple[int, Check], ...]] = {}
         self._zones: dict[tuple[str, ...], tuple[tuple[str, tzinfo], ...]] = {}
-        #: every consumer seen: a live record, or (zones, debts, region, first talk) while
-        #: dormant
+        #: every consumer seen: a live record, or (zones, debts, region, first talk, told)
+        #: while dormant
         self.consumers: dict[str, _Consumer | _Dormant] = {}
         # routing: rules scoped to regions see a consumer's last known region
         self.regional = any(c.regions for c in self.checks)
         self._region_zones = policy.region_zones
+        # which debts have had a communication is kept only if a rule asks (mini-Miranda)
+        self._communications = any(c.TRACKS_COMMUNICATIONS and getattr(c, "stateful", False)
+                                   for c in self.checks)
         self._fallback_zone = policy.fallback_zone
         self.events = 0
         self.last_epoch = float("-inf")
@@ -177,6 +181,8 @@ class Engine:
                 if found:
                     out += found
             account.note_contact(ev)
+            if self._communications and is_communication(ev):
+                account.note_communication(ev.debt_ids)
         else:
             ctx = self._context(ev, account)
             account.apply(ev, ctx.day)
@@ -201,7 +207,8 @@ class Engine:
     def _revive(self, consumer_id: str, dormant: Any) -> _Consumer:
         consumer = _Consumer()
         if dormant is not None:
-            consumer.zones, consumer.debts, consumer.region, consumer.first_talk = dormant
+            (consumer.zones, consumer.debts, consumer.region, consumer.first_talk,
+             consumer.told) = dormant
         self.consumers[consumer_id] = consumer
         return consumer
 
@@ -230,7 +237,7 @@ class Engine:
                 self._schedule(consumer_id, consumer)
             elif not consumer.standing():
                 self.consumers[consumer_id] = (consumer.zones, consumer.debts, consumer.region,
-                                               consumer.first_talk)
+                                               consumer.first_talk, consumer.told)
             else:
                 consumer.release_at = 0.0
 
@@ -304,7 +311,8 @@ class Engine:
         else:  # unseen or dormant: a stand-in, not stored
             consumer = _Consumer()
             if known is not None:
-                consumer.zones, consumer.debts, consumer.region, consumer.first_talk = known
+                (consumer.zones, consumer.debts, consumer.region, consumer.first_talk,
+                 consumer.told) = known
         if ev.region:
             consumer.region = ev.region
         elif consumer.region:

@@ -36,8 +36,8 @@ class Account:
     """Standing facts about one consumer, from account events and earlier contacts."""
 
     __slots__ = ("attorneys", "ceases", "consents", "conversations", "debts", "first_talk",
-                 "inbound", "inconvenient", "no_work", "opt_outs", "region", "stops", "wrong",
-                 "zones")
+                 "inbound", "inconvenient", "no_work", "opt_outs", "region", "stops", "told",
+                 "wrong", "zones")
 
     # Most consumers never send a cease or an opt-out: facts are empty tuples or None
     # until one arrives, so a million consumers cost a few hundred bytes each.
@@ -56,6 +56,9 @@ class Account:
         self.inbound: dict[str, float] | None = None
         self.region: str | None = None  # last known, as zones
         self.first_talk: float | None = None  # first conversation with the consumer
+        # which debts have had a communication (bit i + 1: debts[i]; bit 0: one that named
+        # no debt): an int, so that a million consumers keep it for a few bytes each
+        self.told = 0
 
     def apply(self, ev: Event, day: int) -> None:
         """Record an account event (from its timestamp on)."""
@@ -90,6 +93,19 @@ class Account:
             return
         known = set(self.debts)
         self.debts += tuple(d for d in debts if d not in known)
+
+    def initial(self, debt_ids: tuple[str, ...]) -> bool:
+        """Whether a communication about ``debt_ids`` would be the first about them (one
+        naming no debt: the first communication at all)."""
+        if not debt_ids:
+            return self.told == 0
+        return any(not self.told >> (self.debts.index(d) + 1) & 1 for d in debt_ids)
+
+    def note_communication(self, debt_ids: tuple[str, ...]) -> None:
+        if not debt_ids:
+            self.told |= 1
+        for d in debt_ids:
+            self.told |= 1 << (self.debts.index(d) + 1)
 
     def note_contact(self, ev: Event) -> None:
         """Remember what later checks depend on: conversations and inbound contacts."""

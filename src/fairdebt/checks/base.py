@@ -40,6 +40,8 @@ class Check:
     #: older than another cannot change the verdict on the later one (so state idle this
     #: long is released, and `decide` skips older history); None means for the whole run
     horizon: float | None = 0.0
+    #: the check reads `Account.initial` (which debts have had a communication)
+    TRACKS_COMMUNICATIONS: ClassVar[bool] = False
     #: an `Account` attribute that must be non-empty for the check to have anything to
     #: say (e.g. no cease received → the cease check is skipped without a call)
     requires: str | None = None

@@ -28,7 +28,6 @@ from ..content.check import STRINGS, TERMS_OBJECT, ContentCheck, Matcher, schema
 from ..content.text import scripts
 from ..model import Event, Finding
 from ..state import Context
-from .base import routed
 from .third_party import NOT_REACHED
 
 LANG_TAG = "^[a-z]{2,3}$"
@@ -91,48 +90,22 @@ class RequirePhrases(ContentCheck):
         self.communication = params.get("communication", "any")
         self.latin_default = params.get("latin_default", "en")
         self.what = params.get("what", "") or "an accepted wording"
+        # "initial" depends on the whole history: the engine keeps, per consumer, which
+        # debts have had a communication (`Account.initial`), with or without words
         self.stateful = self.communication != "any"
-        if self.stateful:
-            self.horizon = None  # "initial" depends on the whole history
 
-    def new_state(self) -> Any:
-        return set() if self.stateful else None
-
-    NEEDS_CONTENT = False  # a communication without recorded words still counts as one
-
-    def copy_state(self, state: Any) -> Any:
-        return set(state) if state is not None else None
-
-    @property
-    def fields(self) -> frozenset[str]:
-        if not self.stateful:
-            return super().fields
-        return super().fields | {"party", "event", "direction", "channel", "outcome",
-                                 "message"}
-
-    def selects(self, ev: Event) -> bool:
-        # a stateful rule watches every communication with the consumer, to know which is
-        # first; attempts are not passed (so consumers with none keep no state)
-        if self.stateful:
-            return is_communication(ev)
-        return super().selects(ev)
+    TRACKS_COMMUNICATIONS = True
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         ev = ctx.event
+        if ctx.quiet:
+            return None  # history replayed for decide(): the engine records communications
         if self.stateful:
             if not is_communication(ev):
                 return None  # an attempt: neither initial nor later
-            keys = ev.debt_ids or ("",)
-            initial = not state if not ev.debt_ids else any(k not in state for k in keys)
-            state.update(keys)
-            if ctx.quiet or not self._applies(ev):  # quiet: history for decide()
-                return None
-            if initial != (self.communication == "initial"):
+            if ctx.account.initial(ev.debt_ids) != (self.communication == "initial"):
                 return None
         return self._check(ctx)
-
-    def _applies(self, ev: Event) -> bool:
-        return self.rule.when(ev) and routed(self.regions, ev.region)
 
     def _check(self, ctx: Context) -> list[Finding] | None:
         segs = self.words(ctx)

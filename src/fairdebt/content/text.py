@@ -164,7 +164,109 @@ def prepare(text: str) -> Prepared:
     if text.isascii() and not _ASCII_SLOW.search(text):
         # the common case (English SMS): lower case is all there is to do
         return Prepared(text, text.lower(), None)
-    return _prepare_slow(text)
+    return _prepare_fast(text) or _prepare_slow(text)
+
+
+# -- the translate-table path ---------------------------------------------------------
+#
+# Most non-ASCII messages (Chinese ones, English ones with curly quotes or dashes) are
+# made only of characters that normalize to exactly one character and are not
+# combining marks. For those, `_prepare_slow`'s character loop is the same as: map every
+# character through a table (``str.translate``: C speed; the table is filled from
+# `normalize_char` the first time a character is seen), then a few edits found by a
+# regular expression over each character's class: separators between two Han
+# characters dropped, runs of whitespace collapsed to one space, line breaks
+# remembered. Any other character (zero-width, combining, expanding) falls back to the
+# loop, which stays the reference (tests compare the two).
+
+_C_HAN, _C_SPACE, _C_NEWLINE, _C_SEP, _C_CLAUSE, _C_OTHER, _C_SLOW = "hsnpcox"
+# edits, over the class string: a run of separators between two Han characters
+# (dropped), a run of whitespace that is not one plain space (one space)
+_EDITS = re.compile(r"(?<=h)(?P<drop>[snpc]+)(?=h)|(?P<space>[sn]{2,}|n)")
+
+
+def _fast_entry(ch: str) -> tuple[str, str]:
+    """(the one normalized character, its class letter); class ``x``: not for this path."""
+    norm, cls = normalize_char(ch)
+    if len(norm) != 1 or unicodedata.combining(ch):
+        return "", _C_SLOW
+    if cls == _HAN:
+        return norm, _C_HAN
+    if cls == _SPACE:
+        return (norm, _C_NEWLINE) if norm == "\n" or ch == "\n" else (" ", _C_SPACE)
+    if cls == _SEP:
+        return norm, (_C_CLAUSE if norm in _CLAUSE_CHARS or ch in _CLAUSE_CHARS else _C_SEP)
+    return norm, _C_OTHER
+
+
+class _Table(dict[int, str]):
+    """A translate table filled on demand: code point → normalized character or class."""
+
+    __slots__ = ("which",)
+
+    def __init__(self, which: int) -> None:
+        super().__init__()
+        self.which = which
+
+    def __missing__(self, code: int) -> str:
+        entry = _fast_entry(chr(code))
+        _NORM_TABLE[code] = entry[0]
+        _CLASS_TABLE[code] = entry[1]
+        return entry[self.which]
+
+
+_NORM_TABLE = _Table(0)
+_CLASS_TABLE = _Table(1)
+
+
+def _prepare_fast(text: str) -> Prepared | None:
+    """`_prepare_slow`'s result for texts of one-for-one characters; None for others."""
+    classes = text.translate(_CLASS_TABLE)
+    if _C_SLOW in classes:
+        return None
+    mapped = text.translate(_NORM_TABLE)
+    pieces: list[str] = []
+    src: list[int] = []
+    breaks: list[int] = []
+    pos = size = 0
+    for m in _EDITS.finditer(classes):
+        a, b = m.span()
+        if a > pos:
+            pieces.append(mapped[pos:a])
+            src.extend(range(pos, a))
+            size += a - pos
+        run = m.group()
+        if m.lastgroup == "drop":
+            if _C_NEWLINE in run or _C_CLAUSE in run:
+                breaks.append(size)
+        else:
+            # each line break in a whitespace run is a break: before the space if it
+            # comes first, after it otherwise
+            if run[0] == _C_NEWLINE:
+                breaks.append(size)
+            later = run.count(_C_NEWLINE, 1)
+            if later:
+                breaks.extend([size + 1] * later)
+            pieces.append(" ")
+            src.append(a)
+            size += 1
+        pos = b
+    if pos == 0:
+        norm_text = mapped
+        src = list(range(len(mapped)))
+    else:
+        if pos < len(mapped):
+            pieces.append(mapped[pos:])
+            src.extend(range(pos, len(mapped)))
+        norm_text = "".join(pieces)
+    if norm_text.startswith(" "):
+        norm_text = norm_text[1:]
+        del src[0]
+        breaks = [max(b - 1, 0) for b in breaks]
+    if norm_text.endswith(" "):
+        norm_text = norm_text[:-1]
+        src.pop()
+    return Prepared(text, norm_text, src, breaks or None)
 
 
 def _prepare_slow(text: str) -> Prepared:

@@ -1,0 +1,62 @@
+"""The content rules' fast paths give what the reference paths give.
+
+`prepare` normalizes most non-ASCII text through translate tables (`_prepare_fast`);
+`_prepare_slow`, the character loop, is the reference: on any text the fast path
+accepts, the two must agree on the normalized text, the offset map and the clause
+breaks.
+"""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fairdebt.content.text import _prepare_fast, _prepare_slow, prepare
+
+# the characters that make normalization interesting, and some plain ones
+TRICKY = list(
+    "爆通讯录訊錄還債你好我們法院 \t\n\r\u3000\u00a0\u2003.,!?;:，。！？；：、-–—·*'’“”\"()【】"
+    "abcXYZ019ＡＢＣ１２３ｓｔｏｐ"
+    "\u200b\u200d\ufeff\u00ad\u0301\u0308"  # zero-width and combining: the slow path
+    "㈱ﬁ①½"  # expanding (or not) under NFKC
+    "한글カナ\U0001f600\U00020001\uf900\u2e80\x01\x1f\x7f"
+)
+texts = st.text(alphabet=st.sampled_from(TRICKY), max_size=40)
+
+
+def same(text: str) -> None:
+    want = _prepare_slow(text)
+    got = _prepare_fast(text)
+    if got is None:  # not for the fast path: prepare() takes the slow one
+        assert prepare(text).norm == want.norm
+        return
+    assert got.norm == want.norm
+    assert got.src == want.src
+    assert got.breaks == want.breaks
+    assert got.dropped == want.dropped
+
+
+@settings(max_examples=2000, deadline=None)
+@given(texts)
+def test_translate_path_agrees_with_the_character_loop(text: str) -> None:
+    same(text)
+
+
+def test_translate_path_agrees_on_random_unicode() -> None:
+    rng = random.Random(11)
+    ranges = [(0x20, 0x7E), (0xA0, 0x2FF), (0x2000, 0x206F), (0x3000, 0x303F),
+              (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFFEF), (0x1F300, 0x1F64F),
+              (0x20000, 0x2A6DF), (0x0900, 0x097F), (0x0E00, 0x0E7F), (0x0, 0x20)]
+    for _ in range(3000):
+        n = rng.randrange(0, 30)
+        text = "".join(chr(rng.randrange(*rng.choice(ranges))) for _ in range(n))
+        same(text)
+
+
+def test_typical_messages_take_the_fast_path() -> None:
+    for text in ("尊敬的客戶，您在華信銀行的欠款100元已逾期，請儘快還款。",
+                 "爆 通 讯 录", "We’d like to help – call Mon–Fri.", "Hi  there\n\nyou"):
+        assert _prepare_fast(text) is not None
+        same(text)

@@ -60,3 +60,38 @@ def test_typical_messages_take_the_fast_path() -> None:
                  "爆 通 讯 录", "We’d like to help – call Mon–Fri.", "Hi  there\n\nyou"):
         assert _prepare_fast(text) is not None
         same(text)
+
+
+def test_the_engine_skips_content_rules_whose_phrases_are_absent(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timezone
+
+    import fairdebt
+    from fairdebt.checks.forbid_phrases import ForbidPhrases
+    from fairdebt.engine import Engine
+    from fairdebt.model import Event
+
+    called: list[str] = []
+    real = ForbidPhrases.evaluate
+
+    def spy(self, ctx, state):  # type: ignore[no-untyped-def]
+        called.append(self.rule.id)
+        return real(self, ctx, state)
+
+    monkeypatch.setattr(ForbidPhrases, "evaluate", spy)
+    engine = Engine(fairdebt.load_policy("us-reg-f").select(["*/content/*"]))
+    ts = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+
+    def sms(i: int, text: str) -> list[str]:
+        called.clear()
+        found = engine.feed(Event(ts, ts.timestamp() + i, "C1", f"m{i}", channel="sms",
+                                  outcome="delivered", region="US", text=text))
+        return [f.rule for f in found]
+
+    sms(0, "Hi Pat, your statement is ready. Reply STOP to opt out.")
+    # a rule with a pattern is always called; the phrase-only ones are not
+    assert called == ["reg-f/content/impersonation"]
+    assert "reg-f/content/arrest" in sms(1, "Pay today or you will be ARRESTED.")
+    assert "reg-f/content/arrest" in called
+    # a phrase found inside a longer word calls the rule, which finds nothing
+    assert "reg-f/content/arrest" not in sms(2, "Jailbreak your phone. Reply STOP to opt out.")
+    assert "reg-f/content/arrest" in called

@@ -40,6 +40,9 @@ class ForbidCooccurrence(ContentCheck):
         self.window: int | None = None if within == "clause" else int(within)
         self.unless = self.matcher(params.get("unless") or {}, "unless")
         self.suggestion = params.get("suggestion", "")
+        # every group must match: one without patterns needs one of its phrases present
+        sets = tuple(g.tidset for g in self.groups if not g.patterns)
+        self.phrase_gate = tuple(sorted(sets, key=len)) or None
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         for seg in self.words(ctx):

@@ -59,9 +59,20 @@ def author(ev: Event) -> str:
 
 def segments(ev: Event) -> tuple[Segment, ...]:
     """The event's segments (cached for the last event seen by this thread)."""
+    return _analyze(ev)[2]
+
+
+def hit_ids(ev: Event) -> frozenset[int]:
+    """The ids of every indexed phrase found anywhere in the event's words (whoever
+    said them, boundaries not yet checked): a rule none of whose phrases is among them,
+    and that has no pattern, has nothing to find (the engine then skips it)."""
+    return _analyze(ev)[3]
+
+
+def _analyze(ev: Event) -> tuple[Event, int, tuple[Segment, ...], frozenset[int]]:
     last = getattr(_local, "last", None)
     if last is not None and last[0] is ev and last[1] == INDEX.version and INDEX.current:
-        cached: tuple[Segment, ...] = last[2]
+        cached: tuple[Event, int, tuple[Segment, ...], frozenset[int]] = last
         return cached  # the next rule on the same event: nothing to redo
     INDEX.automaton()  # rebuilt first if rules were loaded with new phrases since
     version = INDEX.version
@@ -77,9 +88,10 @@ def segments(ev: Event) -> tuple[Segment, ...]:
             if words:
                 prep = prepare(words)
                 out.append(Segment(f"transcript[{i}]", speaker, prep, scan(prep.norm)))
-    result = tuple(out)
-    _local.last = (ev, version, result)
-    return result
+    found = (ev, version, tuple(out),
+             frozenset([tid for seg in out for _start, _end, tid in seg.hits]))
+    _local.last = found
+    return found
 
 
 def has_content(ev: Event) -> bool:

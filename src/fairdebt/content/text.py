@@ -25,6 +25,8 @@ import re
 import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from itertools import compress
 
 import opencc
 
@@ -181,84 +183,93 @@ def prepare(text: str) -> Prepared:
 
 _C_HAN, _C_SPACE, _C_NEWLINE, _C_SEP, _C_CLAUSE, _C_OTHER, _C_SLOW = "hsnpcox"
 # edits, over the class string: a run of separators between two Han characters
-# (dropped), a run of whitespace that is not one plain space (one space)
-_EDITS = re.compile(r"(?<=h)(?P<drop>[snpc]+)(?=h)|(?P<space>[sn]{2,}|n)")
+# (dropped), a run of whitespace that is not one plain space (one space); the first
+# pattern when the text has no such run of whitespace (most texts: it is much faster)
+_DROPS = re.compile(r"h(?P<drop>[snpc]+)(?=h)")
+_EDITS = re.compile(r"h(?P<drop>[snpc]+)(?=h)|(?P<space>[sn]{2,}|n)")
+# a character the tables do not know yet (they know Latin-1 from the start, so an
+# unknown character is never mistaken for a class letter), or one for the loop
+_UNKNOWN = re.compile("[^hsnpco]")
 
 
 def _fast_entry(ch: str) -> tuple[str, str]:
     """(the one normalized character, its class letter); class ``x``: not for this path."""
     norm, cls = normalize_char(ch)
     if len(norm) != 1 or unicodedata.combining(ch):
-        return "", _C_SLOW
+        return ch, _C_SLOW
     if cls == _HAN:
         return norm, _C_HAN
     if cls == _SPACE:
-        return (norm, _C_NEWLINE) if norm == "\n" or ch == "\n" else (" ", _C_SPACE)
+        # every whitespace character is one space (a line break is remembered as a break)
+        return " ", (_C_NEWLINE if norm == "\n" or ch == "\n" else _C_SPACE)
     if cls == _SEP:
         return norm, (_C_CLAUSE if norm in _CLAUSE_CHARS or ch in _CLAUSE_CHARS else _C_SEP)
     return norm, _C_OTHER
 
 
-class _Table(dict[int, str]):
-    """A translate table filled on demand: code point → normalized character or class."""
-
-    __slots__ = ("which",)
-
-    def __init__(self, which: int) -> None:
-        super().__init__()
-        self.which = which
-
-    def __missing__(self, code: int) -> str:
-        entry = _fast_entry(chr(code))
-        _NORM_TABLE[code] = entry[0]
-        _CLASS_TABLE[code] = entry[1]
-        return entry[self.which]
+#: translate tables (plain dicts: ``str.translate`` is fastest with those), filled as
+#: characters are first seen: code point → normalized character, → class letter
+_NORM_TABLE: dict[int, str] = {}
+_CLASS_TABLE: dict[int, str] = {}
 
 
-_NORM_TABLE = _Table(0)
-_CLASS_TABLE = _Table(1)
+def _learn(chars: Iterable[str]) -> None:
+    for ch in chars:
+        norm, cls = _fast_entry(ch)
+        _NORM_TABLE[ord(ch)] = norm
+        _CLASS_TABLE[ord(ch)] = cls
+
+
+_learn(chr(c) for c in range(256))
 
 
 def _prepare_fast(text: str) -> Prepared | None:
     """`_prepare_slow`'s result for texts of one-for-one characters; None for others."""
     classes = text.translate(_CLASS_TABLE)
-    if _C_SLOW in classes:
-        return None
+    if _UNKNOWN.search(classes):
+        unknown = set(classes).difference("hsnpcox")
+        if unknown:
+            _learn(unknown)
+            classes = text.translate(_CLASS_TABLE)
+        if _C_SLOW in classes:
+            return None
     mapped = text.translate(_NORM_TABLE)
-    pieces: list[str] = []
-    src: list[int] = []
+    if _C_NEWLINE in classes or "ss" in classes:
+        edits = _EDITS
+    elif _C_HAN in classes:
+        edits = _DROPS
+    else:  # nothing to drop or collapse: one character for one
+        return _trimmed(text, mapped, list(range(len(mapped))), [])
+    keep = bytearray(b"\x01") * len(text)  # 0: the character is dropped
     breaks: list[int] = []
-    pos = size = 0
-    for m in _EDITS.finditer(classes):
-        a, b = m.span()
-        if a > pos:
-            pieces.append(mapped[pos:a])
-            src.extend(range(pos, a))
-            size += a - pos
-        run = m.group()
-        if m.lastgroup == "drop":
-            if _C_NEWLINE in run or _C_CLAUSE in run:
-                breaks.append(size)
+    removed = 0  # characters dropped so far
+    for m in edits.finditer(classes):
+        kind = m.lastgroup or ""  # one of the two groups always took part
+        a, b = m.span(kind)
+        if kind == "drop":
+            if _C_NEWLINE in classes[a:b] or _C_CLAUSE in classes[a:b]:
+                breaks.append(a - removed)
+            keep[a:b] = bytes(b - a)
+            removed += b - a
         else:
-            # each line break in a whitespace run is a break: before the space if it
-            # comes first, after it otherwise
-            if run[0] == _C_NEWLINE:
+            # one space (the first character, mapped to one) for the run; each line
+            # break in it is a break: before the space if it comes first, else after it
+            size = a - removed
+            if classes[a] == _C_NEWLINE:
                 breaks.append(size)
-            later = run.count(_C_NEWLINE, 1)
+            later = classes.count(_C_NEWLINE, a + 1, b)
             if later:
                 breaks.extend([size + 1] * later)
-            pieces.append(" ")
-            src.append(a)
-            size += 1
-        pos = b
-    if pos == 0:
-        norm_text = mapped
-        src = list(range(len(mapped)))
-    else:
-        if pos < len(mapped):
-            pieces.append(mapped[pos:])
-            src.extend(range(pos, len(mapped)))
-        norm_text = "".join(pieces)
+            keep[a + 1:b] = bytes(b - a - 1)
+            removed += b - a - 1
+    if not removed:
+        return _trimmed(text, mapped, list(range(len(mapped))), breaks)
+    return _trimmed(text, "".join(compress(mapped, keep)), list(compress(range(len(text)), keep)),
+                    breaks)
+
+
+def _trimmed(text: str, norm_text: str, src: list[int], breaks: list[int]) -> Prepared:
+    """Without the leading and trailing space (one at most: runs were collapsed)."""
     if norm_text.startswith(" "):
         norm_text = norm_text[1:]
         del src[0]

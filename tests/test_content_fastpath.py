@@ -95,3 +95,50 @@ def test_the_engine_skips_content_rules_whose_phrases_are_absent(monkeypatch) ->
     # a phrase found inside a longer word calls the rule, which finds nothing
     assert "reg-f/content/arrest" not in sms(2, "Jailbreak your phone. Reply STOP to opt out.")
     assert "reg-f/content/arrest" in called
+
+
+def test_scripts_counts_ascii_letters_as_the_regular_expressions_do() -> None:
+    from fairdebt.content.text import _HAN_RE, _LATIN_RE, scripts
+
+    rng = random.Random(3)
+    for _ in range(500):
+        text = "".join(chr(rng.randrange(0, 128)) for _ in range(rng.randrange(0, 60)))
+        assert scripts(text) == (len(_HAN_RE.findall(text)), len(_LATIN_RE.findall(text)))
+
+
+def test_present_and_the_re2_shortcut_agree_with_find() -> None:
+    import fairdebt
+    from content_corpus import specs
+    from fairdebt.checks import CHECKS
+    from fairdebt.content.analysis import Segment
+    from fairdebt.content.check import Matcher
+    from fairdebt.content.terms import INDEX
+
+    policy = fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"])
+    matchers: list[Matcher] = []
+    for rule in policy.rules:
+        check = CHECKS[rule.check](rule)
+        for value in vars(check).values():
+            if isinstance(value, Matcher):
+                matchers.append(value)
+            elif isinstance(value, dict):
+                matchers += [v for v in value.values() if isinstance(v, Matcher)]
+            elif isinstance(value, list):
+                matchers += [v for v in value if isinstance(v, Matcher)]
+                matchers += [v.match for v in value if isinstance(getattr(v, "match", None),
+                                                                  Matcher)]
+    assert len(matchers) > 30
+    patterned = [m for m in matchers if m.patterns]
+    assert patterned
+    for spec in specs(600):
+        text = spec.get("text")
+        if not isinstance(text, str) or not text:
+            continue
+        prep = prepare(text)
+        seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        for m in matchers:
+            assert m.present(seg) == (m.first(seg) is not None)
+        for m in patterned:  # the patterns alone, through the wrapper's own finditer
+            for rx in m.patterns:
+                plain = any(x.end() > x.start() for x in rx.finditer(prep.norm))
+                assert plain == Matcher({"patterns": [rx.pattern]}, {}).present(seg)

@@ -89,7 +89,7 @@ class ClosedContent(ContentCheck):
         segs = self.words(ctx)
         if not segs:
             return None
-        if self.only_if and not any(self.only_if.first(seg) for seg in segs):
+        if self.only_if and not any(self.only_if.present(seg) for seg in segs):
             return None  # not the kind of message the rule is about
         present: set[str] = set()
         residue: list[tuple[Segment, int, int]] = []

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Any
 
 from ..content.analysis import Segment
 from ..content.check import STRINGS, TERMS_OBJECT, ContentCheck, Matcher, schema
-from ..content.text import scripts
 from ..model import Event, Finding
 from ..state import Context
 from .base import routed
@@ -52,7 +52,7 @@ def languages(segs: list[Segment], latin_default: str) -> tuple[str, ...]:
     Chinese character ~ a word, five Latin letters ~ a word)."""
     han = latin = 0
     for seg in segs:
-        h, lat = scripts(seg.prep.original)
+        h, lat = seg.scripts
         han += h
         latin += lat
     words = han + latin / 5
@@ -92,6 +92,9 @@ class RequirePhrases(ContentCheck):
         self.latin_default = params.get("latin_default", "en")
         self.what = params.get("what", "") or "an accepted wording"
         self.stateful = self.communication != "any"
+        # whether the rule's `when` and regions take an event depends on these fields only
+        self._applies_key = attrgetter(*sorted(self.rule.when.fields | {"region"}))
+        self._applies_seen: dict[Any, bool] = {}
         if self.stateful:
             self.horizon = None  # "initial" depends on the whole history
 
@@ -132,7 +135,14 @@ class RequirePhrases(ContentCheck):
         return self._check(ctx)
 
     def _applies(self, ev: Event) -> bool:
-        return self.rule.when(ev) and routed(self.regions, ev.region)
+        key = self._applies_key(ev)
+        found = self._applies_seen.get(key)
+        if found is None:
+            if len(self._applies_seen) >= 4096:
+                self._applies_seen.clear()
+            found = self._applies_seen[key] = bool(self.rule.when(ev)
+                                                   and routed(self.regions, ev.region))
+        return found
 
     def _check(self, ctx: Context) -> list[Finding] | None:
         segs = self.words(ctx)
@@ -145,7 +155,7 @@ class RequirePhrases(ContentCheck):
             matcher = self.wordings.get(lang)
             if matcher is None:
                 unknown.append(lang)
-            elif not any(matcher.first(seg) is not None for seg in segs):
+            elif not any(matcher.present(seg) for seg in segs):
                 absent.append(lang)
         if not absent and not unknown:
             return None

@@ -13,11 +13,11 @@ import threading
 
 from ..model import Event
 from .terms import INDEX
-from .text import Prepared, prepare
+from .text import Prepared, prepare, scripts
 
 
 class Segment:
-    __slots__ = ("_by_tid", "field", "hits", "prep", "speaker")
+    __slots__ = ("_by_tid", "_scripts", "_utf8", "field", "hits", "prep", "speaker")
 
     def __init__(self, field: str, speaker: str, prep: Prepared,
                  hits: list[tuple[int, int, int]]) -> None:
@@ -29,6 +29,22 @@ class Segment:
         self.hits = hits
         """(start, end, phrase id) of every indexed phrase, in normalized offsets."""
         self._by_tid: dict[int, list[tuple[int, int]]] | None = None
+        self._scripts: tuple[int, int] | None = None
+        self._utf8: bytes | None = None
+
+    @property
+    def scripts(self) -> tuple[int, int]:
+        """(Chinese characters, Latin letters) in the original text (`text.scripts`)."""
+        if self._scripts is None:
+            self._scripts = scripts(self.prep.original)
+        return self._scripts
+
+    @property
+    def utf8(self) -> bytes:
+        """The normalized text in UTF-8 (what RE2 reads), encoded once for all patterns."""
+        if self._utf8 is None:
+            self._utf8 = self.prep.norm.encode("utf-8")
+        return self._utf8
 
     @property
     def by_tid(self) -> dict[int, list[tuple[int, int]]]:

@@ -17,7 +17,7 @@ from ..report.pii import mask_text
 from ..state import Context
 from .analysis import Segment, has_content, segments
 from .terms import Phrase, compile_pattern, may_match
-from .text import is_word
+from .text import WORD_CHARS
 
 FIELDS = ("text", "subject", "transcript")
 FACTS = ("time_barred", "judgment", "secured", "litigation_intended", "offer_expires_at",
@@ -100,7 +100,7 @@ class Matcher:
                     yield start, end
                 elif prefix:  # the rest of the word is part of the match
                     norm = seg.prep.norm
-                    while end < len(norm) and is_word(norm[end]):
+                    while end < len(norm) and WORD_CHARS[norm[end]]:
                         end += 1
                     yield start, end
         for rx in self.patterns:

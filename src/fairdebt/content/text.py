@@ -65,6 +65,18 @@ def is_word(ch: str) -> bool:
     return (ch.isalnum() or ch == "_") and not is_han(ch)
 
 
+class _WordChars(dict[str, bool]):
+    """`is_word` of each character, remembered (a dict lookup instead of a call)."""
+
+    def __missing__(self, ch: str) -> bool:
+        found = self[ch] = is_word(ch)
+        return found
+
+
+#: character → whether it is a Latin-style word character (`is_word`)
+WORD_CHARS = _WordChars()
+
+
 def _classify(ch: str) -> int:
     if is_han(ch):
         return _HAN
@@ -156,8 +168,9 @@ class Prepared:
         """Whether a match at [start, end) starts and ends on a word boundary, where that
         matters: only between two Latin-style word characters (never for Chinese)."""
         norm = self.norm
-        left = start == 0 or not (is_word(norm[start]) and is_word(norm[start - 1]))
-        right = end >= len(norm) or not (is_word(norm[end - 1]) and is_word(norm[end]))
+        word = WORD_CHARS
+        left = start == 0 or not (word[norm[start]] and word[norm[start - 1]])
+        right = end >= len(norm) or not (word[norm[end - 1]] and word[norm[end]])
         return left, right
 
 

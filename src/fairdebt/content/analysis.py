@@ -4,7 +4,9 @@ An event has up to three places with words: ``text``, ``subject`` and the turns 
 a ``transcript``. Each becomes a `Segment`: who said it, its prepared text, and the
 hits of every phrase in the shared index. The engine passes the same event object
 to every rule, so the segments of the last event are kept (per thread) and the
-twenty-odd content rules of a pack share one normalization and one scan.
+twenty-odd content rules of a pack share one normalization and one scan. The set of
+phrase ids found (`hit_ids`) lets the engine skip the rules that cannot match at all
+(`Check.phrase_gate`).
 """
 
 from __future__ import annotations

@@ -17,6 +17,12 @@ collector actually wrote. Normalizing is one left-to-right pass (linear time):
 
 Lexicon entries go through the same function, so a rule written in Traditional
 characters or with odd spacing matches the same texts.
+
+Speed: plain ASCII is only lower-cased; other text made of characters that normalize
+one for one goes through two ``str.translate`` tables and a regular expression over
+character classes (`_prepare_fast`); only text with zero-width, combining or
+expanding characters takes the character loop (`_prepare_slow`, the reference the
+tests compare the fast path with).
 """
 
 from __future__ import annotations

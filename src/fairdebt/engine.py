@@ -19,6 +19,7 @@ from typing import Any
 
 from .checks import CHECKS, Check
 from .checks.require_phrases import is_communication
+from .content.analysis import hit_ids
 from .model import CONTACT, Event, Finding
 from .policy.model import Policy
 from .state import Account, Context
@@ -33,6 +34,14 @@ RELEASE_STEP = 4 * 86400.0
 
 _NONE: Any = object()
 _Entry = tuple[int, Check, "str | None", "tuple[int, int] | None"]
+_Gates = tuple["tuple[frozenset[int], ...] | None", ...]
+#: the dispatch of one kind of event: its checks, and when some of them have a
+#: `Check.phrase_gate`: (every phrase id a gate names, each check's gate, the checks
+#: called for a given set of those ids found in a message)
+_Dispatch = tuple[tuple[_Entry, ...], "tuple[frozenset[int], _Gates, _Picked] | None"]
+_Picked = dict[frozenset[int], tuple[_Entry, ...]]
+#: at most this many sets of phrases found are remembered per dispatch (then forgotten)
+PICKED = 4096
 _Dormant = tuple[tuple[str, ...], tuple[str, ...], "str | None", "float | None", int]
 
 
@@ -79,7 +88,7 @@ class Engine:
         # dispatch is cached on the values of every field some check filters on
         self._key: Callable[[Event], Any] = attrgetter(*fields, "event") if fields \
             else attrgetter("event")
-        self._dispatch: dict[tuple[Any, ...], tuple[_Entry, ...]] = {}
+        self._dispatch: dict[tuple[Any, ...], _Dispatch] = {}
         self._account_checks: dict[str, tuple[tuple[int, Check], ...]] = {}
         self._zones: dict[tuple[str, ...], tuple[tuple[str, tzinfo], ...]] = {}
         #: every consumer seen: a live record, or (zones, debts, region, first talk, told)
@@ -107,10 +116,33 @@ class Engine:
         key = self._key(ev)
         found = self._dispatch.get(key)
         if found is None:
-            found = tuple((i if self._stateful[i] else -1, c, c.requires, c.in_force)
-                          for i, c in enumerate(self.checks) if c.selects(ev))
-            self._dispatch[key] = found
-        return found
+            found = self._dispatch[key] = self._dispatch_for(ev)
+        entries, gated = found
+        if gated is not None:
+            # content rules are skipped when the message's words lack their phrases: one
+            # set intersection and a lookup per message, not one call per rule
+            named, gates, picked = gated
+            hits = named.intersection(hit_ids(ev))
+            chosen = picked.get(hits)
+            if chosen is None:
+                if len(picked) >= PICKED:
+                    picked.clear()
+                chosen = picked[hits] = tuple(
+                    e for e, gate in zip(entries, gates, strict=True)
+                    if gate is None or not any(s.isdisjoint(hits) for s in gate))
+            return chosen
+        return entries
+
+    def _dispatch_for(self, ev: Event) -> _Dispatch:
+        checks = [(i, c) for i, c in enumerate(self.checks) if c.selects(ev)]
+        entries = tuple((i if self._stateful[i] else -1, c, c.requires, c.in_force)
+                        for i, c in checks)
+        # only stateless checks are skipped: a stateful one must see every event
+        gates = tuple(c.phrase_gate if not self._stateful[i] else None for i, c in checks)
+        if all(g is None for g in gates):
+            return entries, None
+        named = frozenset().union(*(s for g in gates if g is not None for s in g))
+        return entries, (named, gates, {})
 
     def _account_event_checks(self, kind: str) -> tuple[tuple[int, Check], ...]:
         found = self._account_checks.get(kind)

@@ -45,6 +45,11 @@ class Check:
     #: an `Account` attribute that must be non-empty for the check to have anything to
     #: say (e.g. no cease received → the cease check is skipped without a call)
     requires: str | None = None
+    #: content rules: sets of phrase ids such that `evaluate` can only have something to
+    #: say when the event's words (the one scan per message, `content.analysis.hit_ids`)
+    #: contain a phrase of each set; the engine does not call the check otherwise (only
+    #: stateless checks are skipped). None: always called
+    phrase_gate: tuple[frozenset[int], ...] | None = None
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule

@@ -82,12 +82,14 @@ class ClosedContent(ContentCheck):
         self.budget = int(params.get("residue_budget", 0))
         self.only_if = self.matcher(params.get("only_if") or {}, "only_if")
         self.what = params.get("what", "the message")
+        if self.only_if and not self.only_if.patterns:  # not the message it is about
+            self.phrase_gate = (self.only_if.tidset,)
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         segs = self.words(ctx)
         if not segs:
             return None
-        if self.only_if and not any(self.only_if.first(seg) for seg in segs):
+        if self.only_if and not any(self.only_if.present(seg) for seg in segs):
             return None  # not the kind of message the rule is about
         present: set[str] = set()
         residue: list[tuple[Segment, int, int]] = []

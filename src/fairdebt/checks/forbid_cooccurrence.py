@@ -9,6 +9,7 @@ sorted by position (linear in their number). ``unless`` works as in `forbid_phra
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,6 +41,9 @@ class ForbidCooccurrence(ContentCheck):
         self.window: int | None = None if within == "clause" else int(within)
         self.unless = self.matcher(params.get("unless") or {}, "unless")
         self.suggestion = params.get("suggestion", "")
+        # every group must match: one without patterns needs one of its phrases present
+        sets = tuple(g.tidset for g in self.groups if not g.patterns)
+        self.phrase_gate = tuple(sorted(sets, key=len)) or None
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         for seg in self.words(ctx):
@@ -58,14 +62,21 @@ class ForbidCooccurrence(ContentCheck):
 
     def _together(self, seg: Segment) -> tuple[int, int] | None:
         hits: list[tuple[int, int, int]] = []
+        prep = seg.prep
+        common: set[int] | None = None  # clauses holding a match of every group so far
         for g, group in enumerate(self.groups):
             found = [(s, e, g) for s, e in group.find(seg)]
             if not found:
                 return None  # the common case: some group is absent
+            if self.window is None:
+                breaks = prep.breaks
+                clauses = {bisect_right(breaks, s) for s, _, _ in found}
+                common = clauses if common is None else common & clauses
+                if not common:
+                    return None  # every group matches, never all in one clause
             hits += found
         hits.sort()
         need = len(self.groups)
-        prep = seg.prep
         if self.window is None:
             by_clause: dict[int, dict[int, tuple[int, int]]] = {}
             for s, e, g in hits:

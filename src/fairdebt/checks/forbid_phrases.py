@@ -36,6 +36,8 @@ class ForbidPhrases(ContentCheck):
             raise ValueError("give at least one of phrases, patterns, lexicons")
         self.unless = self.matcher(params.get("unless") or {}, "unless")
         self.suggestion = params.get("suggestion", "")
+        # without a pattern, nothing to find unless one of the phrases is in the words
+        self.phrase_gate = None if self.match.patterns else (self.match.tidset,)
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         found = None

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Any
 
 from ..content.analysis import Segment
 from ..content.check import STRINGS, TERMS_OBJECT, ContentCheck, Matcher, schema
-from ..content.text import scripts
 from ..model import Event, Finding
 from ..state import Context
+from .base import routed
 from .third_party import NOT_REACHED
 
 LANG_TAG = "^[a-z]{2,3}$"
@@ -51,7 +52,7 @@ def languages(segs: list[Segment], latin_default: str) -> tuple[str, ...]:
     Chinese character ~ a word, five Latin letters ~ a word)."""
     han = latin = 0
     for seg in segs:
-        h, lat = scripts(seg.prep.original)
+        h, lat = seg.scripts
         han += h
         latin += lat
     words = han + latin / 5
@@ -94,18 +95,46 @@ class RequirePhrases(ContentCheck):
         # debts have had a communication (`Account.initial`), with or without words
         self.stateful = self.communication != "any"
 
+        # whether the rule's `when` and regions take an event depends on these fields only
+        self._applies_key = attrgetter(*sorted(self.rule.when.fields | {"region"}))
+        self._applies_seen: dict[Any, bool] = {}
+
     TRACKS_COMMUNICATIONS = True
+
+    @property
+    def fields(self) -> frozenset[str]:
+        if not self.stateful:
+            return super().fields
+        return super().fields | {"party", "event", "direction", "channel", "outcome",
+                                 "message"}
+
+    def selects(self, ev: Event) -> bool:
+        # a rule about initial or later communications sees every communication with the
+        # consumer (its own `when` is applied in evaluate), as its tests expect
+        if self.stateful:
+            return is_communication(ev)
+        return super().selects(ev)
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         ev = ctx.event
         if ctx.quiet:
             return None  # history replayed for decide(): the engine records communications
         if self.stateful:
-            if not is_communication(ev):
-                return None  # an attempt: neither initial nor later
+            if not is_communication(ev) or not self._applies(ev):
+                return None  # an attempt is neither initial nor later
             if ctx.account.initial(ev.debt_ids) != (self.communication == "initial"):
                 return None
         return self._check(ctx)
+
+    def _applies(self, ev: Event) -> bool:
+        key = self._applies_key(ev)
+        found = self._applies_seen.get(key)
+        if found is None:
+            if len(self._applies_seen) >= 4096:
+                self._applies_seen.clear()
+            found = self._applies_seen[key] = bool(self.rule.when(ev)
+                                                   and routed(self.regions, ev.region))
+        return found
 
     def _check(self, ctx: Context) -> list[Finding] | None:
         segs = self.words(ctx)
@@ -118,7 +147,7 @@ class RequirePhrases(ContentCheck):
             matcher = self.wordings.get(lang)
             if matcher is None:
                 unknown.append(lang)
-            elif not any(matcher.first(seg) is not None for seg in segs):
+            elif not any(matcher.present(seg) for seg in segs):
                 absent.append(lang)
         if not absent and not unknown:
             return None

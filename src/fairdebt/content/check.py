@@ -16,8 +16,8 @@ from ..policy.model import Rule
 from ..report.pii import mask_text
 from ..state import Context
 from .analysis import Segment, has_content, segments
-from .terms import Phrase, compile_pattern
-from .text import is_word
+from .terms import Phrase, compile_pattern, may_match
+from .text import WORD_CHARS
 
 FIELDS = ("text", "subject", "transcript")
 FACTS = ("time_barred", "judgment", "secured", "litigation_intended", "offer_expires_at",
@@ -100,16 +100,41 @@ class Matcher:
                     yield start, end
                 elif prefix:  # the rest of the word is part of the match
                     norm = seg.prep.norm
-                    while end < len(norm) and is_word(norm[end]):
+                    while end < len(norm) and WORD_CHARS[norm[end]]:
                         end += 1
                     yield start, end
         for rx in self.patterns:
+            if not may_match(rx, seg):
+                continue
             for m in rx.finditer(seg.prep.norm):
                 if m.end() > m.start():
                     yield m.start(), m.end()
 
     def first(self, seg: Segment) -> tuple[int, int] | None:
         return next(self.find(seg), None)
+
+    def present(self, seg: Segment) -> bool:
+        """Whether `find` would find anything (``first(seg) is not None``), without
+        putting the matches in order."""
+        tids = self.tids
+        if tids and seg.hits:
+            by_tid = seg.by_tid
+            common = self.tidset.intersection(by_tid)
+            if common:
+                boundary = seg.prep.boundary_ok
+                for tid in common:
+                    prefix = tids[tid]
+                    for start, end in by_tid[tid]:
+                        left, right = boundary(start, end)
+                        if left and (right or prefix):
+                            return True
+        for rx in self.patterns:
+            if not may_match(rx, seg):
+                continue
+            for m in rx.finditer(seg.prep.norm):
+                if m.end() > m.start():
+                    return True
+        return False
 
 
 def fact(ctx: Context, name: str) -> Any:
@@ -164,6 +189,9 @@ class ContentCheck(Check):
         """The segments this rule reads: its fields, said by its speakers."""
         if not has_content(ctx.event):
             return []
+        speakers = self.SPEAKERS
+        if self.read_text and self.read_subject and self.read_transcript:  # the default
+            return [seg for seg in segments(ctx.event) if seg.speaker in speakers]
         out = []
         for seg in segments(ctx.event):
             if seg.speaker not in self.SPEAKERS:

@@ -89,6 +89,26 @@ class Phrase:
         self.tid = INDEX.intern(norm)
 
 
+try:  # the RE2 object under google-re2's wrapper: one call to learn there is no match
+    _UNANCHORED: Any = re2._re2.RE2.Anchor.UNANCHORED
+    _NO_MATCH = (-1, -1)
+except AttributeError:  # pragma: no cover - another version of the wrapper
+    _UNANCHORED = None
+
+
+def may_match(rx: Any, seg: Any) -> bool:
+    """False when pattern ``rx`` certainly has no match in segment ``seg``'s normalized
+    text. The wrapper's ``finditer`` re-encodes the text and maps offsets on every call;
+    most messages match no pattern, and this asks RE2 once, on the segment's UTF-8
+    bytes (encoded once for all patterns), exactly the question ``finditer`` asks first.
+    """
+    raw = getattr(rx, "_regexp", None)
+    if raw is None or _UNANCHORED is None:
+        return True
+    data = seg.utf8
+    return bool(raw.Match(_UNANCHORED, data, 0, len(data))[0] != _NO_MATCH)
+
+
 def compile_pattern(pattern: str) -> Any:
     """An RE2 pattern, matched case-insensitively against normalized text; ValueError
     (naming RE2's reason) if RE2 cannot compile it."""

@@ -17,6 +17,12 @@ collector actually wrote. Normalizing is one left-to-right pass (linear time):
 
 Lexicon entries go through the same function, so a rule written in Traditional
 characters or with odd spacing matches the same texts.
+
+Speed: plain ASCII is only lower-cased; other text made of characters that normalize
+one for one goes through two ``str.translate`` tables and a regular expression over
+character classes (`_prepare_fast`); only text with zero-width, combining or
+expanding characters takes the character loop (`_prepare_slow`, the reference the
+tests compare the fast path with).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import re
 import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from itertools import compress
 
 import opencc
 
@@ -61,6 +69,18 @@ def is_han(ch: str) -> bool:
 def is_word(ch: str) -> bool:
     """A character of a Latin-style word (where word boundaries mean something)."""
     return (ch.isalnum() or ch == "_") and not is_han(ch)
+
+
+class _WordChars(dict[str, bool]):
+    """`is_word` of each character, remembered (a dict lookup instead of a call)."""
+
+    def __missing__(self, ch: str) -> bool:
+        found = self[ch] = is_word(ch)
+        return found
+
+
+#: character → whether it is a Latin-style word character (`is_word`)
+WORD_CHARS = _WordChars()
 
 
 def _classify(ch: str) -> int:
@@ -154,8 +174,9 @@ class Prepared:
         """Whether a match at [start, end) starts and ends on a word boundary, where that
         matters: only between two Latin-style word characters (never for Chinese)."""
         norm = self.norm
-        left = start == 0 or not (is_word(norm[start]) and is_word(norm[start - 1]))
-        right = end >= len(norm) or not (is_word(norm[end - 1]) and is_word(norm[end]))
+        word = WORD_CHARS
+        left = start == 0 or not (word[norm[start]] and word[norm[start - 1]])
+        right = end >= len(norm) or not (word[norm[end - 1]] and word[norm[end]])
         return left, right
 
 
@@ -164,7 +185,118 @@ def prepare(text: str) -> Prepared:
     if text.isascii() and not _ASCII_SLOW.search(text):
         # the common case (English SMS): lower case is all there is to do
         return Prepared(text, text.lower(), None)
-    return _prepare_slow(text)
+    return _prepare_fast(text) or _prepare_slow(text)
+
+
+# -- the translate-table path ---------------------------------------------------------
+#
+# Most non-ASCII messages (Chinese ones, English ones with curly quotes or dashes) are
+# made only of characters that normalize to exactly one character and are not
+# combining marks. For those, `_prepare_slow`'s character loop is the same as: map every
+# character through a table (``str.translate``: C speed; the table is filled from
+# `normalize_char` the first time a character is seen), then a few edits found by a
+# regular expression over each character's class: separators between two Han
+# characters dropped, runs of whitespace collapsed to one space, line breaks
+# remembered. Any other character (zero-width, combining, expanding) falls back to the
+# loop, which stays the reference (tests compare the two).
+
+_C_HAN, _C_SPACE, _C_NEWLINE, _C_SEP, _C_CLAUSE, _C_OTHER, _C_SLOW = "hsnpcox"
+# edits, over the class string: a run of separators between two Han characters
+# (dropped), a run of whitespace that is not one plain space (one space); the first
+# pattern when the text has no such run of whitespace (most texts: it is much faster)
+_DROPS = re.compile(r"h(?P<drop>[snpc]+)(?=h)")
+_EDITS = re.compile(r"h(?P<drop>[snpc]+)(?=h)|(?P<space>[sn]{2,}|n)")
+# a character the tables do not know yet (they know Latin-1 from the start, so an
+# unknown character is never mistaken for a class letter), or one for the loop
+_UNKNOWN = re.compile("[^hsnpco]")
+
+
+def _fast_entry(ch: str) -> tuple[str, str]:
+    """(the one normalized character, its class letter); class ``x``: not for this path."""
+    norm, cls = normalize_char(ch)
+    if len(norm) != 1 or unicodedata.combining(ch):
+        return ch, _C_SLOW
+    if cls == _HAN:
+        return norm, _C_HAN
+    if cls == _SPACE:
+        # every whitespace character is one space (a line break is remembered as a break)
+        return " ", (_C_NEWLINE if norm == "\n" or ch == "\n" else _C_SPACE)
+    if cls == _SEP:
+        return norm, (_C_CLAUSE if norm in _CLAUSE_CHARS or ch in _CLAUSE_CHARS else _C_SEP)
+    return norm, _C_OTHER
+
+
+#: translate tables (plain dicts: ``str.translate`` is fastest with those), filled as
+#: characters are first seen: code point → normalized character, → class letter
+_NORM_TABLE: dict[int, str] = {}
+_CLASS_TABLE: dict[int, str] = {}
+
+
+def _learn(chars: Iterable[str]) -> None:
+    for ch in chars:
+        norm, cls = _fast_entry(ch)
+        _NORM_TABLE[ord(ch)] = norm
+        _CLASS_TABLE[ord(ch)] = cls
+
+
+_learn(chr(c) for c in range(256))
+
+
+def _prepare_fast(text: str) -> Prepared | None:
+    """`_prepare_slow`'s result for texts of one-for-one characters; None for others."""
+    classes = text.translate(_CLASS_TABLE)
+    if _UNKNOWN.search(classes):
+        unknown = set(classes).difference("hsnpcox")
+        if unknown:
+            _learn(unknown)
+            classes = text.translate(_CLASS_TABLE)
+        if _C_SLOW in classes:
+            return None
+    mapped = text.translate(_NORM_TABLE)
+    if _C_NEWLINE in classes or "ss" in classes:
+        edits = _EDITS
+    elif _C_HAN in classes:
+        edits = _DROPS
+    else:  # nothing to drop or collapse: one character for one
+        return _trimmed(text, mapped, list(range(len(mapped))), [])
+    keep = bytearray(b"\x01") * len(text)  # 0: the character is dropped
+    breaks: list[int] = []
+    removed = 0  # characters dropped so far
+    for m in edits.finditer(classes):
+        kind = m.lastgroup or ""  # one of the two groups always took part
+        a, b = m.span(kind)
+        if kind == "drop":
+            if _C_NEWLINE in classes[a:b] or _C_CLAUSE in classes[a:b]:
+                breaks.append(a - removed)
+            keep[a:b] = bytes(b - a)
+            removed += b - a
+        else:
+            # one space (the first character, mapped to one) for the run; each line
+            # break in it is a break: before the space if it comes first, else after it
+            size = a - removed
+            if classes[a] == _C_NEWLINE:
+                breaks.append(size)
+            later = classes.count(_C_NEWLINE, a + 1, b)
+            if later:
+                breaks.extend([size + 1] * later)
+            keep[a + 1:b] = bytes(b - a - 1)
+            removed += b - a - 1
+    if not removed:
+        return _trimmed(text, mapped, list(range(len(mapped))), breaks)
+    return _trimmed(text, "".join(compress(mapped, keep)), list(compress(range(len(text)), keep)),
+                    breaks)
+
+
+def _trimmed(text: str, norm_text: str, src: list[int], breaks: list[int]) -> Prepared:
+    """Without the leading and trailing space (one at most: runs were collapsed)."""
+    if norm_text.startswith(" "):
+        norm_text = norm_text[1:]
+        del src[0]
+        breaks = [max(b - 1, 0) for b in breaks]
+    if norm_text.endswith(" "):
+        norm_text = norm_text[:-1]
+        src.pop()
+    return Prepared(text, norm_text, src, breaks or None)
 
 
 def _prepare_slow(text: str) -> Prepared:
@@ -266,8 +398,12 @@ _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U00031
 _LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 
 
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
 def scripts(text: str) -> tuple[int, int]:
     """(Chinese characters, Latin letters) in ``text``: what language detection uses
     (counted by regular expressions: C speed, no per-character Python loop)."""
-    han = len(_HAN_RE.findall(text)) if not text.isascii() else 0
-    return han, len(_LATIN_RE.findall(text))
+    if text.isascii():  # letters are what deleting them takes away
+        return 0, len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
+    return len(_HAN_RE.findall(text)), len(_LATIN_RE.findall(text))

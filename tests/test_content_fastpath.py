@@ -1,0 +1,144 @@
+"""The content rules' fast paths give what the reference paths give.
+
+`prepare` normalizes most non-ASCII text through translate tables (`_prepare_fast`);
+`_prepare_slow`, the character loop, is the reference: on any text the fast path
+accepts, the two must agree on the normalized text, the offset map and the clause
+breaks.
+"""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fairdebt.content.text import _prepare_fast, _prepare_slow, prepare
+
+# the characters that make normalization interesting, and some plain ones
+TRICKY = list(
+    "爆通讯录訊錄還債你好我們法院 \t\n\r\u3000\u00a0\u2003.,!?;:，。！？；：、-–—·*'’“”\"()【】"
+    "abcXYZ019ＡＢＣ１２３ｓｔｏｐ"
+    "\u200b\u200d\ufeff\u00ad\u0301\u0308"  # zero-width and combining: the slow path
+    "㈱ﬁ①½"  # expanding (or not) under NFKC
+    "한글カナ\U0001f600\U00020001\uf900\u2e80\x01\x1f\x7f"
+)
+texts = st.text(alphabet=st.sampled_from(TRICKY), max_size=40)
+
+
+def same(text: str) -> None:
+    want = _prepare_slow(text)
+    got = _prepare_fast(text)
+    if got is None:  # not for the fast path: prepare() takes the slow one
+        assert prepare(text).norm == want.norm
+        return
+    assert got.norm == want.norm
+    assert got.src == want.src
+    assert got.breaks == want.breaks
+    assert got.dropped == want.dropped
+
+
+@settings(max_examples=2000, deadline=None)
+@given(texts)
+def test_translate_path_agrees_with_the_character_loop(text: str) -> None:
+    same(text)
+
+
+def test_translate_path_agrees_on_random_unicode() -> None:
+    rng = random.Random(11)
+    ranges = [(0x20, 0x7E), (0xA0, 0x2FF), (0x2000, 0x206F), (0x3000, 0x303F),
+              (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFFEF), (0x1F300, 0x1F64F),
+              (0x20000, 0x2A6DF), (0x0900, 0x097F), (0x0E00, 0x0E7F), (0x0, 0x20)]
+    for _ in range(3000):
+        n = rng.randrange(0, 30)
+        text = "".join(chr(rng.randrange(*rng.choice(ranges))) for _ in range(n))
+        same(text)
+
+
+def test_typical_messages_take_the_fast_path() -> None:
+    for text in ("尊敬的客戶，您在華信銀行的欠款100元已逾期，請儘快還款。",
+                 "爆 通 讯 录", "We’d like to help – call Mon–Fri.", "Hi  there\n\nyou"):
+        assert _prepare_fast(text) is not None
+        same(text)
+
+
+def test_the_engine_skips_content_rules_whose_phrases_are_absent(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timezone
+
+    import fairdebt
+    from fairdebt.checks.forbid_phrases import ForbidPhrases
+    from fairdebt.engine import Engine
+    from fairdebt.model import Event
+
+    called: list[str] = []
+    real = ForbidPhrases.evaluate
+
+    def spy(self, ctx, state):  # type: ignore[no-untyped-def]
+        called.append(self.rule.id)
+        return real(self, ctx, state)
+
+    monkeypatch.setattr(ForbidPhrases, "evaluate", spy)
+    engine = Engine(fairdebt.load_policy("us-reg-f").select(["*/content/*"]))
+    ts = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+
+    def sms(i: int, text: str) -> list[str]:
+        called.clear()
+        found = engine.feed(Event(ts, ts.timestamp() + i, "C1", f"m{i}", channel="sms",
+                                  outcome="delivered", region="US", text=text))
+        return [f.rule for f in found]
+
+    sms(0, "Hi Pat, your statement is ready. Reply STOP to opt out.")
+    # a rule with a pattern is always called; the phrase-only ones are not
+    assert called == ["reg-f/content/impersonation"]
+    assert "reg-f/content/arrest" in sms(1, "Pay today or you will be ARRESTED.")
+    assert "reg-f/content/arrest" in called
+    # a phrase found inside a longer word calls the rule, which finds nothing
+    assert "reg-f/content/arrest" not in sms(2, "Jailbreak your phone. Reply STOP to opt out.")
+    assert "reg-f/content/arrest" in called
+
+
+def test_scripts_counts_ascii_letters_as_the_regular_expressions_do() -> None:
+    from fairdebt.content.text import _HAN_RE, _LATIN_RE, scripts
+
+    rng = random.Random(3)
+    for _ in range(500):
+        text = "".join(chr(rng.randrange(0, 128)) for _ in range(rng.randrange(0, 60)))
+        assert scripts(text) == (len(_HAN_RE.findall(text)), len(_LATIN_RE.findall(text)))
+
+
+def test_present_and_the_re2_shortcut_agree_with_find() -> None:
+    import fairdebt
+    from content_corpus import specs
+    from fairdebt.checks import CHECKS
+    from fairdebt.content.analysis import Segment
+    from fairdebt.content.check import Matcher
+    from fairdebt.content.terms import INDEX
+
+    policy = fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"])
+    matchers: list[Matcher] = []
+    for rule in policy.rules:
+        check = CHECKS[rule.check](rule)
+        for value in vars(check).values():
+            if isinstance(value, Matcher):
+                matchers.append(value)
+            elif isinstance(value, dict):
+                matchers += [v for v in value.values() if isinstance(v, Matcher)]
+            elif isinstance(value, list):
+                matchers += [v for v in value if isinstance(v, Matcher)]
+                matchers += [v.match for v in value if isinstance(getattr(v, "match", None),
+                                                                  Matcher)]
+    assert len(matchers) > 30
+    patterned = [m for m in matchers if m.patterns]
+    assert patterned
+    for spec in specs(600):
+        text = spec.get("text")
+        if not isinstance(text, str) or not text:
+            continue
+        prep = prepare(text)
+        seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        for m in matchers:
+            assert m.present(seg) == (m.first(seg) is not None)
+        for m in patterned:  # the patterns alone, through the wrapper's own finditer
+            for rx in m.patterns:
+                plain = any(x.end() > x.start() for x in rx.finditer(prep.norm))
+                assert plain == Matcher({"patterns": [rx.pattern]}, {}).present(seg)

@@ -117,8 +117,10 @@ class RequirePhrases(ContentCheck):
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         ev = ctx.event
-        if ctx.quiet:
-            return None  # history replayed for decide(): the engine records communications
+        if ctx.quiet or not ev.has_content:
+            # history replayed for decide() (the engine records communications), or no
+            # words logged: nothing to check the wording of
+            return None
         if self.stateful:
             if not is_communication(ev) or not self._applies(ev):
                 return None  # an attempt is neither initial nor later

@@ -82,10 +82,49 @@ def _zstd(raw: IO[bytes], path: str) -> IO[bytes]:
         raw.close()
         raise SourceError(f"{display_name(path)}: zstd-compressed; reading it needs the "
                           "zstandard package: pip install 'fairdebt[zstd]'") from None
-    # read_across_frames: `zstd` and `cat a.zst b.zst` may write several frames
-    stream = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True,
-                                                         closefd=True)
-    return io.BufferedReader(cast(io.RawIOBase, stream))
+    return io.BufferedReader(_ZstdFrames(raw, zstandard.ZstdDecompressor()))
+
+
+class _ZstdFrames(io.RawIOBase):
+    """A zstd stream decompressed frame after frame (`zstd` and `cat a.zst b.zst` may
+    write several), failing if the file ends inside a frame.
+
+    zstandard's own stream_reader returns end-of-file on a cut-short frame: half a log
+    read as no rows at all, silently (found by fuzz target jsonl). gzip raises there.
+    """
+
+    def __init__(self, raw: IO[bytes], dctx: object) -> None:
+        super().__init__()
+        self.raw, self.dctx = raw, dctx
+        self.obj = dctx.decompressobj()  # type: ignore[attr-defined]
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: object) -> int:
+        view = memoryview(buffer)  # type: ignore[arg-type]
+        while not self.pending:
+            chunk = self.raw.read(1 << 16)
+            if not chunk:
+                if not self.obj.eof:
+                    raise _ZstdError("the file ends inside a zstd frame (cut short?)")
+                return 0
+            out = []
+            while chunk:
+                if self.obj.eof:  # the next frame
+                    self.obj = self.dctx.decompressobj()  # type: ignore[attr-defined]
+                out.append(self.obj.decompress(chunk))
+                chunk = self.obj.unused_data if self.obj.eof else b""
+            self.pending = b"".join(out)
+        size = min(len(view), len(self.pending))
+        view[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 def _compressed_suffix(path: str) -> str:

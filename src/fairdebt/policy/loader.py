@@ -445,7 +445,8 @@ def _check_vocabulary(when: Mapping[str, Any], located: Located, path: tuple[Any
         if allowed is None:
             continue
         for item in value if isinstance(value, list) else [value]:
-            if normalize_when_value(name, item) not in allowed:
+            # a list or mapping where a value belongs is unknown too (and unhashable)
+            if isinstance(item, (list, dict)) or normalize_when_value(name, item) not in allowed:
                 problems.append(Problem(
                     located.file, located.line_of((*path, name)),
                     f"rule '{rid}' {label}.{name}: unknown value {item!r} (expected one of: "

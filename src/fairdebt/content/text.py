@@ -182,7 +182,10 @@ class Prepared:
 
 def prepare(text: str) -> Prepared:
     """Normalize ``text`` for matching (linear time)."""
-    if text.isascii() and not _ASCII_SLOW.search(text):
+    # leading or trailing whitespace takes the full pass, which trims it: otherwise
+    # " Pay now" would escape a pattern anchored with ^ that "Pay now" matches
+    if text.isascii() and not _ASCII_SLOW.search(text) and not text[:1].isspace() \
+            and not text[-1:].isspace():
         # the common case (English SMS): lower case is all there is to do
         return Prepared(text, text.lower(), None)
     return _prepare_fast(text) or _prepare_slow(text)

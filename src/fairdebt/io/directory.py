@@ -26,8 +26,8 @@ from typing import Any
 from ..location import e164, phone_number_zones, postal_zones, region_zones
 from ..model import REGION, Event, Rejected
 from ..tz import ZoneError, earliest_at_or_after, get_zone
-from .normalize import RowError, parse_timestamp
-from .sources import SourceError, _open_binary, bad_utf8, display_name
+from .normalize import MAX_YEAR, MIN_YEAR, RowError, parse_timestamp
+from .sources import STREAM_ERRORS, SourceError, _open_binary, bad_utf8, display_name
 
 #: phone columns and the destination type a number in them has
 PHONE_COLUMNS = {"mobile": "mobile", "landline": "landline", "home_phone": "home",
@@ -139,9 +139,15 @@ def load_directory(path: str) -> Directory:
 
 def _rows(path: str, name: str, rejected: list[Rejected]) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
-        binary = _open_binary(path)
-    except OSError as exc:
+        yield from _read_rows(path, name, rejected)
+    # a corrupt .gz or .zst fails while it is read, not when it is opened
+    except STREAM_ERRORS as exc:
         raise SourceError(f"{name}: cannot read: {exc}") from None
+
+
+def _read_rows(path: str, name: str, rejected: list[Rejected]
+               ) -> Iterator[tuple[int, dict[str, Any]]]:
+    binary = _open_binary(path)
     with binary:
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape",
                                 newline="")
@@ -153,7 +159,7 @@ def _rows(path: str, name: str, rejected: list[Rejected]) -> Iterator[tuple[int,
                 problem = bad_utf8(raw)
                 try:
                     obj = json.loads(raw) if problem is None else None
-                except ValueError as exc:
+                except (ValueError, RecursionError) as exc:  # deep nesting: RecursionError
                     problem = f"not a JSON object: {exc}"
                     obj = None
                 if not isinstance(obj, dict):
@@ -168,7 +174,10 @@ def _rows(path: str, name: str, rejected: list[Rejected]) -> Iterator[tuple[int,
                               f"(columns: {', '.join(sorted(COLUMNS))})")
         unknown = [h for h in header if h not in COLUMNS]
         if unknown:
-            raise SourceError(f"{name}:1: unknown column(s) {', '.join(unknown)} (known: "
+            # a header of a million columns must not become a message of a million names
+            shown = ", ".join(u[:40] for u in unknown[:10]) + (
+                f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else "")
+            raise SourceError(f"{name}:1: unknown column(s) {shown} (known: "
                               f"{', '.join(sorted(COLUMNS))})")
         for row in reader:
             number = reader.line_num
@@ -217,8 +226,12 @@ def _person(row: Mapping[str, Any], name: str, line: int) -> Person:
     for column, kind in FACT_COLUMNS.items():
         value = _text(row, column)
         if value:
-            ts = _day_start(value, person) if len(value) == 10 else \
-                parse_timestamp(value, timezone.utc)
+            try:
+                ts = _day_start(value, person) if len(value) == 10 else \
+                    parse_timestamp(value, timezone.utc)
+            except RowError as exc:  # name the directory's column, not the log's
+                reason = str(exc).removeprefix("field 'timestamp': ")
+                raise RowError(f"field '{column}': {reason}") from None
             person.facts.append(Event(ts, ts.timestamp(), consumer, f"{name}:{line}", kind,
                                       file=name, line=line))
     return person
@@ -232,6 +245,9 @@ def _day_start(value: str, person: Person) -> datetime:
         day = date.fromisoformat(value)
     except ValueError:
         raise RowError(f"{value!r} is not a date (YYYY-MM-DD) or an ISO timestamp") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        # as for log timestamps; near year 1 or 9999 the zone arithmetic overflows
+        raise RowError(f"{value!r}: year {day.year} is outside {MIN_YEAR}–{MAX_YEAR}")
     midnight = datetime(day.year, day.month, day.day)
     starts = [earliest_at_or_after(midnight, get_zone(z)) for z in person.zones]
     if not starts:

@@ -150,9 +150,12 @@ class TimeReader:
         assert self.spec.epoch_column is not None and self.spec.epoch_pattern is not None
         text = value_of(record, self.spec.epoch_column)
         match = self.spec.epoch_pattern.search(text) if text else None
-        if match is None:
+        digits = match.group(1) if match is not None else None
+        # a mapping's own pattern may leave its group empty or capture anything: only a
+        # plausible epoch (digits, at most 12 of them) is evidence
+        if not digits or not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
             return None
-        epoch = int(match.group(1))
+        epoch = int(digits)
         delta = (naive - datetime(1970, 1, 1)).total_seconds() - epoch
         offset = round(delta / QUARTER) * QUARTER
         # a CDR starts when its channel is created or a little later, never before

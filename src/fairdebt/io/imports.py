@@ -7,8 +7,6 @@ So for every run ``rows_read == events_checked + rows_rejected + rows_merged``.
 from __future__ import annotations
 
 import codecs
-import gzip
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
@@ -21,7 +19,14 @@ from .fields import TimeReader, canonical_row, value_of
 from .mapping import ImportMapping
 from .normalize import to_event
 from .records import csv_records, json_records, text_stream
-from .sources import Keep, SourceError, _open_binary, display_name, read_events
+from .sources import (
+    STREAM_ERRORS,
+    Keep,
+    SourceError,
+    _open_binary,
+    display_name,
+    read_events,
+)
 
 
 @dataclass
@@ -63,7 +68,13 @@ def read_import(path: str, mapping: ImportMapping, input_zone: tzinfo | None = N
                 continue
             line, record = item
             if mapping.rename:
-                record = {mapping.rename.get(k, k): v for k, v in record.items()}
+                renamed = {mapping.rename.get(k, k): v for k, v in record.items()}
+                if len(renamed) < len(record):
+                    clash = _clash(mapping, record)
+                    if clash:  # a JSON record with both a column and one renamed onto it
+                        yield Rejected(name, line, clash)
+                        continue
+                record = renamed
             try:
                 event = to_event(canonical_row(mapping, record, times), name, line)
                 keys = _keys(mapping, record) if collapser else None
@@ -76,7 +87,8 @@ def read_import(path: str, mapping: ImportMapping, input_zone: tzinfo | None = N
                 yield from collapser.feed(event, *keys)
         if collapser is not None:
             yield from collapser.finish()
-    except (OSError, EOFError, gzip.BadGzipFile, zlib.error, UnicodeError) as exc:
+    # a corrupt .zst fails mid-read like a corrupt .gz: the same clear error
+    except _READ_ERRORS as exc:
         raise SourceError(f"{name}: cannot read: {exc}") from None
     finally:
         if collapser is not None:
@@ -84,6 +96,23 @@ def read_import(path: str, mapping: ImportMapping, input_zone: tzinfo | None = N
         stats.notes.extend(times.notes(name))
         if path != "-":
             binary.close()
+
+
+#: a wrong --encoding shows as a UnicodeError while the text is decoded
+_READ_ERRORS: tuple[type[BaseException], ...] = (*STREAM_ERRORS, UnicodeError)
+
+
+def _clash(mapping: ImportMapping, record: dict[str, object]) -> str | None:
+    """Two keys of ``record`` that renaming puts under one name the mapping reads."""
+    used = mapping.used_columns()
+    seen: dict[str, str] = {}
+    for key in record:
+        target = mapping.rename.get(key, key)
+        if target in seen and target in used:
+            return (f"fields '{seen[target]}' and '{key}' both become '{target}' (mapping: "
+                    f"{mapping.source}); which one is read would depend on their order")
+        seen.setdefault(target, key)
+    return None
 
 
 def _is_json(path: str, mapping: ImportMapping, binary: IO[bytes]) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import re
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import re2
 
 from ..model import (
     CHANNELS,
@@ -62,7 +62,7 @@ class Condition:
     column: str
     kind: str  # "in", "present", "absent", "prefix", "matches"
     values: tuple[str, ...] = ()
-    pattern: re.Pattern[str] | None = None
+    pattern: Any = None  # an RE2 pattern (see _regex)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ class TimeSpec:
     columns: tuple[str, ...]
     formats: tuple[str, ...]
     epoch_column: str | None = None
-    epoch_pattern: re.Pattern[str] | None = None
+    epoch_pattern: Any = None  # an RE2 pattern (see _regex)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +119,20 @@ class ImportMapping:
             return self.timestamp.columns
         return tuple(c for rule in self.fields.get(name, ()) for c in rule.columns)
 
+    def used_columns(self) -> frozenset[str]:
+        """Every source column (after renaming; top level of a dotted path) the mapping
+        reads: a value, a condition, a timestamp, a collapse key."""
+        names = [*self.timestamp.columns]
+        if self.timestamp.epoch_column:
+            names.append(self.timestamp.epoch_column)
+        for rules in self.fields.values():
+            for rule in rules:
+                names += rule.columns
+                names += [c.column for c in rule.when]
+        if self.collapse is not None:
+            names += [*self.collapse.key, self.collapse.identity or "", self.collapse.latest or ""]
+        return frozenset(n.split(".")[0] for n in names if n)
+
     def has_constant(self, name: str) -> bool:
         return any(rule.value is not None and not rule.when for rule in self.fields.get(name, ()))
 
@@ -146,7 +160,10 @@ def load_mapping(path: str | Path, base: str | None = None) -> ImportMapping:
     """Load a mapping file; ``base`` (a preset name) is what it extends when it does not
     say (``--from PRESET --mapping FILE``)."""
     problems: list[str] = []
-    data = _resolve(Path(path), problems, (), base)
+    # a file's ``extends:`` may name a preset or a file in the directory tree of the
+    # mapping the user gave, nothing else: a mapping copied from a forum must not make
+    # fairdebt read (and quote in its errors) files elsewhere on the machine
+    data = _resolve(Path(path), problems, (), base, Path(path).resolve().parent)
     if problems or data is None:
         raise MappingError(problems or [f"{path}: empty mapping"])
     mapping = _compile(data, problems)
@@ -198,7 +215,7 @@ class _Raw:
 
 
 def _resolve(path: Path, problems: list[str], chain: tuple[Path, ...],
-             base: str | None = None) -> _Raw | None:
+             base: str | None = None, root: Path | None = None) -> _Raw | None:
     if len(chain) > MAX_EXTENDS or path.resolve() in chain:
         problems.append(f"{path}:1: extends: a cycle or more than {MAX_EXTENDS} levels")
         return None
@@ -211,11 +228,17 @@ def _resolve(path: Path, problems: list[str], chain: tuple[Path, ...],
     if parent_name:
         parent_path = (presets_dir() / f"{parent_name}.yaml"
                        if parent_name in preset_names() else path.parent / parent_name)
+        if parent_name not in preset_names() and root is not None \
+                and root not in parent_path.resolve().parents:
+            problems.append(f"{path}:{located.line_of(('extends',))}: extends: "
+                            f"{parent_name!r} is outside the mapping's own directory "
+                            f"({root}); name a preset or a file under it")
+            return None
         if not parent_path.is_file():
             problems.append(f"{path}:{located.line_of(('extends',))}: extends: no preset or "
                             f"file {parent_name!r} (presets: {', '.join(preset_names())})")
             return None
-        parent = _resolve(parent_path, problems, (*chain, path.resolve()))
+        parent = _resolve(parent_path, problems, (*chain, path.resolve()), root=root)
         if parent is None:
             return None
     merged: dict[str, Any] = dict(parent.data) if parent else {}
@@ -319,10 +342,10 @@ def _timestamp(spec: dict[str, Any] | None, where: str, problems: list[str]) -> 
     epoch = spec.get("infer_offset")
     if epoch:
         try:
-            pattern = re.compile(epoch.get("pattern", DEFAULT_EPOCH_PATTERN))
+            pattern = _regex(epoch.get("pattern", DEFAULT_EPOCH_PATTERN))
             if pattern.groups != 1:
-                raise re.error("it needs exactly one group: the epoch seconds")
-        except re.error as exc:
+                raise ValueError("it needs exactly one group: the epoch seconds")
+        except ValueError as exc:
             problems.append(f"{where}: timestamp.infer_offset.pattern: {exc}")
     return TimeSpec(_names(spec["column"]), formats,
                     epoch["epoch_column"] if epoch else None, pattern)
@@ -369,13 +392,31 @@ def _condition(column: str, cond: Any, where: str, problems: list[str]) -> Condi
             return Condition(column, "present" if cond["present"] else "absent")
         if "matches" in cond:
             try:
-                return Condition(column, "matches", pattern=re.compile(cond["matches"]))
-            except re.error as exc:
+                return Condition(column, "matches", pattern=_regex(cond["matches"]))
+            except ValueError as exc:
                 problems.append(f"{where}: when.{column}.matches: {exc}")
                 return Condition(column, "absent")
         return Condition(column, "prefix", (str(cond["prefix"]).casefold(),))
     values = cond if isinstance(cond, list) else [cond]
     return Condition(column, "in", tuple(_text(v).strip().casefold() for v in values))
+
+
+def _regex(pattern: str) -> Any:
+    """A mapping's pattern, compiled with RE2 as policies' patterns are: matching is
+    linear in the text, so a mapping copied from a forum cannot hang a run on a crafted
+    cell (Python's ``re`` backtracks: ``(a+)+$`` against 40 a's and a b takes hours)."""
+    options = re2.Options()
+    options.log_errors = False  # the reason goes into the mapping error, not stderr
+    options.max_mem = 8 << 20
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise ValueError(f"{pattern!r} is not a valid RE2 pattern ({reason}); RE2 has no "
+                         "back-references or look-around, so matching stays linear-time"
+                         ) from None
 
 
 @lru_cache(maxsize=1)

@@ -41,6 +41,12 @@ _TRUE = frozenset({"true", "yes", "y", "1", "t"})
 _FALSE = frozenset({"false", "no", "n", "0", "f"})
 
 
+#: the longest value a field may hold, as for a CSV cell (`sources.MAX_FIELD`): checked
+#: here too so JSON, imports and in-memory rows are bounded alike. A 100 MB message
+#: would otherwise take minutes and gigabytes to normalize for matching.
+MAX_VALUE = 1 << 20
+
+
 class RowError(ValueError):
     """A row that cannot become an event; the message names the field."""
 
@@ -60,10 +66,13 @@ def _text(value: Any, name: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
+        _check_length(value, name)
         value = value.strip()
         if unencodable(value) is not None:
             raise RowError(f"field '{name}': contains an unpaired surrogate "
                            "(not valid Unicode)")
+        if "\x00" in value:  # JSON's \u0000, an export's NUL: never part of an id or a code
+            raise RowError(f"field '{name}': contains a NUL character")
         return value or None
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -196,7 +205,7 @@ def to_event(row: Mapping[str, Any], file: str, line: int,
         creditor=_text(row.get("creditor"), "creditor"),
         text=_body(row.get("text"), "text"),
         subject=_body(row.get("subject"), "subject"),
-        transcript=parse_transcript(row.get("transcript"), RowError),
+        transcript=parse_transcript(_sized(row.get("transcript"), "transcript"), RowError),
         lang=parse_lang(row.get("lang"), RowError),
         sender=_text(row.get("sender"), "sender"),
         public=_flag(row.get("public"), "public"),
@@ -207,11 +216,26 @@ def _body(value: Any, name: str) -> str | None:
     """Message text is kept as written (offsets in findings point into it): only
     checked for valid Unicode, not stripped."""
     if isinstance(value, str):
+        _check_length(value, name)
         if unencodable(value) is not None:
             raise RowError(f"field '{name}': contains an unpaired surrogate "
                            "(not valid Unicode)")
+        if "\x00" in value:
+            raise RowError(f"field '{name}': contains a NUL character")
         return value if value.strip() else None
     return _text(value, name)
+
+
+def _sized(value: Any, name: str) -> Any:
+    _check_length(value, name)
+    return value
+
+
+def _check_length(value: Any, name: str) -> None:
+    size = (len(value) if isinstance(value, str) else
+            sum(len(str(v)) for v in value) if isinstance(value, list) else 0)
+    if size > MAX_VALUE:
+        raise RowError(f"field '{name}': {size:,} characters long (at most {MAX_VALUE:,})")
 
 
 

@@ -95,7 +95,21 @@ def csv_records(text: IO[str], name: str, mapping: ImportMapping) -> Iterator[Re
 def _check_header(header: list[str], name: str, mapping: ImportMapping) -> None:
     """A file that has none of the columns a required field is read from is the wrong
     file or the wrong preset: say so once instead of rejecting every row."""
-    present = {mapping.rename.get(h, h) for h in header}
+    renamed = [mapping.rename.get(h, h) for h in header]
+    present = set(renamed)
+    if len(present) < len(renamed):
+        # two columns under one name (named twice, or renamed onto another): a record
+        # keeps only the last, so the mapping would silently read the wrong one
+        used = mapping.used_columns()
+        seen: dict[str, str] = {}
+        for raw, column in zip(header, renamed, strict=True):
+            if column in seen and column in used:
+                first = seen[column]
+                how = (f"column '{raw}' is named twice" if first == raw else
+                       f"columns '{first}' and '{raw}' both become '{column}'")
+                raise SourceError(f"{name}:1: {how} (mapping: {mapping.source}); which "
+                                  "one the mapping reads would depend on their order")
+            seen.setdefault(column, raw)
     for required in ("timestamp", "consumer_id"):
         if required != "timestamp" and mapping.has_constant(required):
             continue

@@ -15,6 +15,7 @@ import itertools
 import json
 import sys
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import tzinfo
 from pathlib import Path
@@ -41,6 +42,12 @@ CSV_LIMIT = 16 << 20
 MAX_ROW_LINES = 1000
 
 csv.field_size_limit(CSV_LIMIT)
+
+
+#: what reading a (possibly compressed) file can raise part-way: every reader turns
+#: these into a SourceError naming the file
+STREAM_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, gzip.BadGzipFile,
+                                                  zlib.error, _ZstdError)
 
 
 class SourceError(Exception):
@@ -75,10 +82,49 @@ def _zstd(raw: IO[bytes], path: str) -> IO[bytes]:
         raw.close()
         raise SourceError(f"{display_name(path)}: zstd-compressed; reading it needs the "
                           "zstandard package: pip install 'fairdebt[zstd]'") from None
-    # read_across_frames: `zstd` and `cat a.zst b.zst` may write several frames
-    stream = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True,
-                                                         closefd=True)
-    return io.BufferedReader(cast(io.RawIOBase, stream))
+    return io.BufferedReader(_ZstdFrames(raw, zstandard.ZstdDecompressor()))
+
+
+class _ZstdFrames(io.RawIOBase):
+    """A zstd stream decompressed frame after frame (`zstd` and `cat a.zst b.zst` may
+    write several), failing if the file ends inside a frame.
+
+    zstandard's own stream_reader returns end-of-file on a cut-short frame: half a log
+    read as no rows at all, silently (found by fuzz target jsonl). gzip raises there.
+    """
+
+    def __init__(self, raw: IO[bytes], dctx: object) -> None:
+        super().__init__()
+        self.raw, self.dctx = raw, dctx
+        self.obj = dctx.decompressobj()  # type: ignore[attr-defined]
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: object) -> int:
+        view = memoryview(buffer)  # type: ignore[arg-type]
+        while not self.pending:
+            chunk = self.raw.read(1 << 16)
+            if not chunk:
+                if not self.obj.eof:
+                    raise _ZstdError("the file ends inside a zstd frame (cut short?)")
+                return 0
+            out = []
+            while chunk:
+                if self.obj.eof:  # the next frame
+                    self.obj = self.dctx.decompressobj()  # type: ignore[attr-defined]
+                out.append(self.obj.decompress(chunk))
+                chunk = self.obj.unused_data if self.obj.eof else b""
+            self.pending = b"".join(out)
+        size = min(len(view), len(self.pending))
+        view[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 def _compressed_suffix(path: str) -> str:
@@ -121,7 +167,7 @@ def read_events(path: str, input_zone: tzinfo | None = None, name: str | None = 
             yield from _read_jsonl(text, name, input_zone, keep)
         else:
             yield from _read_csv(text, name, input_zone, tabs=_is_tsv(path), keep=keep)
-    except (OSError, EOFError, gzip.BadGzipFile, zlib.error, _ZstdError) as exc:
+    except STREAM_ERRORS as exc:
         raise SourceError(f"{name}: cannot read: {exc}") from None
     finally:
         if path != "-":
@@ -165,6 +211,17 @@ def _too_large(row: list[str], header: list[str]) -> str | None:
             name = header[i] if i < len(header) else f"#{i + 1}"
             return (f"field '{name}' (column {i + 1}) is {len(value):,} characters long "
                     f"(at most {MAX_FIELD:,})")
+    return None
+
+
+def _nul_field(row: list[str], header: list[str]) -> str | None:
+    """A NUL byte is never text: a file saved as UTF-16, or corrupt. Kept, it would make
+    "C1\0" a consumer of its own, splitting one history in two."""
+    for i, value in enumerate(row):
+        if "\x00" in value:
+            name = header[i] if i < len(header) else f"#{i + 1}"
+            return (f"field '{name}' (column {i + 1}) contains a NUL byte (is the file "
+                    "UTF-16? save it as UTF-8)")
     return None
 
 
@@ -215,7 +272,9 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
         raise SourceError(
             f"{name}:1: the header lacks required column(s) {', '.join(missing)}; "
             f"{found}. See docs/log-format.md")
-    dupes = sorted({h for h in header if header.count(h) > 1 and h in KNOWN_COLUMNS})
+    # counted once: header.count() per column is quadratic, hours on a million columns
+    counts = Counter(header)
+    dupes = sorted(h for h, n in counts.items() if n > 1 and h in KNOWN_COLUMNS)
     if dupes:
         raise SourceError(f"{name}:1: column(s) named twice: {', '.join(dupes)}")
     width = len(header)
@@ -253,6 +312,8 @@ def _read_csv(text: IO[str], name: str, input_zone: tzinfo | None,
         problem = _too_large(row, header) if len(joined) > MAX_FIELD else None
         if problem is None and not joined.isascii():
             problem = _bad_field(row, header)
+        if problem is None and "\x00" in joined:
+            problem = _nul_field(row, header)
         if problem:
             if mine:
                 yield Rejected(name, start, problem)

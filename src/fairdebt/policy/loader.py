@@ -175,7 +175,11 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
             problems.append(Problem(file, 1, "a policy is a mapping with 'id' and 'rules'"))
         return None
     parents = data.get("extends") or []
-    for i, parent in enumerate([parents] if isinstance(parents, str) else parents):
+    # anything but a name or a list of names is a schema error, already reported
+    for i, parent in enumerate([parents] if isinstance(parents, str) else
+                               parents if isinstance(parents, list) else []):
+        if not isinstance(parent, str):
+            continue
         where = (file, located.line_of(("extends", i) if not isinstance(parents, str)
                                        else ("extends",)))
         target = _resolve(parent, path.parent, problems, where)
@@ -187,8 +191,13 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
             continue
         _collect(target, rules, problems, roots, (*chain, path.resolve()), seen)
     first_seen: dict[str, int] = {}
-    for index, raw in enumerate(data.get("rules") or []):
-        rid = raw.get("id") if isinstance(raw, dict) else None
+    rules_data = data.get("rules") or []
+    # "rules: abc" or a rule that is not a mapping is a schema error already reported;
+    # walking it would index the characters of a string as rules
+    for index, raw in enumerate(rules_data if isinstance(rules_data, list) else []):
+        if not isinstance(raw, dict):
+            continue
+        rid = raw.get("id")
         if isinstance(rid, str):
             line = located.line_of(("rules", index))
             if rid in first_seen:
@@ -199,7 +208,9 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
         if index not in broken or _buildable(raw):
             _merge_rule(raw, located, index, data["id"], rules, problems)
             if rid in rules and "_regions" not in rules[rid]:
-                rules[rid]["_regions"] = tuple(r.upper() for r in data.get("regions") or ())
+                regions = data.get("regions") or ()
+                rules[rid]["_regions"] = tuple(
+                    str(r).upper() for r in (regions if isinstance(regions, list) else ()))
     _check_pack(data, located, problems)
     # lexicon overlays apply parents first: number files in the order they complete
     data["_seq"] = sum(1 for d in seen.values() if d)
@@ -211,7 +222,9 @@ def _collect(path: Path, rules: dict[str, dict[str, Any]], problems: list[Proble
 
 def _check_pack(data: dict[str, Any], located: Located, problems: list[Problem]) -> None:
     """Pack-level routing: region codes and the default zone must be real."""
-    for i, region in enumerate(data.get("regions") or []):
+    regions = data.get("regions") or []
+    # not a list: a schema error, already reported
+    for i, region in enumerate(regions if isinstance(regions, list) else []):
         if not REGION.match(str(region).upper()):
             problems.append(Problem(located.file, located.line_of(("regions", i)),
                                     f"regions: {region!r} is not a region code (a country "
@@ -389,7 +402,8 @@ def _make_rule(rid: str, raw: dict[str, Any], problems: list[Problem],
         problems.append(Problem(file, located.line_of(("rules", index, "params")),
                                 f"rule '{rid}' params: {exc}"))
         return None
-    if raw.get("tests") and run_tests:
+    # tests that are not a mapping are a schema error, already reported: not run
+    if raw.get("tests") and isinstance(raw["tests"], Mapping) and run_tests:
         before = len(problems)
         _rule_tests(rid, raw, check, problems)
         if len(problems) > before:
@@ -431,7 +445,8 @@ def _check_vocabulary(when: Mapping[str, Any], located: Located, path: tuple[Any
         if allowed is None:
             continue
         for item in value if isinstance(value, list) else [value]:
-            if normalize_when_value(name, item) not in allowed:
+            # a list or mapping where a value belongs is unknown too (and unhashable)
+            if isinstance(item, (list, dict)) or normalize_when_value(name, item) not in allowed:
                 problems.append(Problem(
                     located.file, located.line_of((*path, name)),
                     f"rule '{rid}' {label}.{name}: unknown value {item!r} (expected one of: "

@@ -204,3 +204,20 @@ def test_convert_reads_a_table(sqlite_url: str) -> None:
     assert totals == from_file.stderr.splitlines()[-1]
     assert totals.endswith(f"{csv_rows(MULTILEG)} row(s) read: 5 event(s) written, "
                            "0 rejected, 7 merged")
+
+
+def test_two_columns_renamed_onto_one_field_are_refused_as_for_files(
+        sqlite_url: str, tmp_path: Path) -> None:
+    """A query with both `calldate` and `start`, through a mapping that renames one onto
+    the other: which value is read would depend on column order, so the row is refused."""
+    import sqlalchemy as sa
+    load(sa.create_engine(sqlite_url), MULTILEG, "cdr", typed=False)
+    mapping_file = tmp_path / "m.yaml"
+    mapping_file.write_text("mapping: old-cdr\nextends: asterisk-cdr\nrename: {calldate: start}\n",
+                            encoding="utf-8")
+    from fairdebt.io.mapping import load_mapping
+    report = check_paths([], POLICY, mapping=load_mapping(str(mapping_file)),
+                         database=DatabaseSource(
+                             sqlite_url, query="SELECT *, start AS calldate FROM cdr"))
+    assert report.summary.events_checked == 0
+    assert report.rejected and all("both become 'start'" in r.reason for r in report.rejected)

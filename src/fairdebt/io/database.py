@@ -33,7 +33,7 @@ from ..model import Event, Rejected
 from ..tz import get_zone
 from .collapse import Collapser
 from .fields import TimeReader, canonical_row
-from .imports import ImportStats, _keys
+from .imports import ImportStats, _clash, _keys
 from .mapping import ImportMapping, TimeSpec
 from .normalize import MAX_YEAR, MIN_YEAR, RowError, to_event
 from .sources import MAX_FIELD, SourceError
@@ -108,7 +108,12 @@ def read_database(source: DatabaseSource, mapping: ImportMapping,
                 try:
                     record, native = _record(columns, row)
                     if mapping.rename:
-                        record = {mapping.rename.get(k, k): v for k, v in record.items()}
+                        renamed = {mapping.rename.get(k, k): v for k, v in record.items()}
+                        clash = _clash(mapping, record) if len(renamed) < len(record) \
+                            else None
+                        if clash:  # as for files: two columns onto one field is refused
+                            raise ValueError(clash)
+                        record = renamed
                         native = frozenset(mapping.rename.get(c, c) for c in native)
                     times.native = native
                     event = to_event(canonical_row(mapping, record, times), name, ordinal)

@@ -112,16 +112,23 @@ def may_match(rx: Any, seg: Any) -> bool:
 def compile_pattern(pattern: str) -> Any:
     """An RE2 pattern, matched case-insensitively against normalized text; ValueError
     (naming RE2's reason) if RE2 cannot compile it."""
+    return compile_re2(pattern, case_sensitive=False, what="pattern ")
+
+
+def compile_re2(pattern: str, *, case_sensitive: bool = True, what: str = "") -> Any:
+    """Compile with RE2 (linear-time matching, memory bounded so that no pattern can ask
+    for a huge automaton); ValueError naming RE2's reason. Shared by content rules and
+    import mappings. ``what`` starts the message (e.g. "pattern ")."""
     options = re2.Options()
-    options.log_errors = False  # the reason goes into the policy error, not stderr
-    options.case_sensitive = False
-    options.max_mem = 8 << 20  # bounded, so a policy cannot ask for a huge automaton
+    options.log_errors = False  # the reason goes into the policy or mapping error
+    options.case_sensitive = case_sensitive
+    options.max_mem = 8 << 20
     try:
         return re2.compile(pattern, options)
     except re2.error as exc:
         reason = exc.args[0] if exc.args else exc
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
-        raise ValueError(f"pattern {pattern!r} is not a valid RE2 pattern ({reason}); RE2 "
+        raise ValueError(f"{what}{pattern!r} is not a valid RE2 pattern ({reason}); RE2 "
                          "has no back-references or look-around, so matching stays "
                          "linear-time") from None

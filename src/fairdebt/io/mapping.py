@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import re2
 
+from ..content.terms import compile_re2
 from ..model import (
     CHANNELS,
     DESTINATION_TYPES,
@@ -405,18 +405,7 @@ def _regex(pattern: str) -> Any:
     """A mapping's pattern, compiled with RE2 as policies' patterns are: matching is
     linear in the text, so a mapping copied from a forum cannot hang a run on a crafted
     cell (Python's ``re`` backtracks: ``(a+)+$`` against 40 a's and a b takes hours)."""
-    options = re2.Options()
-    options.log_errors = False  # the reason goes into the mapping error, not stderr
-    options.max_mem = 8 << 20
-    try:
-        return re2.compile(pattern, options)
-    except re2.error as exc:
-        reason = exc.args[0] if exc.args else exc
-        if isinstance(reason, bytes):
-            reason = reason.decode("utf-8", "replace")
-        raise ValueError(f"{pattern!r} is not a valid RE2 pattern ({reason}); RE2 has no "
-                         "back-references or look-around, so matching stays linear-time"
-                         ) from None
+    return compile_re2(pattern)
 
 
 @lru_cache(maxsize=1)

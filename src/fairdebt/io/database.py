@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING, Any
 from ..model import Event, Rejected
 from ..tz import get_zone
 from .collapse import Collapser
-from .fields import TimeReader, canonical_row
-from .imports import ImportStats, _clash, _keys
+from .fields import TimeReader
+from .imports import ImportStats, converted
 from .mapping import ImportMapping, TimeSpec
-from .normalize import MAX_YEAR, MIN_YEAR, RowError, to_event
+from .normalize import MAX_YEAR, MIN_YEAR, RowError
 from .sources import MAX_FIELD, SourceError
 
 if TYPE_CHECKING:
@@ -107,24 +107,13 @@ def read_database(source: DatabaseSource, mapping: ImportMapping,
             for ordinal, row in enumerate(result, start=1):
                 try:
                     record, native = _record(columns, row)
-                    if mapping.rename:
-                        renamed = {mapping.rename.get(k, k): v for k, v in record.items()}
-                        clash = _clash(mapping, record) if len(renamed) < len(record) \
-                            else None
-                        if clash:  # as for files: two columns onto one field is refused
-                            raise ValueError(clash)
-                        record = renamed
-                        native = frozenset(mapping.rename.get(c, c) for c in native)
-                    times.native = native
-                    event = to_event(canonical_row(mapping, record, times), name, ordinal)
-                    keys = _keys(mapping, record) if collapser else None
                 except ValueError as exc:
                     yield Rejected(name, ordinal, str(exc))
                     continue
-                if collapser is None or keys is None:
-                    yield event
-                else:
-                    yield from collapser.feed(event, *keys)
+                if mapping.rename:
+                    native = frozenset(mapping.rename.get(c, c) for c in native)
+                times.native = native
+                yield from converted(mapping, record, times, collapser, name, ordinal)
         if collapser is not None:
             yield from collapser.finish()
     except SQLAlchemyError as exc:

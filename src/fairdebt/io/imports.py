@@ -67,24 +67,7 @@ def read_import(path: str, mapping: ImportMapping, input_zone: tzinfo | None = N
                 yield item
                 continue
             line, record = item
-            if mapping.rename:
-                renamed = {mapping.rename.get(k, k): v for k, v in record.items()}
-                if len(renamed) < len(record):
-                    clash = _clash(mapping, record)
-                    if clash:  # a JSON record with both a column and one renamed onto it
-                        yield Rejected(name, line, clash)
-                        continue
-                record = renamed
-            try:
-                event = to_event(canonical_row(mapping, record, times), name, line)
-                keys = _keys(mapping, record) if collapser else None
-            except ValueError as exc:
-                yield Rejected(name, line, str(exc))
-                continue
-            if collapser is None or keys is None:
-                yield event
-            else:
-                yield from collapser.feed(event, *keys)
+            yield from converted(mapping, record, times, collapser, name, line)
         if collapser is not None:
             yield from collapser.finish()
     # a corrupt .zst fails mid-read like a corrupt .gz: the same clear error
@@ -100,6 +83,37 @@ def read_import(path: str, mapping: ImportMapping, input_zone: tzinfo | None = N
 
 #: a wrong --encoding shows as a UnicodeError while the text is decoded
 _READ_ERRORS: tuple[type[BaseException], ...] = (*STREAM_ERRORS, UnicodeError)
+
+
+def renamed(mapping: ImportMapping, record: dict[str, object]) -> dict[str, object]:
+    """``record`` under the mapping's names; ValueError if two of its keys would become
+    one name the mapping reads (a JSON record, or a query, with a column and another
+    renamed onto it: which one is read would depend on their order)."""
+    out = {mapping.rename.get(k, k): v for k, v in record.items()}
+    if len(out) < len(record):
+        clash = _clash(mapping, record)
+        if clash:
+            raise ValueError(clash)
+    return out
+
+
+def converted(mapping: ImportMapping, record: dict[str, object], times: TimeReader,
+              collapser: Collapser | None, name: str, line: int
+              ) -> Iterator[Event | Rejected]:
+    """One source record through the mapping: its event (or the merged ones the collapser
+    releases), or a Rejected naming the reason. Shared by files and databases."""
+    try:
+        if mapping.rename:
+            record = renamed(mapping, record)
+        event = to_event(canonical_row(mapping, record, times), name, line)
+        keys = _keys(mapping, record) if collapser else None
+    except ValueError as exc:
+        yield Rejected(name, line, str(exc))
+        return
+    if collapser is None or keys is None:
+        yield event
+    else:
+        yield from collapser.feed(event, *keys)
 
 
 def _clash(mapping: ImportMapping, record: dict[str, object]) -> str | None:

@@ -88,13 +88,18 @@ def test_the_engine_skips_content_rules_whose_phrases_are_absent(monkeypatch) ->
         return [f.rule for f in found]
 
     sms(0, "Hi Pat, your statement is ready. Reply STOP to opt out.")
-    # a rule with a pattern is always called; the phrase-only ones are not
-    assert called == ["reg-f/content/impersonation"]
+    # no rule is called: a rule with a pattern is gated by the pattern's literals too
+    assert called == []
     assert "reg-f/content/arrest" in sms(1, "Pay today or you will be ARRESTED.")
     assert "reg-f/content/arrest" in called
     # a phrase found inside a longer word calls the rule, which finds nothing
     assert "reg-f/content/arrest" not in sms(2, "Jailbreak your phone. Reply STOP to opt out.")
     assert "reg-f/content/arrest" in called
+    # "this is" and "police" are literals the impersonation pattern needs
+    assert "reg-f/content/impersonation" in sms(3, "Hi, this is the police department.")
+    assert "reg-f/content/impersonation" in called
+    assert "reg-f/content/impersonation" not in sms(4, "This is it. Reply STOP to opt out.")
+    assert called == []
 
 
 def test_scripts_counts_ascii_letters_as_the_regular_expressions_do() -> None:

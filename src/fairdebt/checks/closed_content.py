@@ -82,8 +82,8 @@ class ClosedContent(ContentCheck):
         self.budget = int(params.get("residue_budget", 0))
         self.only_if = self.matcher(params.get("only_if") or {}, "only_if")
         self.what = params.get("what", "the message")
-        if self.only_if and not self.only_if.patterns:  # not the message it is about
-            self.phrase_gate = (self.only_if.tidset,)
+        if self.only_if:  # otherwise not the message the rule is about
+            self.phrase_gate = self.only_if.gate()
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         segs = self.words(ctx)

@@ -41,8 +41,8 @@ class ForbidCooccurrence(ContentCheck):
         self.window: int | None = None if within == "clause" else int(within)
         self.unless = self.matcher(params.get("unless") or {}, "unless")
         self.suggestion = params.get("suggestion", "")
-        # every group must match: one without patterns needs one of its phrases present
-        sets = tuple(g.tidset for g in self.groups if not g.patterns)
+        # every group must match: each needs its phrases or its patterns' literals present
+        sets = tuple(s for g in self.groups for s in (g.gate() or ()))
         self.phrase_gate = tuple(sorted(sets, key=len)) or None
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
@@ -65,7 +65,7 @@ class ForbidCooccurrence(ContentCheck):
         prep = seg.prep
         common: set[int] | None = None  # clauses holding a match of every group so far
         for g, group in enumerate(self.groups):
-            found = [(s, e, g) for s, e in group.find(seg)]
+            found = [(s, e, g) for s, e in group.matches(seg)]
             if not found:
                 return None  # the common case: some group is absent
             if self.window is None:

@@ -36,14 +36,15 @@ class ForbidPhrases(ContentCheck):
             raise ValueError("give at least one of phrases, patterns, lexicons")
         self.unless = self.matcher(params.get("unless") or {}, "unless")
         self.suggestion = params.get("suggestion", "")
-        # without a pattern, nothing to find unless one of the phrases is in the words
-        self.phrase_gate = None if self.match.patterns else (self.match.tidset,)
+        # nothing to find unless one of the phrases, or each clause of the literals a
+        # pattern cannot match without, is in the words (`Matcher.gate`)
+        self.phrase_gate = self.match.gate()
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         found = None
         count = 0
         for seg in self.words(ctx):
-            for span in self.match.find(seg):
+            for span in self.match.matches(seg):
                 if self.unless and self._excused(seg, span):
                     continue
                 count += 1
@@ -66,4 +67,4 @@ class ForbidPhrases(ContentCheck):
 
     def _excused(self, seg: Segment, span: tuple[int, int]) -> bool:
         lo, hi = seg.prep.clause(*span)
-        return any(lo <= s and e <= hi for s, e in self.unless.find(seg))
+        return any(lo <= s and e <= hi for s, e in self.unless.matches(seg))

@@ -20,11 +20,12 @@ toward what is initial; they are just not checked.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
 from ..content.analysis import Segment
+from ..content.analysis import words as words_of
 from ..content.check import STRINGS, TERMS_OBJECT, ContentCheck, Matcher, schema
 from ..model import Event, Finding
 from ..state import Context
@@ -47,7 +48,7 @@ def is_communication(ev: Event) -> bool:
     return not (ev.direction == "inbound" and ev.outcome != "conversation")
 
 
-def languages(segs: list[Segment], latin_default: str) -> tuple[str, ...]:
+def languages(segs: Sequence[Segment], latin_default: str) -> tuple[str, ...]:
     """Languages by script: each counts when it is at least a sixth of the words (a
     Chinese character ~ a word, five Latin letters ~ a word)."""
     han = latin = 0
@@ -142,7 +143,17 @@ class RequirePhrases(ContentCheck):
         segs = self.words(ctx)
         if not segs:
             return None
-        langs = ctx.event.lang or languages(segs, self.latin_default)
+        langs = ctx.event.lang
+        if not langs:
+            analyzed = words_of(ctx.event)
+            if segs is analyzed.collector:  # the usual words: detected once per message
+                cached = analyzed.langs.get(self.latin_default)
+                if cached is None:
+                    cached = analyzed.langs[self.latin_default] = languages(
+                        segs, self.latin_default)
+                langs = cached
+            else:
+                langs = languages(segs, self.latin_default)
         absent: list[str] = []
         unknown: list[str] = []
         for lang in langs:

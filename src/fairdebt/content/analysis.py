@@ -15,22 +15,30 @@ import threading
 
 from ..model import Event
 from .terms import INDEX
-from .text import Prepared, prepare, scripts
+from .terms import hit_ids as ids_of
+from .text import WORD_CHARS, Prepared, prepare, scripts
 
 
 class Segment:
-    __slots__ = ("_by_tid", "_scripts", "_utf8", "field", "hits", "prep", "speaker")
+    __slots__ = ("_scripts", "_spans", "_utf8", "field", "hits", "ids", "known",
+                 "prep", "speaker")
 
     def __init__(self, field: str, speaker: str, prep: Prepared,
-                 hits: list[tuple[int, int, int]]) -> None:
+                 hits: list[tuple[int, int]]) -> None:
         self.field = field
         """``text``, ``subject`` or ``transcript[i]`` (i counted from 0)."""
         self.speaker = speaker
         """``collector``, ``consumer`` or ``other``."""
         self.prep = prep
         self.hits = hits
-        """(start, end, phrase id) of every indexed phrase, in normalized offsets."""
-        self._by_tid: dict[int, list[tuple[int, int]]] | None = None
+        """(index of the last character, phrase id) of every indexed phrase found, in
+        normalized offsets (`terms.TermIndex.scan`)."""
+        self.ids = ids_of(hits)
+        """The distinct phrase ids found (boundaries not checked)."""
+        self.known: int = getattr(hits, "known", 0)
+        """How many phrases the scan looked for: a pre-check on a phrase id at or above
+        this cannot trust `ids` (the phrase was interned after the scan)."""
+        self._spans: dict[tuple[int, bool], list[tuple[int, int, int]]] = {}
         self._scripts: tuple[int, int] | None = None
         self._utf8: bytes | None = None
 
@@ -48,20 +56,45 @@ class Segment:
             self._utf8 = self.prep.norm.encode("utf-8")
         return self._utf8
 
-    @property
-    def by_tid(self) -> dict[int, list[tuple[int, int]]]:
-        """The hits grouped by phrase id: a rule intersects its phrase ids with the keys
-        (one C-level set operation) instead of walking every hit of every rule."""
-        if self._by_tid is None:
-            by: dict[int, list[tuple[int, int]]] = {}
-            for start, end, tid in self.hits:
-                found = by.get(tid)
-                if found is None:
-                    by[tid] = [(start, end)]
-                else:
-                    found.append((start, end))
-            self._by_tid = by
-        return self._by_tid
+    def spans(self, tid: int, prefix: bool) -> list[tuple[int, int, int]]:
+        """The matches of phrase ``tid``: its hits that start on a word boundary and end
+        on one, or for a ``prefix`` phrase ("garnish*") are extended to the end of their
+        word, as (start, end of the hit, end of the match); in scan order. Remembered:
+        rules sharing a phrase check it once."""
+        key = (tid, prefix)
+        found = self._spans.get(key)
+        if found is None:
+            found = []
+            if tid not in self.ids:
+                self._spans[key] = found
+                return found
+            norm = self.prep.norm
+            size = len(norm)
+            word = WORD_CHARS
+            phrase = INDEX.phrases[tid]
+            # boundaries matter only between two word characters: a phrase that starts
+            # (ends) with another character, a Chinese one say, always starts (ends) on one
+            check_left = word[phrase[0]]
+            check_right = word[phrase[-1]]
+            length = len(phrase)
+            # the phrase's occurrences, overlapping ones too, in order: what the scan
+            # found for it (str.find: C speed, instead of grouping every hit in Python)
+            at = norm.find(phrase)
+            while at >= 0:
+                start = at
+                end = start + length
+                at = norm.find(phrase, start + 1)
+                if check_left and start and word[norm[start - 1]]:
+                    continue  # starts inside a word
+                if not check_right or end >= size or not word[norm[end]]:
+                    found.append((start, end, end))
+                elif prefix:  # the rest of the word is part of the match
+                    stop = end
+                    while stop < size and word[norm[stop]]:
+                        stop += 1
+                    found.append((start, end, stop))
+            self._spans[key] = found
+        return found
 
 
 _local = threading.local()
@@ -75,23 +108,47 @@ def author(ev: Event) -> str:
     return "consumer" if ev.is_consumer_side else "other"
 
 
+class Words:
+    """One event's segments, and what every rule asks of them, worked out once."""
+
+    __slots__ = ("collector", "event", "ids", "langs", "segments", "version")
+
+    def __init__(self, event: Event, version: int, segs: tuple[Segment, ...]) -> None:
+        self.event = event
+        self.version = version
+        self.segments = segs
+        if len(segs) == 1:
+            self.ids = segs[0].ids
+        else:
+            self.ids = frozenset().union(*(seg.ids for seg in segs))
+        #: the collector's segments (what the forbid and require kinds read)
+        self.collector = tuple(seg for seg in segs if seg.speaker == "collector")
+        #: latin_default → the languages of the collector's words (require_phrases)
+        self.langs: dict[str, tuple[str, ...]] = {}
+
+
+def words(ev: Event) -> Words:
+    """The event's words, analyzed (cached for the last event seen by this thread)."""
+    return _analyze(ev)
+
+
 def segments(ev: Event) -> tuple[Segment, ...]:
     """The event's segments (cached for the last event seen by this thread)."""
-    return _analyze(ev)[2]
+    return _analyze(ev).segments
 
 
 def hit_ids(ev: Event) -> frozenset[int]:
     """The ids of every indexed phrase found anywhere in the event's words (whoever
     said them, boundaries not yet checked): a rule none of whose phrases is among them,
     and that has no pattern, has nothing to find (the engine then skips it)."""
-    return _analyze(ev)[3]
+    return _analyze(ev).ids
 
 
-def _analyze(ev: Event) -> tuple[Event, int, tuple[Segment, ...], frozenset[int]]:
-    last = getattr(_local, "last", None)
-    if last is not None and last[0] is ev and last[1] == INDEX.version and INDEX.current:
-        cached: tuple[Event, int, tuple[Segment, ...], frozenset[int]] = last
-        return cached  # the next rule on the same event: nothing to redo
+def _analyze(ev: Event) -> Words:
+    last: Words | None = getattr(_local, "last", None)
+    if last is not None and last.event is ev and last.version == INDEX.version \
+            and INDEX.current:
+        return last  # the next rule on the same event: nothing to redo
     INDEX.automaton()  # rebuilt first if rules were loaded with new phrases since
     version = INDEX.version
     out: list[Segment] = []
@@ -102,12 +159,11 @@ def _analyze(ev: Event) -> tuple[Event, int, tuple[Segment, ...], frozenset[int]
             if value:
                 prep = prepare(value)
                 out.append(Segment(name, who, prep, scan(prep.norm)))
-        for i, (speaker, words) in enumerate(ev.transcript):
-            if words:
-                prep = prepare(words)
+        for i, (speaker, said) in enumerate(ev.transcript):
+            if said:
+                prep = prepare(said)
                 out.append(Segment(f"transcript[{i}]", speaker, prep, scan(prep.norm)))
-    found = (ev, version, tuple(out),
-             frozenset([tid for seg in out for _start, _end, tid in seg.hits]))
+    found = Words(ev, version, tuple(out))
     _local.last = found
     return found
 

@@ -7,7 +7,7 @@ A content rule looks only at events that carry words (``text``, ``subject`` or a
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..checks.base import Check
@@ -15,9 +15,10 @@ from ..model import Event, Finding
 from ..policy.model import Rule
 from ..report.pii import mask_text
 from ..state import Context
-from .analysis import Segment, has_content, segments
-from .terms import Phrase, compile_pattern, may_match
-from .text import WORD_CHARS
+from .analysis import Segment, has_content
+from .analysis import words as words_of
+from .literals import required
+from .terms import INDEX, Phrase, compile_pattern, may_match
 
 FIELDS = ("text", "subject", "transcript")
 FACTS = ("time_barred", "judgment", "secured", "litigation_intended", "offer_expires_at",
@@ -55,9 +56,13 @@ def schema(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[s
 
 
 class Matcher:
-    """Phrases, patterns and lexicon entries, found in a segment's normalized text."""
+    """Phrases, patterns and lexicon entries, found in a segment's normalized text.
 
-    __slots__ = ("patterns", "tids", "tidset", "words")
+    Each pattern comes with the literals it cannot match without
+    (`literals.required`), interned in the shared index: when the one scan of a
+    segment found none of a clause's literals, RE2 is not run (`may_run`)."""
+
+    __slots__ = ("_patterns", "patterns", "tids", "tidset", "words")
 
     def __init__(self, spec: Mapping[str, Any], lexicons: Mapping[str, tuple[str, ...]],
                  label: str = "") -> None:
@@ -79,36 +84,57 @@ class Matcher:
         self.tidset = frozenset(self.tids)
         self.words = len(words)
         self.patterns = tuple(compile_pattern(p) for p in spec.get("patterns", ()))
+        #: (pattern, its pre-check: clauses of phrase ids, the highest id in them)
+        self._patterns = tuple((rx, *_precheck(rx.pattern)) for rx in self.patterns)
 
     def __bool__(self) -> bool:
         return bool(self.tids or self.patterns)
 
+    def gate(self) -> tuple[frozenset[int], ...] | None:
+        """Sets of phrase ids such that `find` can only find something in words whose
+        scan found an id of every set (None: no such promise). A match is a phrase or
+        a match of some pattern, which holds a literal of each of its clauses: so the
+        phrases together with one clause of each pattern make a set, for every choice
+        of clauses."""
+        if not self.tids and not self.patterns:
+            return None
+        pres = [pre for _rx, pre, _top in self._patterns]
+        if not all(pres):
+            return None  # a pattern without literals: anything may match
+        depth = max(map(len, pres), default=1)
+        return tuple(self.tidset.union(*(pre[min(i, len(pre) - 1)] for pre in pres))
+                     for i in range(depth))
+
+    def _phrase_spans(self, seg: Segment) -> list[tuple[int, int]]:
+        """The phrases' matches in text order."""
+        tids = self.tids
+        common = self.tidset.intersection(seg.ids)
+        if not common:
+            return []
+        if len(common) == 1:
+            for tid in common:
+                return [(start, end) for start, _hit, end in seg.spans(tid, tids[tid])]
+        spans = sorted([span for tid in common for span in seg.spans(tid, tids[tid])])
+        return [(start, end) for start, _hit, end in spans]
+
     def find(self, seg: Segment) -> Iterator[tuple[int, int]]:
         """Matches as normalized spans, phrases (in text order) before patterns."""
-        tids = self.tids
-        common = self.tidset.intersection(seg.by_tid) if tids and seg.hits else ()
-        if common:
-            by_tid = seg.by_tid
-            spans = sorted((start, end, tid) for tid in common for start, end in by_tid[tid])
-            boundary = seg.prep.boundary_ok
-            for start, end, tid in spans:
-                prefix = tids[tid]
-                left, right = boundary(start, end)
-                if not left:
-                    continue
-                if right:
-                    yield start, end
-                elif prefix:  # the rest of the word is part of the match
-                    norm = seg.prep.norm
-                    while end < len(norm) and WORD_CHARS[norm[end]]:
-                        end += 1
-                    yield start, end
-        for rx in self.patterns:
-            if not may_match(rx, seg):
+        if self.tids:
+            yield from self._phrase_spans(seg)
+        for rx, pre, top in self._patterns:
+            if not may_run(rx, pre, top, seg):
                 continue
             for m in rx.finditer(seg.prep.norm):
                 if m.end() > m.start():
                     yield m.start(), m.end()
+
+    def matches(self, seg: Segment) -> list[tuple[int, int]]:
+        """``list(find(seg))``."""
+        out = self._phrase_spans(seg) if self.tids else []
+        for rx, pre, top in self._patterns:
+            if may_run(rx, pre, top, seg):
+                out += [m.span() for m in rx.finditer(seg.prep.norm) if m.end() > m.start()]
+        return out
 
     def first(self, seg: Segment) -> tuple[int, int] | None:
         return next(self.find(seg), None)
@@ -117,24 +143,43 @@ class Matcher:
         """Whether `find` would find anything (``first(seg) is not None``), without
         putting the matches in order."""
         tids = self.tids
-        if tids and seg.hits:
-            by_tid = seg.by_tid
-            common = self.tidset.intersection(by_tid)
+        if tids:
+            common = self.tidset.intersection(seg.ids)
             if common:
-                boundary = seg.prep.boundary_ok
+                spans = seg.spans
                 for tid in common:
-                    prefix = tids[tid]
-                    for start, end in by_tid[tid]:
-                        left, right = boundary(start, end)
-                        if left and (right or prefix):
-                            return True
-        for rx in self.patterns:
-            if not may_match(rx, seg):
+                    if spans(tid, tids[tid]):
+                        return True
+        for rx, pre, top in self._patterns:
+            if not may_run(rx, pre, top, seg):
                 continue
+            if pre:  # a match holds a literal: it is never empty
+                return True
             for m in rx.finditer(seg.prep.norm):
                 if m.end() > m.start():
                     return True
         return False
+
+
+def _precheck(pattern: str) -> tuple[tuple[frozenset[int], ...], int]:
+    """A pattern's required literals (`literals.required`) as clauses of phrase ids in
+    the shared index, and the highest of those ids (-1: none)."""
+    clauses = tuple(frozenset(INDEX.intern(lit) for lit in clause)
+                    for clause in required(pattern))
+    return clauses, max((max(c) for c in clauses), default=-1)
+
+
+def may_run(rx: Any, pre: tuple[frozenset[int], ...], top: int, seg: Segment) -> bool:
+    """False when pattern ``rx`` certainly has no match in the segment: a clause of its
+    required literals has none in the segment's scan (a scan that looked for them all),
+    or RE2 finds nothing (`terms.may_match`)."""
+    if pre and top < seg.known:
+        ids = seg.ids
+        for clause in pre:
+            if clause.isdisjoint(ids):
+                return False
+        return may_match(rx, seg)
+    return may_match(rx, seg)
 
 
 def fact(ctx: Context, name: str) -> Any:
@@ -147,13 +192,14 @@ def fact(ctx: Context, name: str) -> Any:
 
 
 SKIP = "skip"
+COLLECTOR = frozenset({"collector"})
 
 
 class ContentCheck(Check):
     """Base of the content kinds: which words to read and when the facts allow them."""
 
     #: which speakers' words the kind reads (forbid kinds: only the collector's)
-    SPEAKERS: frozenset[str] = frozenset({"collector"})
+    SPEAKERS: frozenset[str] = COLLECTOR
     #: the kind has nothing to say about a row without words: dispatch skips such rows
     NEEDS_CONTENT: bool = True
 
@@ -185,16 +231,19 @@ class ContentCheck(Check):
     def matcher(self, spec: Mapping[str, Any], label: str = "") -> Matcher:
         return Matcher(spec, self.lexicons, label)
 
-    def words(self, ctx: Context) -> list[Segment]:
+    def words(self, ctx: Context) -> Sequence[Segment]:
         """The segments this rule reads: its fields, said by its speakers."""
         if not has_content(ctx.event):
-            return []
+            return ()
+        analyzed = words_of(ctx.event)
         speakers = self.SPEAKERS
         if self.read_text and self.read_subject and self.read_transcript:  # the default
-            return [seg for seg in segments(ctx.event) if seg.speaker in speakers]
+            if speakers == COLLECTOR:
+                return analyzed.collector  # worked out once for every rule
+            return [seg for seg in analyzed.segments if seg.speaker in speakers]
         out = []
-        for seg in segments(ctx.event):
-            if seg.speaker not in self.SPEAKERS:
+        for seg in analyzed.segments:
+            if seg.speaker not in speakers:
                 continue
             name = seg.field
             if (name == "text" and self.read_text) or (name == "subject" and self.read_subject) \

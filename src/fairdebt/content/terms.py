@@ -13,6 +13,7 @@ back-reference, a look-around) is an error when the policy loads.
 from __future__ import annotations
 
 import threading
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick
@@ -24,14 +25,35 @@ from .text import normalize
 WILDCARD = "*"
 
 
+class Hits(list[tuple[int, int]]):
+    """One scan's hits: (index of the last character, phrase id) of every occurrence
+    (overlapping ones too) of every indexed phrase, in the order found; ``known`` is
+    how many phrases the automaton that found them held (a phrase with an id at or
+    above it was not looked for)."""
+
+    __slots__ = ("known",)
+    known: int
+
+
+_TID = itemgetter(1)
+
+
+def hit_ids(hits: list[tuple[int, int]]) -> frozenset[int]:
+    """The distinct phrase ids among ``hits`` (at C speed)."""
+    return frozenset(map(_TID, hits))
+
+
 class TermIndex:
     """Normalized phrase → id, and the automaton that finds them all."""
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
+        #: phrase id → the phrase
+        self.phrases: list[str] = []
         self._lock = threading.Lock()
         self._automaton: Any = None
         self._built_for = 0
+        self._pair: tuple[Any, int] | None = None
         #: bumped on every rebuild: results computed with an older automaton are stale
         self.version = 0
         #: whether the automaton holds every interned phrase (checked per message)
@@ -43,32 +65,42 @@ class TermIndex:
             found = self._ids.get(phrase)
             if found is None:
                 found = self._ids[phrase] = len(self._ids)
+                self.phrases.append(phrase)
                 self.current = False
             return found
 
     def automaton(self) -> Any:
-        auto = self._automaton
-        if auto is not None and self._built_for == len(self._ids):
-            return auto
+        return self._built()[0]
+
+    def _built(self) -> tuple[Any, int]:
+        """The current automaton and how many phrases it holds (read together)."""
+        built: tuple[Any, int] | None = self._pair
+        if built is not None and built[1] == len(self._ids):
+            return built
         with self._lock:
             if self._automaton is None or self._built_for != len(self._ids):
                 fresh = ahocorasick.Automaton()
                 for phrase, tid in self._ids.items():
-                    fresh.add_word(phrase, (tid, len(phrase)))
+                    fresh.add_word(phrase, tid)
                 if len(self._ids):
                     fresh.make_automaton()
                 self._automaton = fresh
                 self._built_for = len(self._ids)
+                self._pair = (fresh, self._built_for)
                 self.version += 1
                 self.current = True
-            return self._automaton
+            pair = self._pair
+            assert pair is not None
+            return pair
 
-    def scan(self, norm: str) -> list[tuple[int, int, int]]:
-        """Every occurrence (overlapping ones too) of every phrase: (start, end, id)."""
-        auto = self.automaton()
-        if not self._built_for:
-            return []
-        return [(end + 1 - size, end + 1, tid) for end, (tid, size) in auto.iter(norm)]
+    def scan(self, norm: str) -> Hits:
+        """Every occurrence (overlapping ones too) of every phrase: (index of its last
+        character, id). Built by the C iterator alone (no Python code per hit): most
+        hits are never looked at, only which phrases were found."""
+        auto, known = self._built()
+        out = Hits(auto.iter(norm)) if known else Hits()
+        out.known = known
+        return out
 
 
 INDEX = TermIndex()

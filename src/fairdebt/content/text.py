@@ -32,7 +32,7 @@ import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from itertools import compress
+from itertools import accumulate, compress
 
 import opencc
 
@@ -46,6 +46,7 @@ _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032":
 # (so "1,000.00", "a.m." inside a word and "Inc.," do not all split), or the Chinese
 # ones anywhere, or a line break
 _CLAUSE = re.compile(r"[.!?;:,](?=\s|$)|[。！？；：，、\n]|\s[-–—]\s")
+_CLAUSE_SPLIT = re.compile(f"({_CLAUSE.pattern})")
 # ASCII text needs the slow pass only for runs of whitespace or control characters
 _ASCII_SLOW = re.compile(r"\s\s|[\t\n\r\f\v\x00-\x08\x0e-\x1f\x7f]")
 _CLAUSE_CHARS = frozenset(".!?;:,。！？；：，、\n")
@@ -149,8 +150,18 @@ class Prepared:
     def breaks(self) -> list[int]:
         """Sorted normalized positions of clause breaks."""
         if self._breaks is None:
-            found = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
-                     for m in _CLAUSE.finditer(self.norm)]
+            # the matches of _CLAUSE, found by split (no Python code per match): the
+            # pieces alternate text, delimiter, text…; a delimiter starts where the
+            # text before it ends. One that starts with a space or a line break (" - ")
+            # puts its break one further: those take the match-by-match reading.
+            parts = _CLAUSE_SPLIT.split(self.norm)
+            if len(parts) == 1:
+                found: list[int] = []
+            elif " " in (delims := "".join(parts[1::2])) or "\n" in delims:
+                found = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
+                         for m in _CLAUSE.finditer(self.norm)]
+            else:
+                found = list(accumulate(map(len, parts)))[0:-1:2]
             if self.dropped:
                 found = sorted(found + self.dropped)
             self._breaks = found

@@ -129,7 +129,7 @@ def main() -> None:
     cpu = time.process_time() - c0
     if profiler:
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
     print(f"messages:      {len(events):,} SMS bodies, {mean:.0f} characters on average")
     print(f"rules:         {len(policy.rules)} content rules (us-reg-f and cn)")
     print(f"findings:      {findings:,}")

@@ -147,3 +147,33 @@ def test_present_and_the_re2_shortcut_agree_with_find() -> None:
             for rx in m.patterns:
                 plain = any(x.end() > x.start() for x in rx.finditer(prep.norm))
                 assert plain == Matcher({"patterns": [rx.pattern]}, {}).present(seg)
+
+
+def test_clause_breaks_are_the_matches_of_the_clause_expression() -> None:
+    """`Prepared.breaks` finds delimiters by one split where it can; the reference is
+    the regular expression's own matches, on any text (not only normalized text)."""
+    import random
+
+    from fairdebt.content.text import _CLAUSE, Prepared
+
+    rng = random.Random(8)
+    pieces = [*"ab .,;:!?-–—。，、！x\n\t\u00a0\u3000", " - ", " – ", "a.m.", "1,000"]
+    for _ in range(20000):
+        norm = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 14)))
+        want = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
+                for m in _CLAUSE.finditer(norm)]
+        assert Prepared(norm, norm, None).breaks == want, repr(norm)
+
+
+def test_the_ascii_fast_path_is_taken_exactly_when_the_old_test_allowed_it() -> None:
+    import random
+
+    from fairdebt.content.text import _ASCII_SLOW, prepare
+
+    rng = random.Random(9)
+    for _ in range(20000):
+        text = "".join(chr(rng.choice([32, 32, 97, 98, 46, rng.randrange(128)]))
+                       for _ in range(rng.randrange(0, 8)))
+        old = text.isascii() and not _ASCII_SLOW.search(text) and not text[:1].isspace() \
+            and not text[-1:].isspace()
+        assert (prepare(text).src is None) == old, repr(text)

@@ -14,17 +14,17 @@ from __future__ import annotations
 import threading
 
 from ..model import Event
-from .terms import INDEX
+from .terms import INDEX, LAZY, TermIndex
 from .terms import hit_ids as ids_of
 from .text import WORD_CHARS, Prepared, prepare, scripts
 
 
 class Segment:
-    __slots__ = ("_scripts", "_spans", "_utf8", "field", "hits", "ids", "known",
-                 "prep", "speaker")
+    __slots__ = ("_lazy", "_scripts", "_spans", "_utf8", "field", "hits", "ids", "index",
+                 "known", "prep", "speaker")
 
     def __init__(self, field: str, speaker: str, prep: Prepared,
-                 hits: list[tuple[int, int]]) -> None:
+                 hits: list[tuple[int, int]], index: TermIndex = INDEX) -> None:
         self.field = field
         """``text``, ``subject`` or ``transcript[i]`` (i counted from 0)."""
         self.speaker = speaker
@@ -38,7 +38,10 @@ class Segment:
         self.known: int = getattr(hits, "known", 0)
         """How many phrases the scan looked for: a pre-check on a phrase id at or above
         this cannot trust `ids` (the phrase was interned after the scan)."""
-        self._spans: dict[tuple[int, bool], list[tuple[int, int, int]]] = {}
+        self.index = index
+        """The index the hits are from (their phrase ids are its ids)."""
+        self._spans: dict[int, list[tuple[int, int, int]]] = {}  # by 2 tid + prefix
+        self._lazy: Segment | None = None
         self._scripts: tuple[int, int] | None = None
         self._utf8: bytes | None = None
 
@@ -56,12 +59,21 @@ class Segment:
             self._utf8 = self.prep.norm.encode("utf-8")
         return self._utf8
 
+    def lazy(self) -> Segment:
+        """The same words scanned for the phrases of `terms.LAZY` (once, when a rule
+        first asks; again if phrases were added to it since)."""
+        found = self._lazy
+        if found is None or found.known != len(LAZY.phrases):
+            found = self._lazy = Segment(self.field, self.speaker, self.prep,
+                                         LAZY.scan(self.prep.norm), LAZY)
+        return found
+
     def spans(self, tid: int, prefix: bool) -> list[tuple[int, int, int]]:
         """The matches of phrase ``tid``: its hits that start on a word boundary and end
         on one, or for a ``prefix`` phrase ("garnish*") are extended to the end of their
         word, as (start, end of the hit, end of the match); in scan order. Remembered:
         rules sharing a phrase check it once."""
-        key = (tid, prefix)
+        key = tid + tid + prefix
         found = self._spans.get(key)
         if found is None:
             found = []
@@ -71,7 +83,7 @@ class Segment:
             norm = self.prep.norm
             size = len(norm)
             word = WORD_CHARS
-            phrase = INDEX.phrases[tid]
+            phrase = self.index.phrases[tid]
             # boundaries matter only between two word characters: a phrase that starts
             # (ends) with another character, a Chinese one say, always starts (ends) on one
             check_left = word[phrase[0]]

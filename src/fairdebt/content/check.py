@@ -18,7 +18,7 @@ from ..state import Context
 from .analysis import Segment, has_content
 from .analysis import words as words_of
 from .literals import required
-from .terms import INDEX, Phrase, compile_pattern, may_match
+from .terms import INDEX, LAZY, Phrase, TermIndex, compile_pattern, may_match
 
 FIELDS = ("text", "subject", "transcript")
 FACTS = ("time_barred", "judgment", "secured", "litigation_intended", "offer_expires_at",
@@ -62,10 +62,14 @@ class Matcher:
     (`literals.required`), interned in the shared index: when the one scan of a
     segment found none of a clause's literals, RE2 is not run (`may_run`)."""
 
-    __slots__ = ("_patterns", "patterns", "tids", "tidset", "words")
+    __slots__ = ("_patterns", "lazy", "patterns", "tids", "tidset", "words")
 
     def __init__(self, spec: Mapping[str, Any], lexicons: Mapping[str, tuple[str, ...]],
-                 label: str = "") -> None:
+                 label: str = "", lazy: bool = False) -> None:
+        #: phrases in `terms.LAZY`: looked for only when this matcher is used, so they
+        #: make no message's scan longer (and can gate nothing)
+        self.lazy = lazy
+        index = LAZY if lazy else INDEX
         where = f"{label}: " if label else ""
         words: list[str] = list(spec.get("phrases", ()))
         for name in spec.get("lexicons", ()):
@@ -77,7 +81,7 @@ class Matcher:
         self.tids: dict[int, bool] = {}
         for word in words:
             try:
-                phrase = Phrase(word)
+                phrase = Phrase(word, index)
             except ValueError as exc:
                 raise ValueError(f"{where}{exc}") from None
             self.tids[phrase.tid] = self.tids.get(phrase.tid, False) or phrase.prefix
@@ -85,7 +89,7 @@ class Matcher:
         self.words = len(words)
         self.patterns = tuple(compile_pattern(p) for p in spec.get("patterns", ()))
         #: (pattern, its pre-check: clauses of phrase ids, the highest id in them)
-        self._patterns = tuple((rx, *_precheck(rx.pattern)) for rx in self.patterns)
+        self._patterns = tuple((rx, *_precheck(rx.pattern, index)) for rx in self.patterns)
 
     def __bool__(self) -> bool:
         return bool(self.tids or self.patterns)
@@ -96,7 +100,7 @@ class Matcher:
         a match of some pattern, which holds a literal of each of its clauses: so the
         phrases together with one clause of each pattern make a set, for every choice
         of clauses."""
-        if not self.tids and not self.patterns:
+        if self.lazy or (not self.tids and not self.patterns):
             return None
         pres = [pre for _rx, pre, _top in self._patterns]
         if not all(pres):
@@ -107,18 +111,24 @@ class Matcher:
 
     def _phrase_spans(self, seg: Segment) -> list[tuple[int, int]]:
         """The phrases' matches in text order."""
-        tids = self.tids
         common = self.tidset.intersection(seg.ids)
         if not common:
             return []
+        tids = self.tids
+        spans = seg.spans
         if len(common) == 1:
-            for tid in common:
-                return [(start, end) for start, _hit, end in seg.spans(tid, tids[tid])]
-        spans = sorted([span for tid in common for span in seg.spans(tid, tids[tid])])
-        return [(start, end) for start, _hit, end in spans]
+            (tid,) = common
+            return [(start, end) for start, _hit, end in spans(tid, tids[tid])]
+        found = []
+        for tid in common:
+            found += spans(tid, tids[tid])
+        found.sort()
+        return [(start, end) for start, _hit, end in found]
 
     def find(self, seg: Segment) -> Iterator[tuple[int, int]]:
         """Matches as normalized spans, phrases (in text order) before patterns."""
+        if self.lazy:
+            seg = seg.lazy()
         if self.tids:
             yield from self._phrase_spans(seg)
         for rx, pre, top in self._patterns:
@@ -130,6 +140,8 @@ class Matcher:
 
     def matches(self, seg: Segment) -> list[tuple[int, int]]:
         """``list(find(seg))``."""
+        if self.lazy:
+            seg = seg.lazy()
         out = self._phrase_spans(seg) if self.tids else []
         for rx, pre, top in self._patterns:
             if may_run(rx, pre, top, seg):
@@ -142,6 +154,8 @@ class Matcher:
     def present(self, seg: Segment) -> bool:
         """Whether `find` would find anything (``first(seg) is not None``), without
         putting the matches in order."""
+        if self.lazy:
+            seg = seg.lazy()
         tids = self.tids
         if tids:
             common = self.tidset.intersection(seg.ids)
@@ -161,10 +175,10 @@ class Matcher:
         return False
 
 
-def _precheck(pattern: str) -> tuple[tuple[frozenset[int], ...], int]:
+def _precheck(pattern: str, index: TermIndex) -> tuple[tuple[frozenset[int], ...], int]:
     """A pattern's required literals (`literals.required`) as clauses of phrase ids in
-    the shared index, and the highest of those ids (-1: none)."""
-    clauses = tuple(frozenset(INDEX.intern(lit) for lit in clause)
+    ``index``, and the highest of those ids (-1: none)."""
+    clauses = tuple(frozenset(index.intern(lit) for lit in clause)
                     for clause in required(pattern))
     return clauses, max((max(c) for c in clauses), default=-1)
 
@@ -228,8 +242,9 @@ class ContentCheck(Check):
     def configure_content(self, params: Mapping[str, Any]) -> None:
         """The kind's own params."""
 
-    def matcher(self, spec: Mapping[str, Any], label: str = "") -> Matcher:
-        return Matcher(spec, self.lexicons, label)
+    def matcher(self, spec: Mapping[str, Any], label: str = "", lazy: bool = False
+                ) -> Matcher:
+        return Matcher(spec, self.lexicons, label, lazy)
 
     def words(self, ctx: Context) -> Sequence[Segment]:
         """The segments this rule reads: its fields, said by its speakers."""

@@ -104,6 +104,9 @@ class TermIndex:
 
 
 INDEX = TermIndex()
+#: phrases looked for only when a rule asks (a closed_content rule's slots: a second
+#: scan of the few messages such a rule reads, not a longer scan of every message)
+LAZY = TermIndex()
 
 
 class Phrase:
@@ -111,14 +114,14 @@ class Phrase:
 
     __slots__ = ("prefix", "text", "tid")
 
-    def __init__(self, written: str) -> None:
+    def __init__(self, written: str, index: TermIndex = INDEX) -> None:
         text = written.strip()
         self.prefix = text.endswith(WILDCARD)
         norm = normalize(text.rstrip(WILDCARD))
         if not norm:
             raise ValueError(f"phrase {written!r} is empty once normalized")
         self.text = norm
-        self.tid = INDEX.intern(norm)
+        self.tid = index.intern(norm)
 
 
 try:  # the RE2 object under google-re2's wrapper: one call to learn there is no match

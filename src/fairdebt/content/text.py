@@ -46,7 +46,9 @@ _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032":
 # (so "1,000.00", "a.m." inside a word and "Inc.," do not all split), or the Chinese
 # ones anywhere, or a line break
 _CLAUSE = re.compile(r"[.!?;:,](?=\s|$)|[。！？；：，、\n]|\s[-–—]\s")
-_CLAUSE_SPLIT = re.compile(f"({_CLAUSE.pattern})")
+# the characters _CLAUSE matches alone (a Latin one only before whitespace or the end)
+_DELIMITERS = re.compile("([.!?;:,。！？；：，、\n])")
+_LATIN_DELIMS = frozenset(".!?;:,")
 # ASCII text needs the slow pass only for runs of whitespace or control characters
 _ASCII_SLOW = re.compile(r"\s\s|[\t\n\r\f\v\x00-\x08\x0e-\x1f\x7f]")
 _CLAUSE_CHARS = frozenset(".!?;:,。！？；：，、\n")
@@ -150,18 +152,27 @@ class Prepared:
     def breaks(self) -> list[int]:
         """Sorted normalized positions of clause breaks."""
         if self._breaks is None:
-            # the matches of _CLAUSE, found by split (no Python code per match): the
-            # pieces alternate text, delimiter, text…; a delimiter starts where the
-            # text before it ends. One that starts with a space or a line break (" - ")
-            # puts its break one further: those take the match-by-match reading.
-            parts = _CLAUSE_SPLIT.split(self.norm)
-            if len(parts) == 1:
-                found: list[int] = []
-            elif " " in (delims := "".join(parts[1::2])) or "\n" in delims:
-                found = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
-                         for m in _CLAUSE.finditer(self.norm)]
+            norm = self.norm
+            if norm.isprintable() and " -" not in norm and " –" not in norm \
+                    and " —" not in norm:
+                # no whitespace but " " (whitespace is not printable, but for the space)
+                # and no " - ": then the matches of _CLAUSE are the delimiter characters
+                # that are not a Latin one followed by something other than a space.
+                # One split finds the delimiters (no Python code per character): the
+                # pieces alternate text, delimiter, text…, and a delimiter starts where
+                # the text before it ends.
+                parts = _DELIMITERS.split(norm)
+                found = []
+                if len(parts) > 1:
+                    size = len(norm)
+                    ends = list(accumulate(map(len, parts)))
+                    for k in range(1, len(parts), 2):
+                        at = ends[k - 1]
+                        if at + 1 == size or norm[at + 1] == " " or parts[k] not in _LATIN_DELIMS:
+                            found.append(at)
             else:
-                found = list(accumulate(map(len, parts)))[0:-1:2]
+                found = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
+                         for m in _CLAUSE.finditer(norm)]
             if self.dropped:
                 found = sorted(found + self.dropped)
             self._breaks = found
@@ -195,8 +206,10 @@ def prepare(text: str) -> Prepared:
     """Normalize ``text`` for matching (linear time)."""
     # leading or trailing whitespace takes the full pass, which trims it: otherwise
     # " Pay now" would escape a pattern anchored with ^ that "Pay now" matches
-    if text.isascii() and not _ASCII_SLOW.search(text) and not text[:1].isspace() \
-            and not text[-1:].isspace():
+    # (ASCII without control characters: the only whitespace is " ", so _ASCII_SLOW
+    # finds something exactly when "  " is there)
+    if text.isascii() and text.isprintable() and "  " not in text \
+            and not text.startswith(" ") and not text.endswith(" "):
         # the common case (English SMS): lower case is all there is to do
         return Prepared(text, text.lower(), None)
     return _prepare_fast(text) or _prepare_slow(text)

@@ -11,7 +11,6 @@ match, with the number of others.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,12 +57,9 @@ class ForbidPhrases(ContentCheck):
         seg, span = found
         detail = "said" if seg.field.startswith("transcript") else "wrote"
         more = f" (and {count - 1} more)" if count > 1 else ""
-        out = self.content_finding(ctx, f"the collector {detail}", seg, span, missing)
-        if more or self.suggestion:
-            message = out.message + more + (f"; instead: {self.suggestion}"
-                                            if self.suggestion else "")
-            out = dataclasses.replace(out, message=message)
-        return [out]
+        suffix = more + (f"; instead: {self.suggestion}" if self.suggestion else "")
+        return [self.content_finding(ctx, f"the collector {detail}", seg, span, missing,
+                                     suffix)]
 
     def _excused(self, seg: Segment, span: tuple[int, int]) -> bool:
         lo, hi = seg.prep.clause(*span)

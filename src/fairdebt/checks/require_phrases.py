@@ -19,7 +19,6 @@ toward what is initial; they are just not checked.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from operator import attrgetter
 from typing import Any
@@ -177,8 +176,5 @@ class RequirePhrases(ContentCheck):
                                          languages=list(langs), missing_languages=absent)]
         detail = (f"the message uses {', '.join(unknown)}, for which the rule has no accepted "
                   f"wording: cannot tell whether {self.what} is there")
-        found = self.content_finding(ctx, detail, segs[0], None, missing,
-                                     languages=list(langs), unconfigured_languages=unknown)
-        if found.severity == "error":
-            found = dataclasses.replace(found, severity="warning")
-        return [found]
+        return [self.content_finding(ctx, detail, segs[0], None, missing, severity="warning",
+                                     languages=list(langs), unconfigured_languages=unknown)]

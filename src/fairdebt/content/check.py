@@ -292,8 +292,11 @@ class ContentCheck(Check):
 
     def content_finding(self, ctx: Context, detail: str, seg: Segment | None = None,
                         span: tuple[int, int] | None = None,
-                        missing: tuple[str, ...] = (), **extra: Any) -> Finding:
-        """A finding that points at the words: ``span`` is in ``seg``'s normalized text."""
+                        missing: tuple[str, ...] = (), suffix: str = "", *,
+                        severity: str | None = None, **extra: Any) -> Finding:
+        """A finding that points at the words: ``span`` is in ``seg``'s normalized text.
+        ``suffix`` ends the message; ``severity`` overrides the rule's (a warning where
+        the rule cannot tell)."""
         content: dict[str, Any] = {}
         if seg is not None:
             content["field"] = seg.field
@@ -310,9 +313,13 @@ class ContentCheck(Check):
                        "account: give the fact to decide")
             content["missing_facts"] = list(missing)
         found = self.finding(ctx, detail)
-        if missing and found.severity == "error":
-            found = dataclasses.replace(found, severity="warning")
-        return dataclasses.replace(found, content=content or None)
+        changes: dict[str, Any] = {"content": content or None}
+        if (missing or severity == "warning") and found.severity == "error":
+            changes["severity"] = "warning"
+        if suffix:
+            changes["message"] = found.message + suffix
+        # one replace for all of it (each costs about as much as making the finding)
+        return dataclasses.replace(found, **changes)
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET) -> str:

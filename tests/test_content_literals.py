@@ -161,3 +161,34 @@ def test_re2_case_folding_meets_only_the_lower_case_letter_in_normalized_text() 
             decomposed = unicodedata.decomposition(other)
             assert not decomposed or decomposed.startswith("<") or \
                 len(decomposed.split()) == 1, (ch, other)
+
+
+def test_cooccurrence_pre_check_on_the_scan_never_changes_the_answer() -> None:
+    """forbid_cooccurrence's `_apart` (clauses of the scan's raw hits) against the
+    group-by-group matching it saves, on texts made of the groups' own words."""
+    import random
+
+    from fairdebt.checks.forbid_cooccurrence import ForbidCooccurrence
+    from fairdebt.engine import Engine
+
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"]))
+    rules = [c for c in engine.checks if isinstance(c, ForbidCooccurrence)]
+    fast = [c for c in rules if c._where is not None]
+    assert fast  # opt-out-no-strings at least
+    rng = random.Random(5)
+    glue = [" ", ". ", ", ", "; ", " - ", "x", "", "，", "。", "\n", "s ", "ing "]
+    for rule in fast:
+        vocab = [INDEX.phrases[t] for t in rule._where] + ["reply", "to", "fee", "stopping"]
+        for _ in range(3000):
+            text = "".join(rng.choice(vocab) + rng.choice(glue)
+                           for _ in range(rng.randrange(1, 6)))
+            text = text.upper() if rng.random() < 0.2 else text
+            prep = prepare(text)
+            seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+            got = rule._together(seg)
+            where, rule._where = rule._where, None
+            try:
+                want = rule._together(Segment("text", "collector", prep, INDEX.scan(prep.norm)))
+            finally:
+                rule._where = where
+            assert got == want, text

@@ -139,27 +139,36 @@ class RequirePhrases(ContentCheck):
         return found
 
     def _check(self, ctx: Context) -> list[Finding] | None:
-        segs = self.words(ctx)
-        if not segs:
-            return None
-        langs = ctx.event.lang
-        if not langs:
-            analyzed = words_of(ctx.event)
-            if segs is analyzed.collector:  # the usual words: detected once per message
-                cached = analyzed.langs.get(self.latin_default)
-                if cached is None:
-                    cached = analyzed.langs[self.latin_default] = languages(
+        ev = ctx.event
+        if self.collector_words:  # the usual case: the words and languages shared by all
+            analyzed = words_of(ev)
+            segs: Sequence[Segment] = analyzed.collector
+            if not segs:
+                return None
+            langs = ev.lang
+            if not langs:
+                detected = analyzed.langs.get(self.latin_default)
+                if detected is None:
+                    detected = analyzed.langs[self.latin_default] = languages(
                         segs, self.latin_default)
-                langs = cached
-            else:
-                langs = languages(segs, self.latin_default)
+                langs = detected
+        else:
+            segs = self.words(ctx)
+            if not segs:
+                return None
+            langs = ev.lang or languages(segs, self.latin_default)
         absent: list[str] = []
         unknown: list[str] = []
+        wordings = self.wordings
         for lang in langs:
-            matcher = self.wordings.get(lang)
+            matcher = wordings.get(lang)
             if matcher is None:
                 unknown.append(lang)
-            elif not any(matcher.present(seg) for seg in segs):
+                continue
+            for seg in segs:
+                if matcher.present(seg):
+                    break
+            else:
                 absent.append(lang)
         if not absent and not unknown:
             return None

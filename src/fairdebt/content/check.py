@@ -237,6 +237,10 @@ class ContentCheck(Check):
         self.when_facts = tuple(params.get("when_facts", ()))
         self.unless_facts = tuple(params.get("unless_facts", ()))
         self.public_only = bool(params.get("public_only", False))
+        #: the rule reads every field, the collector's words only: `words` is then the
+        #: event's `analysis.Words.collector`, worked out once for every rule
+        self.collector_words = self.read_text and self.read_subject and \
+            self.read_transcript and self.SPEAKERS == COLLECTOR
         self.configure_content(params)
 
     def configure_content(self, params: Mapping[str, Any]) -> None:
@@ -251,11 +255,9 @@ class ContentCheck(Check):
         if not has_content(ctx.event):
             return ()
         analyzed = words_of(ctx.event)
+        if self.collector_words:
+            return analyzed.collector
         speakers = self.SPEAKERS
-        if self.read_text and self.read_subject and self.read_transcript:  # the default
-            if speakers == COLLECTOR:
-                return analyzed.collector  # worked out once for every rule
-            return [seg for seg in analyzed.segments if seg.speaker in speakers]
         out = []
         for seg in analyzed.segments:
             if seg.speaker not in speakers:

@@ -40,7 +40,8 @@ class ForbidCooccurrence(ContentCheck):
                                  "lexicons")
         within = params.get("within", "clause")
         self.window: int | None = None if within == "clause" else int(within)
-        self.unless = self.matcher(params.get("unless") or {}, "unless")
+        # (no literal pre-check: it runs only after a match)
+        self.unless = self.matcher(params.get("unless") or {}, "unless", literals=False)
         self.suggestion = params.get("suggestion", "")
         # `_apart`: phrase id → the groups it is in, and its length
         self._where: dict[int, tuple[int, ...]] | None = None

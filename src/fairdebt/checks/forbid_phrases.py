@@ -33,7 +33,8 @@ class ForbidPhrases(ContentCheck):
         self.match = self.matcher(params)
         if not self.match:
             raise ValueError("give at least one of phrases, patterns, lexicons")
-        self.unless = self.matcher(params.get("unless") or {}, "unless")
+        # (no literal pre-check: it runs only after a match)
+        self.unless = self.matcher(params.get("unless") or {}, "unless", literals=False)
         self.suggestion = params.get("suggestion", "")
         # nothing to find unless one of the phrases, or each clause of the literals a
         # pattern cannot match without, is in the words (`Matcher.gate`)

@@ -83,7 +83,9 @@ class RequirePhrases(ContentCheck):
         self.examples: dict[str, str] = {}
         for lang, spec in params["wordings"].items():
             terms = {"phrases": list(spec)} if not isinstance(spec, Mapping) else spec
-            self.wordings[lang] = self.matcher(terms, f"wordings.{lang}")
+            # no literal pre-check: a wording's pattern runs only when none of its
+            # phrases is there, and each literal would lengthen every message's scan
+            self.wordings[lang] = self.matcher(terms, f"wordings.{lang}", literals=False)
             if not self.wordings[lang]:
                 raise ValueError(f"wordings.{lang}: give at least one wording")
             phrases = terms.get("phrases") or ()

@@ -65,7 +65,7 @@ class Matcher:
     __slots__ = ("_patterns", "lazy", "patterns", "tids", "tidset", "words")
 
     def __init__(self, spec: Mapping[str, Any], lexicons: Mapping[str, tuple[str, ...]],
-                 label: str = "", lazy: bool = False) -> None:
+                 label: str = "", lazy: bool = False, literals: bool = True) -> None:
         #: phrases in `terms.LAZY`: looked for only when this matcher is used, so they
         #: make no message's scan longer (and can gate nothing)
         self.lazy = lazy
@@ -89,7 +89,11 @@ class Matcher:
         self.words = len(words)
         self.patterns = tuple(compile_pattern(p) for p in spec.get("patterns", ()))
         #: (pattern, its pre-check: clauses of phrase ids, the highest id in them)
-        self._patterns = tuple((rx, *_precheck(rx.pattern, index)) for rx in self.patterns)
+        # ``literals=False``: no pre-check, so no literal in the scan (where a pattern
+        # runs only after some other test, the scan would pay on every message for an
+        # RE2 call saved on a few)
+        self._patterns = tuple((rx, *(_precheck(rx.pattern, index) if literals else ((), -1)))
+                               for rx in self.patterns)
 
     def __bool__(self) -> bool:
         return bool(self.tids or self.patterns)
@@ -246,9 +250,9 @@ class ContentCheck(Check):
     def configure_content(self, params: Mapping[str, Any]) -> None:
         """The kind's own params."""
 
-    def matcher(self, spec: Mapping[str, Any], label: str = "", lazy: bool = False
-                ) -> Matcher:
-        return Matcher(spec, self.lexicons, label, lazy)
+    def matcher(self, spec: Mapping[str, Any], label: str = "", lazy: bool = False,
+                literals: bool = True) -> Matcher:
+        return Matcher(spec, self.lexicons, label, lazy, literals)
 
     def words(self, ctx: Context) -> Sequence[Segment]:
         """The segments this rule reads: its fields, said by its speakers."""

@@ -233,9 +233,6 @@ _C_HAN, _C_SPACE, _C_NEWLINE, _C_SEP, _C_CLAUSE, _C_OTHER, _C_SLOW = "hsnpcox"
 # pattern when the text has no such run of whitespace (most texts: it is much faster)
 _DROPS = re.compile(r"h(?P<drop>[snpc]+)(?=h)")
 _EDITS = re.compile(r"h(?P<drop>[snpc]+)(?=h)|(?P<space>[sn]{2,}|n)")
-# a character the tables do not know yet (they know Latin-1 from the start, so an
-# unknown character is never mistaken for a class letter), or one for the loop
-_UNKNOWN = re.compile("[^hsnpco]")
 
 
 def _fast_entry(ch: str) -> tuple[str, str]:
@@ -272,7 +269,10 @@ _learn(chr(c) for c in range(256))
 def _prepare_fast(text: str) -> Prepared | None:
     """`_prepare_slow`'s result for texts of one-for-one characters; None for others."""
     classes = text.translate(_CLASS_TABLE)
-    if _UNKNOWN.search(classes):
+    # the tables know Latin-1 from the start: a character they do not know yet is
+    # above U+00FF and stays as it is, so the class string is ASCII exactly when every
+    # character is known (isascii is a flag test, not a scan)
+    if not classes.isascii() or _C_SLOW in classes:
         unknown = set(classes).difference("hsnpcox")
         if unknown:
             _learn(unknown)

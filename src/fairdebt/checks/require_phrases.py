@@ -124,7 +124,7 @@ class RequirePhrases(ContentCheck):
             # words logged: nothing to check the wording of
             return None
         if self.stateful:
-            if not is_communication(ev) or not self._applies(ev):
+            if not self._applies(ev) or not is_communication(ev):
                 return None  # an attempt is neither initial nor later
             if ctx.account.initial(ev.debt_ids) != (self.communication == "initial"):
                 return None

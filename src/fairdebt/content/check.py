@@ -62,7 +62,7 @@ class Matcher:
     (`literals.required`), interned in the shared index: when the one scan of a
     segment found none of a clause's literals, RE2 is not run (`may_run`)."""
 
-    __slots__ = ("_patterns", "lazy", "patterns", "tids", "tidset", "words")
+    __slots__ = ("_patterns", "_solid", "lazy", "patterns", "tids", "tidset", "words")
 
     def __init__(self, spec: Mapping[str, Any], lexicons: Mapping[str, tuple[str, ...]],
                  label: str = "", lazy: bool = False, literals: bool = True) -> None:
@@ -94,6 +94,9 @@ class Matcher:
         # RE2 call saved on a few)
         self._patterns = tuple((rx, *(_precheck(rx.pattern, index) if literals else ((), -1)))
                                for rx in self.patterns)
+        #: per pattern: whether every match holds a literal (so is never empty: RE2
+        #: saying "a match" is then enough for `present`)
+        self._solid = tuple(bool(required(rx.pattern)) for rx in self.patterns)
 
     def __bool__(self) -> bool:
         return bool(self.tids or self.patterns)
@@ -168,10 +171,10 @@ class Matcher:
                 for tid in common:
                     if spans(tid, tids[tid]):
                         return True
-        for rx, pre, top in self._patterns:
+        for (rx, pre, top), solid in zip(self._patterns, self._solid):
             if not may_run(rx, pre, top, seg):
                 continue
-            if pre:  # a match holds a literal: it is never empty
+            if solid:  # a match holds a literal: it is never empty
                 return True
             for m in rx.finditer(seg.prep.norm):
                 if m.end() > m.start():

@@ -3,7 +3,7 @@
 An event has up to three places with words: ``text``, ``subject`` and the turns of
 a ``transcript``. Each becomes a `Segment`: who said it, its prepared text, and the
 hits of every phrase in the shared index. The engine passes the same event object
-to every rule, so the segments of the last event are kept (per thread) and the
+to every rule, so the analysis of the last event is kept and the
 twenty-odd content rules of a pack share one normalization and one scan. The set of
 phrase ids found (`hit_ids`) lets the engine skip the rules that cannot match at all
 (`Check.phrase_gate`).
@@ -109,6 +109,11 @@ class Segment:
         return found
 
 
+#: the last event's analysis, looked at first (a module global is the quickest to
+#: read); an analysis depends only on its event and the index version, so whichever
+#: thread left it there, it is right for that event. Each thread also keeps its own
+#: last one, for when threads take turns.
+_last: Words | None = None
 _local = threading.local()
 
 
@@ -157,10 +162,16 @@ def hit_ids(ev: Event) -> frozenset[int]:
 
 
 def _analyze(ev: Event) -> Words:
-    last: Words | None = getattr(_local, "last", None)
+    global _last
+    last = _last
     if last is not None and last.event is ev and last.version == INDEX.version \
             and INDEX.current:
         return last  # the next rule on the same event: nothing to redo
+    mine: Words | None = getattr(_local, "last", None)
+    if mine is not None and mine.event is ev and mine.version == INDEX.version \
+            and INDEX.current:
+        _last = mine
+        return mine
     INDEX.automaton()  # rebuilt first if rules were loaded with new phrases since
     version = INDEX.version
     out: list[Segment] = []
@@ -175,8 +186,7 @@ def _analyze(ev: Event) -> Words:
             if said:
                 prep = prepare(said)
                 out.append(Segment(f"transcript[{i}]", speaker, prep, scan(prep.norm)))
-    found = Words(ev, version, tuple(out))
-    _local.last = found
+    found = _last = _local.last = Words(ev, version, tuple(out))
     return found
 
 

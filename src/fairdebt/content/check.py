@@ -62,7 +62,7 @@ class Matcher:
     (`literals.required`), interned in the shared index: when the one scan of a
     segment found none of a clause's literals, RE2 is not run (`may_run`)."""
 
-    __slots__ = ("_patterns", "_solid", "lazy", "patterns", "tids", "tidset", "words")
+    __slots__ = ("_patterns", "lazy", "patterns", "tids", "tidset", "words")
 
     def __init__(self, spec: Mapping[str, Any], lexicons: Mapping[str, tuple[str, ...]],
                  label: str = "", lazy: bool = False, literals: bool = True) -> None:
@@ -92,11 +92,11 @@ class Matcher:
         # ``literals=False``: no pre-check, so no literal in the scan (where a pattern
         # runs only after some other test, the scan would pay on every message for an
         # RE2 call saved on a few)
-        self._patterns = tuple((rx, *(_precheck(rx.pattern, index) if literals else ((), -1)))
-                               for rx in self.patterns)
-        #: per pattern: whether every match holds a literal (so is never empty: RE2
-        #: saying "a match" is then enough for `present`)
-        self._solid = tuple(bool(required(rx.pattern)) for rx in self.patterns)
+        #: (pattern, pre-check clauses, the highest id in them, whether every match holds
+        #: a literal: then it is never empty, and RE2 saying "a match" is enough)
+        self._patterns = tuple(
+            (rx, *(_precheck(rx.pattern, index) if literals else ((), -1)),
+             bool(required(rx.pattern))) for rx in self.patterns)
 
     def __bool__(self) -> bool:
         return bool(self.tids or self.patterns)
@@ -109,7 +109,7 @@ class Matcher:
         of clauses."""
         if self.lazy or (not self.tids and not self.patterns):
             return None
-        pres = [pre for _rx, pre, _top in self._patterns]
+        pres = [pattern[1] for pattern in self._patterns]
         if not all(pres):
             return None  # a pattern without literals: anything may match
         depth = max(map(len, pres), default=1)
@@ -138,7 +138,7 @@ class Matcher:
             seg = seg.lazy()
         if self.tids:
             yield from self._phrase_spans(seg)
-        for rx, pre, top in self._patterns:
+        for rx, pre, top, _solid in self._patterns:
             if not may_run(rx, pre, top, seg):
                 continue
             for m in rx.finditer(seg.prep.norm):
@@ -150,7 +150,7 @@ class Matcher:
         if self.lazy:
             seg = seg.lazy()
         out = self._phrase_spans(seg) if self.tids else []
-        for rx, pre, top in self._patterns:
+        for rx, pre, top, _solid in self._patterns:
             if may_run(rx, pre, top, seg):
                 out += [m.span() for m in rx.finditer(seg.prep.norm) if m.end() > m.start()]
         return out
@@ -171,7 +171,7 @@ class Matcher:
                 for tid in common:
                     if spans(tid, tids[tid]):
                         return True
-        for (rx, pre, top), solid in zip(self._patterns, self._solid):
+        for rx, pre, top, solid in self._patterns:
             if not may_run(rx, pre, top, seg):
                 continue
             if solid:  # a match holds a literal: it is never empty

@@ -177,3 +177,17 @@ def test_the_ascii_fast_path_is_taken_exactly_when_the_old_test_allowed_it() -> 
         old = text.isascii() and not _ASCII_SLOW.search(text) and not text[:1].isspace() \
             and not text[-1:].isspace()
         assert (prepare(text).src is None) == old, repr(text)
+
+
+def test_masking_is_skipped_only_where_it_would_change_nothing() -> None:
+    import random
+
+    from fairdebt.content.check import _masked
+    from fairdebt.report.pii import mask_text
+
+    rng = random.Random(10)
+    pieces = ["call ", "1-800-555-0100", "555 0100", "x", "@", "pat@example.com", " ",
+              "١٢٣٤٥٦٧٨", "+44 20 7946 0958", "２０２６", "abc", "ext. 12", "."]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6)))
+        assert _masked(text) == mask_text(text), text

@@ -114,7 +114,9 @@ class RequirePhrases(ContentCheck):
         # a rule about initial or later communications sees every communication with the
         # consumer (its own `when` is applied in evaluate), as its tests expect
         if self.stateful:
-            return is_communication(ev)
+            # (a consumer outside the rule's regions is never its business: `evaluate`
+            # would say nothing, so the engine need not call it)
+            return is_communication(ev) and routed(self.regions, ev.region)
         return super().selects(ev)
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:

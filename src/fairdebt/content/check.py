@@ -7,6 +7,7 @@ A content rule looks only at events that carry words (``text``, ``subject`` or a
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -312,7 +313,7 @@ class ContentCheck(Check):
             if span is not None:
                 start, end = seg.prep.span(*span)
                 original = seg.prep.original
-                content.update(start=start, end=end, match=mask_text(original[start:end]),
+                content.update(start=start, end=end, match=_masked(original[start:end]),
                                snippet=snippet(original, start, end))
                 detail = f"{detail}: \"{content['match']}\" in {seg.field} " \
                          f"(\"{content['snippet']}\")"
@@ -341,4 +342,15 @@ def snippet(text: str, start: int, end: int, width: int = SNIPPET) -> str:
     while b < len(text) and b < end + 2 * width and not text[b].isspace():
         b += 1
     piece = " ".join(text[a:b].split())
-    return ("…" if a > 0 else "") + mask_text(piece) + ("…" if b < len(text) else "")
+    return ("…" if a > 0 else "") + _masked(piece) + ("…" if b < len(text) else "")
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _masked(text: str) -> str:
+    """``mask_text(text)``, skipped when there is nothing it could mask: an email
+    address needs an "@" and a phone number a digit (``\\d``, as its expression)."""
+    if "@" not in text and not _DIGIT.search(text):
+        return text
+    return mask_text(text)

@@ -232,6 +232,7 @@ _C_HAN, _C_SPACE, _C_NEWLINE, _C_SEP, _C_CLAUSE, _C_OTHER, _C_SLOW = "hsnpcox"
 # (dropped), a run of whitespace that is not one plain space (one space); the first
 # pattern when the text has no such run of whitespace (most texts: it is much faster)
 _DROPS = re.compile(r"h(?P<drop>[snpc]+)(?=h)")
+_NOTHING = re.compile(r"(?!)")  # no match: the edits were made above
 _EDITS = re.compile(r"h(?P<drop>[snpc]+)(?=h)|(?P<space>[sn]{2,}|n)")
 
 
@@ -289,6 +290,14 @@ def _prepare_fast(text: str) -> Prepared | None:
     keep = bytearray(b"\x01") * len(text)  # 0: the character is dropped
     breaks: list[int] = []
     removed = 0  # characters dropped so far
+    if edits is _DROPS:  # (most Chinese text) only drops, and no line break anywhere
+        for m in _DROPS.finditer(classes):
+            a, b = m.span(1)
+            if classes.find(_C_CLAUSE, a, b) >= 0:
+                breaks.append(a - removed)
+            keep[a:b] = bytes(b - a)
+            removed += b - a
+        edits = _NOTHING
     for m in edits.finditer(classes):
         kind = m.lastgroup or ""  # one of the two groups always took part
         a, b = m.span(kind)

@@ -191,3 +191,21 @@ def test_masking_is_skipped_only_where_it_would_change_nothing() -> None:
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6)))
         assert _masked(text) == mask_text(text), text
+
+
+def test_closed_content_slots_are_looked_for_only_when_the_rule_reads_a_message() -> None:
+    from fairdebt.content.analysis import Segment
+    from fairdebt.content.check import Matcher
+    from fairdebt.content.terms import INDEX, LAZY
+    from fairdebt.content.text import prepare
+
+    m = Matcher({"phrases": ["zqx slotword"]}, {}, lazy=True)
+    assert m.gate() is None  # its ids are not in the scan every message gets
+    assert "zqx slotword" in LAZY.phrases and "zqx slotword" not in INDEX.phrases
+    prep = prepare("Call me: ZQX Slotword, at 5.")
+    seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+    assert m.present(seg) and m.first(seg) == (9, 21)
+    # a phrase added to the second index later is still found in a segment whose
+    # second scan came first
+    late = Matcher({"phrases": ["at 5"]}, {}, lazy=True)
+    assert late.first(seg) == (23, 27)

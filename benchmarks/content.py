@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/content.py                 # 1,000,000 messages
     .venv/bin/python benchmarks/content.py --messages 100000 --profile
+    .venv/bin/python benchmarks/content.py --findings      # + findings per rule, SHA-256
 
 The messages are synthetic but shaped like real collection texts: 60–160 characters,
 three in four English (US consumers, under us-reg-f's content rules) and one in four

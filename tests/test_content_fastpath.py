@@ -209,3 +209,28 @@ def test_closed_content_slots_are_looked_for_only_when_the_rule_reads_a_message(
     # second scan came first
     late = Matcher({"phrases": ["at 5"]}, {}, lazy=True)
     assert late.first(seg) == (23, 27)
+
+
+def test_a_swapped_index_is_used_by_everything_made_after_the_swap() -> None:
+    """The fuzz harness gives each input a fresh phrase index (terms.INDEX and
+    analysis.INDEX swapped): phrases, patterns' literals and segments must all use it."""
+    from datetime import datetime, timezone
+
+    from fairdebt.content import analysis, terms
+    from fairdebt.content.check import Matcher
+    from fairdebt.model import Event
+
+    saved = terms.INDEX
+    terms.INDEX = analysis.INDEX = terms.TermIndex()
+    try:
+        m = Matcher({"phrases": ["police"], "patterns": ["we are the (police|court)"]}, {})
+        ts = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+        ev = Event(ts, ts.timestamp(), "C1", "m1", channel="sms", outcome="delivered",
+                   text="Hi, we are the POLICE.")
+        (seg,) = analysis.segments(ev)
+        assert seg.index is terms.INDEX
+        assert list(m.find(seg)) == [(15, 21), (4, 21)]
+        assert m.gate() is not None and all(s <= set(range(len(terms.INDEX.phrases)))
+                                            for s in m.gate() or ())
+    finally:
+        terms.INDEX = analysis.INDEX = saved

@@ -13,9 +13,9 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any
 
+from ..content import terms
 from ..content.analysis import Segment
 from ..content.check import TERMS_OBJECT, ContentCheck, schema
-from ..content.terms import INDEX
 from ..model import Finding
 from ..state import Context
 
@@ -52,7 +52,7 @@ class ForbidCooccurrence(ContentCheck):
             for i, group in enumerate(self.groups):
                 for tid in group.tids:
                     where[tid] = (*where.get(tid, ()), i)
-                    self._sizes[tid] = len(INDEX.phrases[tid])
+                    self._sizes[tid] = len(terms.INDEX.phrases[tid])
             self._where = where
             self._top = max(where, default=-1)
         # every group must match: each needs its phrases or its patterns' literals present

@@ -14,7 +14,8 @@ from __future__ import annotations
 import threading
 
 from ..model import Event
-from .terms import INDEX, LAZY, TermIndex
+from . import terms
+from .terms import INDEX, TermIndex
 from .terms import hit_ids as ids_of
 from .text import WORD_CHARS, Prepared, prepare, scripts
 
@@ -24,7 +25,7 @@ class Segment:
                  "known", "prep", "speaker")
 
     def __init__(self, field: str, speaker: str, prep: Prepared,
-                 hits: list[tuple[int, int]], index: TermIndex = INDEX) -> None:
+                 hits: list[tuple[int, int]], index: TermIndex | None = None) -> None:
         self.field = field
         """``text``, ``subject`` or ``transcript[i]`` (i counted from 0)."""
         self.speaker = speaker
@@ -38,8 +39,9 @@ class Segment:
         self.known: int = getattr(hits, "known", 0)
         """How many phrases the scan looked for: a pre-check on a phrase id at or above
         this cannot trust `ids` (the phrase was interned after the scan)."""
-        self.index = index
-        """The index the hits are from (their phrase ids are its ids)."""
+        self.index = index if index is not None else INDEX
+        """The index the hits are from (their phrase ids are its ids): by default this
+        module's INDEX when the segment is made."""
         self._spans: dict[int, list[tuple[int, int, int]]] = {}  # by 2 tid + prefix
         self._lazy: Segment | None = None
         self._scripts: tuple[int, int] | None = None
@@ -63,9 +65,10 @@ class Segment:
         """The same words scanned for the phrases of `terms.LAZY` (once, when a rule
         first asks; again if phrases were added to it since)."""
         found = self._lazy
-        if found is None or found.known != len(LAZY.phrases):
+        if found is None or found.known != len(terms.LAZY.phrases):
+            lazy = terms.LAZY
             found = self._lazy = Segment(self.field, self.speaker, self.prep,
-                                         LAZY.scan(self.prep.norm), LAZY)
+                                         lazy.scan(self.prep.norm), lazy)
         return found
 
     def spans(self, tid: int, prefix: bool) -> list[tuple[int, int, int]]:

@@ -16,10 +16,11 @@ from ..model import Event, Finding
 from ..policy.model import Rule
 from ..report.pii import mask_text
 from ..state import Context
+from . import terms
 from .analysis import Segment, has_content
 from .analysis import words as words_of
 from .literals import required
-from .terms import INDEX, LAZY, Phrase, TermIndex, compile_pattern, may_match
+from .terms import Phrase, TermIndex, compile_pattern, may_match
 
 FIELDS = ("text", "subject", "transcript")
 FACTS = ("time_barred", "judgment", "secured", "litigation_intended", "offer_expires_at",
@@ -70,7 +71,8 @@ class Matcher:
         #: phrases in `terms.LAZY`: looked for only when this matcher is used, so they
         #: make no message's scan longer (and can gate nothing)
         self.lazy = lazy
-        index = LAZY if lazy else INDEX
+        # the module's indexes looked up now (a caller may swap them: the fuzz harness)
+        index = terms.LAZY if lazy else terms.INDEX
         where = f"{label}: " if label else ""
         words: list[str] = list(spec.get("phrases", ()))
         for name in spec.get("lexicons", ()):

@@ -114,7 +114,11 @@ class Phrase:
 
     __slots__ = ("prefix", "text", "tid")
 
-    def __init__(self, written: str, index: TermIndex = INDEX) -> None:
+    def __init__(self, written: str, index: TermIndex | None = None) -> None:
+        # (the index is looked up when called, not when defined: a caller may swap
+        # the module's INDEX, as the fuzz harness does for a fresh one per input)
+        if index is None:
+            index = INDEX
         text = written.strip()
         self.prefix = text.endswith(WILDCARD)
         norm = normalize(text.rstrip(WILDCARD))

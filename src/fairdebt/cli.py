@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -18,6 +20,7 @@ import click
 
 from . import __version__
 from .checks import CHECKS
+from .io.atomic import replacing
 from .io.canonical import write_csv
 from .io.database import DatabaseSource, read_database
 from .io.imports import ImportStats, read_import
@@ -42,6 +45,7 @@ from .scale.progress import Progress
 from .tz import ZoneError, get_zone
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # the shell's 128 + SIGINT / SIGTERM
 DEFAULT_POLICY = "us-reg-f"
 
 
@@ -62,7 +66,34 @@ def _split(values: Sequence[str]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Ctrl-C ends a run with 130 and one line, not click's "Aborted!" and 1; SIGTERM (a
+    cancelled CI job) unwinds like it, so a report being written is discarded whole
+    (io.atomic) instead of left half-written."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        previous = signal.getsignal(signal.SIGTERM)
+        mine = (previous == signal.SIG_DFL
+                and threading.current_thread() is threading.main_thread())
+        if mine:
+            signal.signal(signal.SIGTERM, _terminated)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("fairdebt: interrupted; reports not finished were not written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        finally:
+            if mine:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    click.echo("fairdebt: terminated; reports not finished were not written", err=True)
+    sys.exit(EXIT_TERMINATED)
+
+
+@click.group(cls=_Group,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="fairdebt")
 def main() -> None:
     """fairdebt — check debt-collection contact logs against compliance policies.
@@ -452,7 +483,7 @@ def convert(files: tuple[str, ...], preset: str | None, mapping_file: str | None
 
     try:
         if output:
-            with open(output, "w", encoding="utf-8", newline="") as out:
+            with replacing(output) as out:
                 written = write_csv(converted(), out)
         else:
             written = write_csv(converted(), sys.stdout)

@@ -7,8 +7,10 @@ import gc
 import heapq
 import multiprocessing
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -115,10 +117,35 @@ def _in_processes(job: _Job) -> list[_Part]:
     global _JOB
     _JOB = job
     try:
-        with multiprocessing.get_context("fork").Pool(job.jobs) as pool:
+        with _quiet_children():
+            pool = multiprocessing.get_context("fork").Pool(job.jobs, initializer=_worker)
+        with pool:
             return pool.map(_forked_part, range(job.jobs))
     finally:
         _JOB = None
+
+
+@contextlib.contextmanager
+def _quiet_children() -> Iterator[None]:
+    """Fork with Ctrl-C ignored and SIGTERM at its default, so no worker ever sees either
+    handler: Ctrl-C is the parent's to handle (it stops the pool, which ends the workers
+    with SIGTERM, and they should then just end, not print the CLI's message)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a library caller's own affair
+        return
+    saved = signal.signal(signal.SIGINT, signal.SIG_IGN), signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, saved[0])
+        signal.signal(signal.SIGTERM, saved[1])
+
+
+def _worker() -> None:
+    # again in the worker, for one the pool forks later to replace a lost one
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _forked_part(index: int) -> _Part:

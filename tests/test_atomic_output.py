@@ -169,3 +169,50 @@ def test_ctrl_c_with_jobs_stops_the_workers_quietly(tmp_path: Path) -> None:
         "fairdebt: interrupted; reports not finished were not written"]
     assert not (tmp_path / "out.json").exists()
     assert leftovers(tmp_path) == []
+
+
+def _open_in(directory: Path) -> list[os.stat_result]:
+    """The files this process holds open under ``directory`` (through /proc/self/fd)."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            if target.startswith(str(directory)):
+                found.append(os.stat(f"/proc/self/fd/{fd}"))
+        except OSError:
+            continue  # the descriptor listdir itself used
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads descriptors from /proc")
+@pytest.mark.parametrize("ending", ["done", "abandoned", "failed"])
+def test_sort_spill_files_are_private_nameless_and_closed_on_every_exit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: str) -> None:
+    from fairdebt.io.normalize import to_event
+    from fairdebt.order import sorted_events
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    events = [to_event({"timestamp": f"2026-04-01T{9 + i % 10:02d}:00:00Z",
+                        "consumer_id": f"C{i}", "channel": "call"}, "<t>", i)
+              for i in range(50)]
+
+    def source():  # type: ignore[no-untyped-def]
+        yield from events
+        if ending == "failed":
+            raise KeyboardInterrupt
+
+    merged = sorted_events(source(), chunk=10)
+    if ending == "failed":
+        with pytest.raises(KeyboardInterrupt):
+            next(merged)
+    else:
+        next(merged)  # every run is spilled before the first event comes out
+        held = _open_in(tmp_path)
+        assert len(held) == 5
+        assert all(stat.S_IMODE(s.st_mode) == 0o600 for s in held)
+        assert list(tmp_path.iterdir()) == []  # no name another user could open
+        if ending == "done":
+            assert len(list(merged)) == 49
+        else:
+            merged.close()
+    assert _open_in(tmp_path) == []

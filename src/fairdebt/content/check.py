@@ -57,7 +57,7 @@ def schema(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[s
 class Matcher:
     """Phrases, patterns and lexicon entries, found in a segment's normalized text."""
 
-    __slots__ = ("patterns", "tids", "tidset", "words")
+    __slots__ = ("_phrases", "patterns", "tids", "tidset", "words")
 
     def __init__(self, spec: Mapping[str, Any], lexicons: Mapping[str, tuple[str, ...]],
                  label: str = "") -> None:
@@ -70,12 +70,15 @@ class Matcher:
             words += lexicons[name]
         #: phrase id → whether it may end inside a word (a ``*`` prefix)
         self.tids: dict[int, bool] = {}
+        phrases = []
         for word in words:
             try:
                 phrase = Phrase(word)
             except ValueError as exc:
                 raise ValueError(f"{where}{exc}") from None
             self.tids[phrase.tid] = self.tids.get(phrase.tid, False) or phrase.prefix
+            phrases.append(phrase)
+        self._phrases = tuple(phrases)  # holding them keeps their ids in the index
         self.tidset = frozenset(self.tids)
         self.words = len(words)
         self.patterns = tuple(compile_pattern(p) for p in spec.get("patterns", ()))

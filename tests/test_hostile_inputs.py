@@ -2,7 +2,7 @@
 without a traceback, within 30 s and 1 GB.
 
 The big ones run in a child process so their peak memory (ru_maxrss) is measured on
-their own; the rest are quick and run in-process. docs/hardening.md lists them all.
+their own; the rest are quick and run in-process. docs/security.md lists them all.
 """
 
 from __future__ import annotations

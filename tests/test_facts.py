@@ -419,3 +419,45 @@ def test_cli_refuses_an_unknown_column_and_spark(tmp_path: Path, log: Path) -> N
     facts.write_text("consumer_id,time_barred\nC1,true\n", encoding="utf-8")
     code, _, err = cli("--engine", "spark", "--facts", str(facts), str(log))
     assert code == 2 and "--facts is not read by --engine spark" in err
+
+
+# -- house rules and hostile files ------------------------------------------------------
+
+def test_a_rule_may_name_only_facts_that_can_be_given(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("id: t\nrules:\n  - id: t/garnish\n    check: forbid_phrases\n"
+                    "    params: {phrases: [garnish], unless_facts: [judgement]}\n",
+                    encoding="utf-8")
+    with pytest.raises(fairdebt.PolicyError, match="'judgement' is not one of"):
+        fairdebt.load_policy(path)
+
+
+def test_a_house_rule_on_litigation_intended(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("id: t\nrules:\n  - id: t/suit\n    check: forbid_phrases\n"
+                    "    params: {phrases: [we will sue], unless_facts: [litigation_intended]}\n",
+                    encoding="utf-8")
+    pol = fairdebt.load_policy(path)
+    row = sms("We will sue you.")
+    report = fairdebt.check([row], pol, facts=Facts.from_rows(
+        [{"consumer_id": "C1", "litigation_intended": "no"}]))
+    assert [f.severity for f in report.findings] == ["error"]
+    assert fairdebt.check([row], pol, facts=Facts.from_rows(
+        [{"consumer_id": "C1", "litigation_intended": "yes"}])).findings == ()
+
+
+def test_hostile_facts_files_are_rows_rejected_not_tracebacks(tmp_path: Path) -> None:
+    path = tmp_path / "facts.jsonl"
+    path.write_bytes(b'{"consumer_id": "C1", "time_barred": true}\n'
+                     + b'{"consumer_id": "C2", "judgment": ' + b"[" * 100_000 + b"\n"
+                     + b'{"consumer_id": "C3", "secured": "\xff"}\n'
+                     + b'{"consumer_id": "C4", "business_names": {"a": 1}}\n'
+                     + b'{"consumer_id": "C5", "offer_expires_at": "9999-12-31T23:59:59+14:00"}\n')
+    facts = fairdebt.load_facts(str(path))
+    assert [r.line for r in facts.rejected] == [2, 3, 4, 5]
+    assert dict(facts.get("C1")) == {"time_barred": True}
+    wide = tmp_path / "wide.csv"
+    wide.write_text("consumer_id," + ",".join(f"c{i}" for i in range(100_000)) + "\n")
+    with pytest.raises(fairdebt.SourceError) as exc:
+        fairdebt.load_facts(str(wide))
+    assert len(str(exc.value)) < 1000 and "and 99,990 more" in str(exc.value)

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..checks.base import Check
+from ..facts import FACT_NAMES
 from ..model import Event, Finding
 from ..policy.model import Rule
 from ..report.pii import mask_text
@@ -34,7 +35,8 @@ TERMS: dict[str, Any] = {
 TERMS_OBJECT: dict[str, Any] = {
     "type": "object", "additionalProperties": False, "properties": TERMS,
 }
-FACT_LIST: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1},
+#: a rule may name only facts a facts file can give (a misspelt one would never be known)
+FACT_LIST: dict[str, Any] = {"type": "array", "items": {"enum": list(FACT_NAMES)},
                              "uniqueItems": True, "default": []}
 #: params every content kind accepts
 COMMON: dict[str, Any] = {

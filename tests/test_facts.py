@@ -461,3 +461,13 @@ def test_hostile_facts_files_are_rows_rejected_not_tracebacks(tmp_path: Path) ->
     with pytest.raises(fairdebt.SourceError) as exc:
         fairdebt.load_facts(str(wide))
     assert len(str(exc.value)) < 1000 and "and 99,990 more" in str(exc.value)
+
+
+def test_facts_path_from_the_configuration_file(tmp_path: Path, log: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "facts.csv").write_text("consumer_id,time_barred\nC1,yes\n",
+                                                 encoding="utf-8")
+    config = tmp_path / "fairdebt.toml"
+    config.write_text('facts = "data/facts.csv"\n', encoding="utf-8")
+    code, out, _ = cli(*SELECT, "-f", "json", "--config", str(config), str(log))
+    assert code == 1 and by_event(out)["E1"] == [(SUIT, "error")]

@@ -471,3 +471,17 @@ def test_facts_path_from_the_configuration_file(tmp_path: Path, log: Path) -> No
     config.write_text('facts = "data/facts.csv"\n', encoding="utf-8")
     code, out, _ = cli(*SELECT, "-f", "json", "--config", str(config), str(log))
     assert code == 1 and by_event(out)["E1"] == [(SUIT, "error")]
+
+
+def test_cn_extra_fees_follow_fees_allowed() -> None:
+    policy = fairdebt.load_policy("cn").select(["cn/content/extra-fees"])
+    row = sms("需要另外支付上门费500元", region="CN", timezone="Asia/Shanghai")
+
+    def run(facts: Facts | None) -> list[str]:
+        return [f.severity for f in fairdebt.check([row], policy, facts=facts).findings]
+
+    # a value that is not a boolean (否) is rejected: the fact stays unknown
+    assert run(Facts.from_rows([{"consumer_id": "C1", "fees_allowed": "否"}])) == ["warning"]
+    assert run(Facts.from_rows([{"consumer_id": "C1", "fees_allowed": "false"}])) == ["error"]
+    assert run(Facts.from_rows([{"consumer_id": "C1", "fees_allowed": "true"}])) == []
+    assert run(None) == ["warning"]

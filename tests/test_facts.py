@@ -136,6 +136,12 @@ def test_suit_threat_about_several_debts_is_an_error_if_any_is_time_barred() -> 
     assert f.severity == "warning" and missing(f) == ["time_barred"]
     (f,) = two(SUIT, {"time_barred": True}, None)  # D1 decides it whatever D2 is
     assert f.severity == "error" and missing(f) == []
+    # the finding names the debts that make it one
+    assert f.debt_id == "D1;D2" and f.content is not None
+    assert f.content["fact_debts"] == ["D1"]
+    assert f.message.endswith("; a violation for debt D1 by its account facts")
+    (f,) = two(SUIT, {"time_barred": True}, {"time_barred": True})
+    assert f.content is not None and f.content["fact_debts"] == ["D1", "D2"]
 
 
 def test_garnishment_threat_about_several_debts_is_excused_only_if_all_are() -> None:

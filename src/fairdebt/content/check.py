@@ -288,6 +288,14 @@ class ContentCheck(Check):
             detail += ("; it depends on " + ", ".join(missing) + ", not known for this "
                        "account: give the fact to decide")
             content["missing_facts"] = list(missing)
+        elif ctx.facts is not None and len(ctx.event.debt_ids) > 1 and (
+                self.when_facts or self.unless_facts):
+            # several debts: say which of them the facts make it a violation for
+            debts = [d for d, facts in zip(ctx.event.debt_ids, fact_scopes(ctx), strict=True)
+                     if self.debt_gate(facts) == ()]
+            if debts:
+                detail += f"; a violation for debt {', '.join(debts)} by its account facts"
+                content["fact_debts"] = debts
         found = self.finding(ctx, detail)
         if missing and found.severity == "error":
             found = dataclasses.replace(found, severity="warning")

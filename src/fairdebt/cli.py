@@ -226,6 +226,11 @@ def _database(db_url: str | None, table: str | None, query: str | None,
               help="Consumer directory (CSV or JSON Lines): numbers, emails, address, "
                    "timezone, region and standing facts per consumer, joined onto the log "
                    "by consumer_id or by the number/address contacted (docs/log-format.md).")
+@click.option("--facts", "facts_file", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False),
+              help="Account facts for the content rules (CSV or JSON Lines): consumer_id, "
+                   "optional debt_id, and time_barred, judgment, secured, offer_expires_at, "
+                   "… (docs/content-rules.md#account-facts).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Processes to split the consumers among (0: one per CPU). The report "
                    "is the same as with one; each process reads the input itself.")
@@ -268,7 +273,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
           preset: str | None, mapping_file: str | None, encoding: str | None,
           db_url: str | None, table: str | None, query: str | None,
           default_timezone: str | None,
-          strict: bool, consumers: str | None, jobs: int, engine: str,
+          strict: bool, consumers: str | None, facts_file: str | None, jobs: int,
+          engine: str,
           spark_master: str | None, spark_output: str | None, quiet: bool, color: bool | None,
           fail_on: str, exit_zero: bool,
           baseline: str | None, update_baseline: bool, redact: bool, show_pii: bool,
@@ -307,6 +313,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         if database is not None:
             _fail("--db is not read by --engine spark (export the table, or use the "
                   "python engine)")
+        if facts_file:
+            _fail("--facts is not read by --engine spark (use the python engine)")
         report = _on_spark(files, policy, input_timezone, default_timezone, mapping,
                            consumers, spark_master, spark_output)
     elif spark_master or spark_output:
@@ -323,7 +331,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                                  default_timezone=default_timezone, mapping=mapping,
                                  encoding=encoding, notes=notes,
                                  jobs=jobs or os.cpu_count() or 1, consumers=consumers,
-                                 progress=Progress.on_terminal(), database=database)
+                                 progress=Progress.on_terminal(), database=database,
+                                 facts=facts_file)
     except (SourceError, ZoneError) as exc:
         _fail(str(exc))
         return

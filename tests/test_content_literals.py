@@ -192,3 +192,14 @@ def test_cooccurrence_pre_check_on_the_scan_never_changes_the_answer() -> None:
             finally:
                 rule._where = where
             assert got == want, text
+
+
+def test_a_patterns_literals_stay_in_the_index_only_while_its_matcher_lives() -> None:
+    import gc
+
+    m = Matcher({"patterns": ["(qzvx alpha|qzvx beta) gamma"]}, {})
+    assert INDEX.holds("qzvx alpha gamma") and INDEX.holds("qzvx beta gamma")
+    assert m.gate() is not None
+    del m
+    gc.collect()
+    assert not INDEX.holds("qzvx alpha gamma") and not INDEX.holds("qzvx beta gamma")

@@ -65,7 +65,7 @@ class Segment:
         """The same words scanned for the phrases of `terms.LAZY` (once, when a rule
         first asks; again if phrases were added to it since)."""
         found = self._lazy
-        if found is None or found.known != len(terms.LAZY.phrases):
+        if found is None or found.known != terms.LAZY.issued:
             lazy = terms.LAZY
             found = self._lazy = Segment(self.field, self.speaker, self.prep,
                                          lazy.scan(self.prep.norm), lazy)

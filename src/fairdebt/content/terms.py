@@ -13,6 +13,7 @@ back-reference, a look-around) is an error when the policy loads.
 from __future__ import annotations
 
 import threading
+import weakref
 from operator import itemgetter
 from typing import Any
 
@@ -44,49 +45,98 @@ def hit_ids(hits: list[tuple[int, int]]) -> frozenset[int]:
 
 
 class TermIndex:
-    """Normalized phrase → id, and the automaton that finds them all."""
+    """Normalized phrase → id, and the automaton that finds them all.
+
+    Phrases are counted by the rules holding them, so a long-running service that loads
+    policy after policy keeps only what its live policies need. A released phrase stays
+    in the automaton, dormant, and gets its old id back if a rule asks for it again (an
+    engine built per request re-interns the same phrases: no rebuild for that); the
+    automaton is rebuilt without the dormant ones once they outnumber the live ones
+    (and at least ``KEEP_DORMANT``). Ids are never given to another phrase, so a hit on
+    a dormant phrase can never be mistaken for a live one.
+    """
+
+    KEEP_DORMANT = 2048
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
-        #: phrase id → the phrase
-        self.phrases: list[str] = []
+        self._refs: dict[int, int] = {}
+        self._dormant: dict[str, int] = {}  # released, still in the automaton
+        self._next = 0
+        #: phrase id → the phrase, for every id the automaton may report (live or dormant)
+        self.phrases: dict[int, str] = {}
+        self._pair: tuple[Any, int] | None = None
         self._lock = threading.Lock()
         self._automaton: Any = None
-        self._built_for = 0
-        self._pair: tuple[Any, int] | None = None
+        self._missing = True  # a live phrase is not in the automaton yet
         #: bumped on every rebuild: results computed with an older automaton are stale
         self.version = 0
         #: whether the automaton holds every interned phrase (checked per message)
         self.current = True
 
+    @property
+    def issued(self) -> int:
+        """How many ids have been given out (ids are never reused)."""
+        return self._next
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def holds(self, phrase: str) -> bool:
+        return phrase in self._ids
+
     def intern(self, phrase: str) -> int:
-        """The id of a normalized phrase, registering it if new."""
+        """The id of a normalized phrase, registering it if new; each call is one
+        reference, given back with `release`."""
         with self._lock:
             found = self._ids.get(phrase)
             if found is None:
-                found = self._ids[phrase] = len(self._ids)
-                self.phrases.append(phrase)
-                self.current = False
+                found = self._dormant.pop(phrase, None)
+                if found is None:
+                    found = self._next
+                    self._next += 1
+                    self.phrases[found] = phrase
+                    self._missing = True
+                    self.current = False
+                self._ids[phrase] = found
+                self._refs[found] = 0
+            self._refs[found] += 1
             return found
+
+    def release(self, phrase: str, tid: int) -> None:
+        with self._lock:
+            if self._ids.get(phrase) != tid:
+                return
+            self._refs[tid] -= 1
+            if not self._refs[tid]:
+                del self._refs[tid], self._ids[phrase]
+                self._dormant[phrase] = tid
+
+    def _stale(self) -> bool:
+        return self._missing or len(self._dormant) > max(self.KEEP_DORMANT, len(self._ids))
 
     def automaton(self) -> Any:
         return self._built()[0]
 
     def _built(self) -> tuple[Any, int]:
-        """The current automaton and how many phrases it holds (read together)."""
-        built: tuple[Any, int] | None = self._pair
-        if built is not None and built[1] == len(self._ids):
+        """The current automaton and the id count when it was built (read together):
+        every live phrase with a smaller id is in it (`Hits.known`)."""
+        built = self._pair
+        if built is not None and not self._stale():
             return built
         with self._lock:
-            if self._automaton is None or self._built_for != len(self._ids):
+            if self._pair is None or self._stale():
                 fresh = ahocorasick.Automaton()
                 for phrase, tid in self._ids.items():
                     fresh.add_word(phrase, tid)
-                if len(self._ids):
+                if self._ids:
                     fresh.make_automaton()
                 self._automaton = fresh
-                self._built_for = len(self._ids)
-                self._pair = (fresh, self._built_for)
+                for tid in self._dormant.values():  # purged: never reported again
+                    del self.phrases[tid]
+                self._dormant.clear()
+                self._missing = False
+                self._pair = (fresh, self._next)
                 self.version += 1
                 self.current = True
             pair = self._pair
@@ -98,7 +148,7 @@ class TermIndex:
         character, id). Built by the C iterator alone (no Python code per hit): most
         hits are never looked at, only which phrases were found."""
         auto, known = self._built()
-        out = Hits(auto.iter(norm)) if known else Hits()
+        out = Hits(auto.iter(norm)) if auto.kind != ahocorasick.EMPTY else Hits()
         out.known = known
         return out
 
@@ -112,7 +162,7 @@ LAZY = TermIndex()
 class Phrase:
     """One phrase as a rule uses it: its id in the index and whether it is a prefix."""
 
-    __slots__ = ("prefix", "text", "tid")
+    __slots__ = ("__weakref__", "prefix", "text", "tid")
 
     def __init__(self, written: str, index: TermIndex | None = None) -> None:
         # (the index is looked up when called, not when defined: a caller may swap
@@ -126,6 +176,23 @@ class Phrase:
             raise ValueError(f"phrase {written!r} is empty once normalized")
         self.text = norm
         self.tid = index.intern(norm)
+        # the index keeps the phrase while some rule holds this object
+        weakref.finalize(self, index.release, norm, self.tid).atexit = False
+
+
+class Literal:
+    """A string a pattern cannot match without (`literals.required`), looked for as
+    it is (not normalized: it is already what the normalized text holds), held in the
+    index like a phrase while some matcher holds this object."""
+
+    __slots__ = ("__weakref__", "text", "tid")
+
+    def __init__(self, text: str, index: TermIndex | None = None) -> None:
+        if index is None:
+            index = INDEX
+        self.text = text
+        self.tid = index.intern(text)
+        weakref.finalize(self, index.release, text, self.tid).atexit = False
 
 
 try:  # the RE2 object under google-re2's wrapper: one call to learn there is no match

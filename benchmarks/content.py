@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/content.py                 # 1,000,000 messages
     .venv/bin/python benchmarks/content.py --messages 100000 --profile
+    .venv/bin/python benchmarks/content.py --findings      # + findings per rule, SHA-256
 
 The messages are synthetic but shaped like real collection texts: 60–160 characters,
 three in four English (US consumers, under us-reg-f's content rules) and one in four
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
+import json
 import platform
 import pstats
 import random
@@ -98,6 +101,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--findings", action="store_true",
+                        help="also print the findings per rule and a SHA-256 of them all "
+                             "(kept outside the timed loop's figure: the findings are kept)")
     args = parser.parse_args()
     policy = fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"])
     events = messages(args.messages, args.seed)
@@ -110,14 +116,21 @@ def main() -> None:
     c0 = time.process_time()
     findings = 0
     feed = engine.feed
-    for ev in events:
-        findings += len(feed(ev))
-    findings += len(engine.close())
+    kept: list[fairdebt.Finding] | None = [] if args.findings else None
+    if kept is None:
+        for ev in events:
+            findings += len(feed(ev))
+        findings += len(engine.close())
+    else:
+        for ev in events:
+            kept += feed(ev)
+        kept += engine.close()
+        findings = len(kept)
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
     if profiler:
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
     print(f"messages:      {len(events):,} SMS bodies, {mean:.0f} characters on average")
     print(f"rules:         {len(policy.rules)} content rules (us-reg-f and cn)")
     print(f"findings:      {findings:,}")
@@ -125,6 +138,16 @@ def main() -> None:
     print(f"throughput:    {len(events) / elapsed:,.0f} messages/s (one core)")
     # on a shared machine the wall clock includes time the process waited for a core
     print(f"cpu time:      {cpu:.2f} s, {len(events) / cpu:,.0f} messages/s of CPU time")
+    if kept is not None:
+        per_rule: dict[str, int] = {}
+        digest = hashlib.sha256()
+        for f in kept:
+            per_rule[f.rule] = per_rule.get(f.rule, 0) + 1
+            digest.update(json.dumps(f.to_dict(), sort_keys=True, default=str).encode())
+            digest.update(b"\n")
+        for rule in sorted(per_rule):
+            print(f"  {per_rule[rule]:>9,}  {rule}")
+        print(f"findings hash: {digest.hexdigest()}")
     print(f"machine:       {platform.machine()}, Python {platform.python_version()}, "
           f"{platform.processor() or platform.system()}")
 

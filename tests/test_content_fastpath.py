@@ -88,13 +88,18 @@ def test_the_engine_skips_content_rules_whose_phrases_are_absent(monkeypatch) ->
         return [f.rule for f in found]
 
     sms(0, "Hi Pat, your statement is ready. Reply STOP to opt out.")
-    # a rule with a pattern is always called; the phrase-only ones are not
-    assert called == ["reg-f/content/impersonation"]
+    # no rule is called: a rule with a pattern is gated by the pattern's literals too
+    assert called == []
     assert "reg-f/content/arrest" in sms(1, "Pay today or you will be ARRESTED.")
     assert "reg-f/content/arrest" in called
     # a phrase found inside a longer word calls the rule, which finds nothing
     assert "reg-f/content/arrest" not in sms(2, "Jailbreak your phone. Reply STOP to opt out.")
     assert "reg-f/content/arrest" in called
+    # "this is" and "police" are literals the impersonation pattern needs
+    assert "reg-f/content/impersonation" in sms(3, "Hi, this is the police department.")
+    assert "reg-f/content/impersonation" in called
+    assert "reg-f/content/impersonation" not in sms(4, "This is it. Reply STOP to opt out.")
+    assert called == []
 
 
 def test_scripts_counts_ascii_letters_as_the_regular_expressions_do() -> None:
@@ -142,3 +147,90 @@ def test_present_and_the_re2_shortcut_agree_with_find() -> None:
             for rx in m.patterns:
                 plain = any(x.end() > x.start() for x in rx.finditer(prep.norm))
                 assert plain == Matcher({"patterns": [rx.pattern]}, {}).present(seg)
+
+
+def test_clause_breaks_are_the_matches_of_the_clause_expression() -> None:
+    """`Prepared.breaks` finds delimiters by one split where it can; the reference is
+    the regular expression's own matches, on any text (not only normalized text)."""
+    import random
+
+    from fairdebt.content.text import _CLAUSE, Prepared
+
+    rng = random.Random(8)
+    pieces = [*"ab .,;:!?-–—。，、！x\n\t\u00a0\u3000", " - ", " – ", "a.m.", "1,000"]
+    for _ in range(20000):
+        norm = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 14)))
+        want = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
+                for m in _CLAUSE.finditer(norm)]
+        assert Prepared(norm, norm, None).breaks == want, repr(norm)
+
+
+def test_the_ascii_fast_path_is_taken_exactly_when_the_old_test_allowed_it() -> None:
+    import random
+
+    from fairdebt.content.text import _ASCII_SLOW, prepare
+
+    rng = random.Random(9)
+    for _ in range(20000):
+        text = "".join(chr(rng.choice([32, 32, 97, 98, 46, rng.randrange(128)]))
+                       for _ in range(rng.randrange(0, 8)))
+        old = text.isascii() and not _ASCII_SLOW.search(text) and not text[:1].isspace() \
+            and not text[-1:].isspace()
+        assert (prepare(text).src is None) == old, repr(text)
+
+
+def test_masking_is_skipped_only_where_it_would_change_nothing() -> None:
+    import random
+
+    from fairdebt.content.check import _masked
+    from fairdebt.report.pii import mask_text
+
+    rng = random.Random(10)
+    pieces = ["call ", "1-800-555-0100", "555 0100", "x", "@", "pat@example.com", " ",
+              "١٢٣٤٥٦٧٨", "+44 20 7946 0958", "２０２６", "abc", "ext. 12", "."]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6)))
+        assert _masked(text) == mask_text(text), text
+
+
+def test_closed_content_slots_are_looked_for_only_when_the_rule_reads_a_message() -> None:
+    from fairdebt.content.analysis import Segment
+    from fairdebt.content.check import Matcher
+    from fairdebt.content.terms import INDEX, LAZY
+    from fairdebt.content.text import prepare
+
+    m = Matcher({"phrases": ["zqx slotword"]}, {}, lazy=True)
+    assert m.gate() is None  # its ids are not in the scan every message gets
+    assert LAZY.holds("zqx slotword") and not INDEX.holds("zqx slotword")
+    prep = prepare("Call me: ZQX Slotword, at 5.")
+    seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+    assert m.present(seg) and m.first(seg) == (9, 21)
+    # a phrase added to the second index later is still found in a segment whose
+    # second scan came first
+    late = Matcher({"phrases": ["at 5"]}, {}, lazy=True)
+    assert late.first(seg) == (23, 27)
+
+
+def test_a_swapped_index_is_used_by_everything_made_after_the_swap() -> None:
+    """The fuzz harness gives each input a fresh phrase index (terms.INDEX and
+    analysis.INDEX swapped): phrases, patterns' literals and segments must all use it."""
+    from datetime import datetime, timezone
+
+    from fairdebt.content import analysis, terms
+    from fairdebt.content.check import Matcher
+    from fairdebt.model import Event
+
+    saved = terms.INDEX
+    terms.INDEX = analysis.INDEX = terms.TermIndex()
+    try:
+        m = Matcher({"phrases": ["police"], "patterns": ["we are the (police|court)"]}, {})
+        ts = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+        ev = Event(ts, ts.timestamp(), "C1", "m1", channel="sms", outcome="delivered",
+                   text="Hi, we are the POLICE.")
+        (seg,) = analysis.segments(ev)
+        assert seg.index is terms.INDEX
+        assert list(m.find(seg)) == [(15, 21), (4, 21)]
+        assert m.gate() is not None and all(s <= set(terms.INDEX.phrases)
+                                            for s in m.gate() or ())
+    finally:
+        terms.INDEX = analysis.INDEX = saved

@@ -64,7 +64,8 @@ class ClosedContent(ContentCheck):
     def configure_content(self, params: Mapping[str, Any]) -> None:
         self.slots = []
         for i, slot in enumerate(params["slots"]):
-            match = self.matcher(slot, f"slots[{i}]")
+            # slots and forbidden words are looked for only in messages the rule reads
+            match = self.matcher(slot, f"slots[{i}]", lazy=True)
             capitalized = bool(slot.get("capitalized", False))
             if not match and not capitalized:
                 raise ValueError(f"slots[{i}] ({slot['name']}): give phrases, patterns, "
@@ -78,12 +79,12 @@ class ClosedContent(ContentCheck):
                 raise ValueError(f"filler: unknown lexicon '{name}'")
             words += self.lexicons[name]
         self.filler = frozenset(normalize(w) for w in words)
-        self.forbidden = self.matcher(params.get("forbidden") or {}, "forbidden")
+        self.forbidden = self.matcher(params.get("forbidden") or {}, "forbidden", lazy=True)
         self.budget = int(params.get("residue_budget", 0))
         self.only_if = self.matcher(params.get("only_if") or {}, "only_if")
         self.what = params.get("what", "the message")
-        if self.only_if and not self.only_if.patterns:  # not the message it is about
-            self.phrase_gate = (self.only_if.tidset,)
+        if self.only_if:  # otherwise not the message the rule is about
+            self.phrase_gate = self.only_if.gate()
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         segs = self.words(ctx)

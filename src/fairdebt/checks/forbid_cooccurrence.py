@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any
 
+from ..content import terms
 from ..content.analysis import Segment
 from ..content.check import TERMS_OBJECT, ContentCheck, schema
 from ..model import Finding
@@ -39,10 +40,23 @@ class ForbidCooccurrence(ContentCheck):
                                  "lexicons")
         within = params.get("within", "clause")
         self.window: int | None = None if within == "clause" else int(within)
-        self.unless = self.matcher(params.get("unless") or {}, "unless")
+        # (no literal pre-check: it runs only after a match)
+        self.unless = self.matcher(params.get("unless") or {}, "unless", literals=False)
         self.suggestion = params.get("suggestion", "")
-        # every group must match: one without patterns needs one of its phrases present
-        sets = tuple(g.tidset for g in self.groups if not g.patterns)
+        # `_apart`: phrase id → the groups it is in, and its length
+        self._where: dict[int, tuple[int, ...]] | None = None
+        self._sizes: dict[int, int] = {}
+        self._top = -1
+        if self.window is None and not any(g.patterns or g.lazy for g in self.groups):
+            where: dict[int, tuple[int, ...]] = {}
+            for i, group in enumerate(self.groups):
+                for tid in group.tids:
+                    where[tid] = (*where.get(tid, ()), i)
+                    self._sizes[tid] = len(terms.INDEX.phrases[tid])
+            self._where = where
+            self._top = max(where, default=-1)
+        # every group must match: each needs its phrases or its patterns' literals present
+        sets = tuple(s for g in self.groups for s in (g.gate() or ()))
         self.phrase_gate = tuple(sorted(sets, key=len)) or None
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
@@ -60,12 +74,34 @@ class ForbidCooccurrence(ContentCheck):
             return [self.content_finding(ctx, detail, seg, span, missing)]
         return None
 
+    def _apart(self, seg: Segment) -> bool:
+        """True when the groups' phrases, wherever the scan found them (word boundaries
+        not yet checked), never all start in one clause: then no match of theirs does
+        either (a match is such an occurrence, its start unchanged). One pass over the
+        scan's hits instead of each group's matches; only for ``within: clause`` and
+        groups without patterns, on a scan that looked for every phrase."""
+        where = self._where
+        if where is None or self._top >= seg.known:
+            return False
+        breaks = seg.prep.breaks
+        sizes = self._sizes
+        seen: list[set[int]] = [set() for _ in self.groups]
+        for last, tid in seg.hits:
+            groups = where.get(tid)
+            if groups is not None:
+                clause = bisect_right(breaks, last + 1 - sizes[tid])
+                for g in groups:
+                    seen[g].add(clause)
+        return not set.intersection(*seen)
+
     def _together(self, seg: Segment) -> tuple[int, int] | None:
+        if self._apart(seg):
+            return None
         hits: list[tuple[int, int, int]] = []
         prep = seg.prep
         common: set[int] | None = None  # clauses holding a match of every group so far
         for g, group in enumerate(self.groups):
-            found = [(s, e, g) for s, e in group.find(seg)]
+            found = [(s, e, g) for s, e in group.matches(seg)]
             if not found:
                 return None  # the common case: some group is absent
             if self.window is None:

@@ -11,7 +11,6 @@ match, with the number of others.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,16 +33,18 @@ class ForbidPhrases(ContentCheck):
         self.match = self.matcher(params)
         if not self.match:
             raise ValueError("give at least one of phrases, patterns, lexicons")
-        self.unless = self.matcher(params.get("unless") or {}, "unless")
+        # (no literal pre-check: it runs only after a match)
+        self.unless = self.matcher(params.get("unless") or {}, "unless", literals=False)
         self.suggestion = params.get("suggestion", "")
-        # without a pattern, nothing to find unless one of the phrases is in the words
-        self.phrase_gate = None if self.match.patterns else (self.match.tidset,)
+        # nothing to find unless one of the phrases, or each clause of the literals a
+        # pattern cannot match without, is in the words (`Matcher.gate`)
+        self.phrase_gate = self.match.gate()
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
         found = None
         count = 0
         for seg in self.words(ctx):
-            for span in self.match.find(seg):
+            for span in self.match.matches(seg):
                 if self.unless and self._excused(seg, span):
                     continue
                 count += 1
@@ -57,13 +58,10 @@ class ForbidPhrases(ContentCheck):
         seg, span = found
         detail = "said" if seg.field.startswith("transcript") else "wrote"
         more = f" (and {count - 1} more)" if count > 1 else ""
-        out = self.content_finding(ctx, f"the collector {detail}", seg, span, missing)
-        if more or self.suggestion:
-            message = out.message + more + (f"; instead: {self.suggestion}"
-                                            if self.suggestion else "")
-            out = dataclasses.replace(out, message=message)
-        return [out]
+        suffix = more + (f"; instead: {self.suggestion}" if self.suggestion else "")
+        return [self.content_finding(ctx, f"the collector {detail}", seg, span, missing,
+                                     suffix)]
 
     def _excused(self, seg: Segment, span: tuple[int, int]) -> bool:
         lo, hi = seg.prep.clause(*span)
-        return any(lo <= s and e <= hi for s, e in self.unless.find(seg))
+        return any(lo <= s and e <= hi for s, e in self.unless.matches(seg))

@@ -19,12 +19,12 @@ toward what is initial; they are just not checked.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
 from ..content.analysis import Segment
+from ..content.analysis import words as words_of
 from ..content.check import STRINGS, TERMS_OBJECT, ContentCheck, Matcher, schema
 from ..model import Event, Finding
 from ..state import Context
@@ -47,7 +47,7 @@ def is_communication(ev: Event) -> bool:
     return not (ev.direction == "inbound" and ev.outcome != "conversation")
 
 
-def languages(segs: list[Segment], latin_default: str) -> tuple[str, ...]:
+def languages(segs: Sequence[Segment], latin_default: str) -> tuple[str, ...]:
     """Languages by script: each counts when it is at least a sixth of the words (a
     Chinese character ~ a word, five Latin letters ~ a word)."""
     han = latin = 0
@@ -83,7 +83,9 @@ class RequirePhrases(ContentCheck):
         self.examples: dict[str, str] = {}
         for lang, spec in params["wordings"].items():
             terms = {"phrases": list(spec)} if not isinstance(spec, Mapping) else spec
-            self.wordings[lang] = self.matcher(terms, f"wordings.{lang}")
+            # no literal pre-check: a wording's pattern runs only when none of its
+            # phrases is there, and each literal would lengthen every message's scan
+            self.wordings[lang] = self.matcher(terms, f"wordings.{lang}", literals=False)
             if not self.wordings[lang]:
                 raise ValueError(f"wordings.{lang}: give at least one wording")
             phrases = terms.get("phrases") or ()
@@ -112,7 +114,9 @@ class RequirePhrases(ContentCheck):
         # a rule about initial or later communications sees every communication with the
         # consumer (its own `when` is applied in evaluate), as its tests expect
         if self.stateful:
-            return is_communication(ev)
+            # (a consumer outside the rule's regions is never its business: `evaluate`
+            # would say nothing, so the engine need not call it)
+            return is_communication(ev) and routed(self.regions, ev.region)
         return super().selects(ev)
 
     def evaluate(self, ctx: Context, state: Any) -> list[Finding] | None:
@@ -122,7 +126,7 @@ class RequirePhrases(ContentCheck):
             # words logged: nothing to check the wording of
             return None
         if self.stateful:
-            if not is_communication(ev) or not self._applies(ev):
+            if not self._applies(ev) or not is_communication(ev):
                 return None  # an attempt is neither initial nor later
             if ctx.account.initial(ev.debt_ids) != (self.communication == "initial"):
                 return None
@@ -139,17 +143,36 @@ class RequirePhrases(ContentCheck):
         return found
 
     def _check(self, ctx: Context) -> list[Finding] | None:
-        segs = self.words(ctx)
-        if not segs:
-            return None
-        langs = ctx.event.lang or languages(segs, self.latin_default)
+        ev = ctx.event
+        if self.collector_words:  # the usual case: the words and languages shared by all
+            analyzed = words_of(ev)
+            segs: Sequence[Segment] = analyzed.collector
+            if not segs:
+                return None
+            langs = ev.lang
+            if not langs:
+                detected = analyzed.langs.get(self.latin_default)
+                if detected is None:
+                    detected = analyzed.langs[self.latin_default] = languages(
+                        segs, self.latin_default)
+                langs = detected
+        else:
+            segs = self.words(ctx)
+            if not segs:
+                return None
+            langs = ev.lang or languages(segs, self.latin_default)
         absent: list[str] = []
         unknown: list[str] = []
+        wordings = self.wordings
         for lang in langs:
-            matcher = self.wordings.get(lang)
+            matcher = wordings.get(lang)
             if matcher is None:
                 unknown.append(lang)
-            elif not any(matcher.present(seg) for seg in segs):
+                continue
+            for seg in segs:
+                if matcher.present(seg):
+                    break
+            else:
                 absent.append(lang)
         if not absent and not unknown:
             return None
@@ -166,8 +189,5 @@ class RequirePhrases(ContentCheck):
                                          languages=list(langs), missing_languages=absent)]
         detail = (f"the message uses {', '.join(unknown)}, for which the rule has no accepted "
                   f"wording: cannot tell whether {self.what} is there")
-        found = self.content_finding(ctx, detail, segs[0], None, missing,
-                                     languages=list(langs), unconfigured_languages=unknown)
-        if found.severity == "error":
-            found = dataclasses.replace(found, severity="warning")
-        return [found]
+        return [self.content_finding(ctx, detail, segs[0], None, missing, severity="warning",
+                                     languages=list(langs), unconfigured_languages=unknown)]

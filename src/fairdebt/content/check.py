@@ -7,7 +7,8 @@ A content rule looks only at events that carry words (``text``, ``subject`` or a
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..checks.base import Check
@@ -16,9 +17,11 @@ from ..model import Event, Finding
 from ..policy.model import Rule
 from ..report.pii import mask_text
 from ..state import Context
-from .analysis import Segment, has_content, segments
-from .terms import Phrase, compile_pattern, may_match
-from .text import WORD_CHARS
+from . import terms
+from .analysis import Segment, has_content
+from .analysis import words as words_of
+from .literals import required
+from .terms import Literal, Phrase, TermIndex, compile_pattern, may_match
 
 FIELDS = ("text", "subject", "transcript")
 FACTS = ("time_barred", "judgment", "secured", "litigation_intended", "offer_expires_at",
@@ -57,12 +60,21 @@ def schema(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[s
 
 
 class Matcher:
-    """Phrases, patterns and lexicon entries, found in a segment's normalized text."""
+    """Phrases, patterns and lexicon entries, found in a segment's normalized text.
 
-    __slots__ = ("_phrases", "patterns", "tids", "tidset", "words")
+    Each pattern comes with the literals it cannot match without
+    (`literals.required`), interned in the shared index: when the one scan of a
+    segment found none of a clause's literals, RE2 is not run (`may_run`)."""
+
+    __slots__ = ("_patterns", "_phrases", "lazy", "patterns", "tids", "tidset", "words")
 
     def __init__(self, spec: Mapping[str, Any], lexicons: Mapping[str, tuple[str, ...]],
-                 label: str = "") -> None:
+                 label: str = "", lazy: bool = False, literals: bool = True) -> None:
+        #: phrases in `terms.LAZY`: looked for only when this matcher is used, so they
+        #: make no message's scan longer (and can gate nothing)
+        self.lazy = lazy
+        # the module's indexes looked up now (a caller may swap them: the fuzz harness)
+        index = terms.LAZY if lazy else terms.INDEX
         where = f"{label}: " if label else ""
         words: list[str] = list(spec.get("phrases", ()))
         for name in spec.get("lexicons", ()):
@@ -75,45 +87,83 @@ class Matcher:
         phrases = []
         for word in words:
             try:
-                phrase = Phrase(word)
+                phrase = Phrase(word, index)
             except ValueError as exc:
                 raise ValueError(f"{where}{exc}") from None
             self.tids[phrase.tid] = self.tids.get(phrase.tid, False) or phrase.prefix
             phrases.append(phrase)
-        self._phrases = tuple(phrases)  # holding them keeps their ids in the index
         self.tidset = frozenset(self.tids)
         self.words = len(words)
         self.patterns = tuple(compile_pattern(p) for p in spec.get("patterns", ()))
+        # ``literals=False``: no pre-check, so no literal in the scan (where a pattern
+        # runs only after some other test, the scan would pay on every message for an
+        # RE2 call saved on a few)
+        held: list[Literal] = []
+        #: (pattern, pre-check clauses of phrase ids, the highest id in them, whether
+        #: every match holds a literal: then it is never empty, and RE2 saying "a
+        #: match" is enough)
+        self._patterns = tuple(
+            (rx, *(_precheck(rx.pattern, index, held) if literals else ((), -1)),
+             bool(required(rx.pattern))) for rx in self.patterns)
+        # holding them keeps their ids in the index
+        self._phrases: tuple[Phrase | Literal, ...] = (*phrases, *held)
 
     def __bool__(self) -> bool:
         return bool(self.tids or self.patterns)
 
+    def gate(self) -> tuple[frozenset[int], ...] | None:
+        """Sets of phrase ids such that `find` can only find something in words whose
+        scan found an id of every set (None: no such promise). A match is a phrase or
+        a match of some pattern, which holds a literal of each of its clauses: so the
+        phrases together with one clause of each pattern make a set, for every choice
+        of clauses."""
+        if self.lazy or (not self.tids and not self.patterns):
+            return None
+        pres = [pattern[1] for pattern in self._patterns]
+        if not all(pres):
+            return None  # a pattern without literals: anything may match
+        depth = max(map(len, pres), default=1)
+        return tuple(self.tidset.union(*(pre[min(i, len(pre) - 1)] for pre in pres))
+                     for i in range(depth))
+
+    def _phrase_spans(self, seg: Segment) -> list[tuple[int, int]]:
+        """The phrases' matches in text order."""
+        common = self.tidset.intersection(seg.ids)
+        if not common:
+            return []
+        tids = self.tids
+        spans = seg.spans
+        if len(common) == 1:
+            (tid,) = common
+            return [(start, end) for start, _hit, end in spans(tid, tids[tid])]
+        found = []
+        for tid in common:
+            found += spans(tid, tids[tid])
+        found.sort()
+        return [(start, end) for start, _hit, end in found]
+
     def find(self, seg: Segment) -> Iterator[tuple[int, int]]:
         """Matches as normalized spans, phrases (in text order) before patterns."""
-        tids = self.tids
-        common = self.tidset.intersection(seg.by_tid) if tids and seg.hits else ()
-        if common:
-            by_tid = seg.by_tid
-            spans = sorted((start, end, tid) for tid in common for start, end in by_tid[tid])
-            boundary = seg.prep.boundary_ok
-            for start, end, tid in spans:
-                prefix = tids[tid]
-                left, right = boundary(start, end)
-                if not left:
-                    continue
-                if right:
-                    yield start, end
-                elif prefix:  # the rest of the word is part of the match
-                    norm = seg.prep.norm
-                    while end < len(norm) and WORD_CHARS[norm[end]]:
-                        end += 1
-                    yield start, end
-        for rx in self.patterns:
-            if not may_match(rx, seg):
+        if self.lazy:
+            seg = seg.lazy()
+        if self.tids:
+            yield from self._phrase_spans(seg)
+        for rx, pre, top, _solid in self._patterns:
+            if not may_run(rx, pre, top, seg):
                 continue
             for m in rx.finditer(seg.prep.norm):
                 if m.end() > m.start():
                     yield m.start(), m.end()
+
+    def matches(self, seg: Segment) -> list[tuple[int, int]]:
+        """``list(find(seg))``."""
+        if self.lazy:
+            seg = seg.lazy()
+        out = self._phrase_spans(seg) if self.tids else []
+        for rx, pre, top, _solid in self._patterns:
+            if may_run(rx, pre, top, seg):
+                out += [m.span() for m in rx.finditer(seg.prep.norm) if m.end() > m.start()]
+        return out
 
     def first(self, seg: Segment) -> tuple[int, int] | None:
         return next(self.find(seg), None)
@@ -121,25 +171,51 @@ class Matcher:
     def present(self, seg: Segment) -> bool:
         """Whether `find` would find anything (``first(seg) is not None``), without
         putting the matches in order."""
+        if self.lazy:
+            seg = seg.lazy()
         tids = self.tids
-        if tids and seg.hits:
-            by_tid = seg.by_tid
-            common = self.tidset.intersection(by_tid)
+        if tids:
+            common = self.tidset.intersection(seg.ids)
             if common:
-                boundary = seg.prep.boundary_ok
+                spans = seg.spans
                 for tid in common:
-                    prefix = tids[tid]
-                    for start, end in by_tid[tid]:
-                        left, right = boundary(start, end)
-                        if left and (right or prefix):
-                            return True
-        for rx in self.patterns:
-            if not may_match(rx, seg):
+                    if spans(tid, tids[tid]):
+                        return True
+        for rx, pre, top, solid in self._patterns:
+            if not may_run(rx, pre, top, seg):
                 continue
+            if solid:  # a match holds a literal: it is never empty
+                return True
             for m in rx.finditer(seg.prep.norm):
                 if m.end() > m.start():
                     return True
         return False
+
+
+def _precheck(pattern: str, index: TermIndex, held: list[Literal]
+              ) -> tuple[tuple[frozenset[int], ...], int]:
+    """A pattern's required literals (`literals.required`) as clauses of phrase ids in
+    ``index`` (their `terms.Literal` holders added to ``held``), and the highest of
+    those ids (-1: none)."""
+    clauses: list[frozenset[int]] = []
+    for clause in required(pattern):
+        literals = [Literal(lit, index) for lit in clause]
+        held += literals
+        clauses.append(frozenset(lit.tid for lit in literals))
+    return tuple(clauses), max((max(c) for c in clauses), default=-1)
+
+
+def may_run(rx: Any, pre: tuple[frozenset[int], ...], top: int, seg: Segment) -> bool:
+    """False when pattern ``rx`` certainly has no match in the segment: a clause of its
+    required literals has none in the segment's scan (a scan that looked for them all),
+    or RE2 finds nothing (`terms.may_match`)."""
+    if pre and top < seg.known:
+        ids = seg.ids
+        for clause in pre:
+            if clause.isdisjoint(ids):
+                return False
+        return may_match(rx, seg)
+    return may_match(rx, seg)
 
 
 def fact(ctx: Context, name: str) -> Any:
@@ -166,13 +242,14 @@ def fact_scopes(ctx: Context) -> tuple[Mapping[str, Any], ...]:
 
 
 SKIP = "skip"
+COLLECTOR = frozenset({"collector"})
 
 
 class ContentCheck(Check):
     """Base of the content kinds: which words to read and when the facts allow them."""
 
     #: which speakers' words the kind reads (forbid kinds: only the collector's)
-    SPEAKERS: frozenset[str] = frozenset({"collector"})
+    SPEAKERS: frozenset[str] = COLLECTOR
     #: the kind has nothing to say about a row without words: dispatch skips such rows
     NEEDS_CONTENT: bool = True
 
@@ -196,24 +273,30 @@ class ContentCheck(Check):
         self.when_facts = tuple(params.get("when_facts", ()))
         self.unless_facts = tuple(params.get("unless_facts", ()))
         self.public_only = bool(params.get("public_only", False))
+        #: the rule reads every field, the collector's words only: `words` is then the
+        #: event's `analysis.Words.collector`, worked out once for every rule
+        self.collector_words = self.read_text and self.read_subject and \
+            self.read_transcript and self.SPEAKERS == COLLECTOR
         self.configure_content(params)
 
     def configure_content(self, params: Mapping[str, Any]) -> None:
         """The kind's own params."""
 
-    def matcher(self, spec: Mapping[str, Any], label: str = "") -> Matcher:
-        return Matcher(spec, self.lexicons, label)
+    def matcher(self, spec: Mapping[str, Any], label: str = "", lazy: bool = False,
+                literals: bool = True) -> Matcher:
+        return Matcher(spec, self.lexicons, label, lazy, literals)
 
-    def words(self, ctx: Context) -> list[Segment]:
+    def words(self, ctx: Context) -> Sequence[Segment]:
         """The segments this rule reads: its fields, said by its speakers."""
         if not has_content(ctx.event):
-            return []
+            return ()
+        analyzed = words_of(ctx.event)
+        if self.collector_words:
+            return analyzed.collector
         speakers = self.SPEAKERS
-        if self.read_text and self.read_subject and self.read_transcript:  # the default
-            return [seg for seg in segments(ctx.event) if seg.speaker in speakers]
         out = []
-        for seg in segments(ctx.event):
-            if seg.speaker not in self.SPEAKERS:
+        for seg in analyzed.segments:
+            if seg.speaker not in speakers:
                 continue
             name = seg.field
             if (name == "text" and self.read_text) or (name == "subject" and self.read_subject) \
@@ -271,15 +354,18 @@ class ContentCheck(Check):
 
     def content_finding(self, ctx: Context, detail: str, seg: Segment | None = None,
                         span: tuple[int, int] | None = None,
-                        missing: tuple[str, ...] = (), **extra: Any) -> Finding:
-        """A finding that points at the words: ``span`` is in ``seg``'s normalized text."""
+                        missing: tuple[str, ...] = (), suffix: str = "", *,
+                        severity: str | None = None, **extra: Any) -> Finding:
+        """A finding that points at the words: ``span`` is in ``seg``'s normalized text.
+        ``suffix`` ends the message; ``severity`` overrides the rule's (a warning where
+        the rule cannot tell)."""
         content: dict[str, Any] = {}
         if seg is not None:
             content["field"] = seg.field
             if span is not None:
                 start, end = seg.prep.span(*span)
                 original = seg.prep.original
-                content.update(start=start, end=end, match=mask_text(original[start:end]),
+                content.update(start=start, end=end, match=_masked(original[start:end]),
                                snippet=snippet(original, start, end))
                 detail = f"{detail}: \"{content['match']}\" in {seg.field} " \
                          f"(\"{content['snippet']}\")"
@@ -297,9 +383,13 @@ class ContentCheck(Check):
                 detail += f"; a violation for debt {', '.join(debts)} by its account facts"
                 content["fact_debts"] = debts
         found = self.finding(ctx, detail)
-        if missing and found.severity == "error":
-            found = dataclasses.replace(found, severity="warning")
-        return dataclasses.replace(found, content=content or None)
+        changes: dict[str, Any] = {"content": content or None}
+        if (missing or severity == "warning") and found.severity == "error":
+            changes["severity"] = "warning"
+        if suffix:
+            changes["message"] = found.message + suffix
+        # one replace for all of it (each costs about as much as making the finding)
+        return dataclasses.replace(found, **changes)
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET) -> str:
@@ -312,4 +402,15 @@ def snippet(text: str, start: int, end: int, width: int = SNIPPET) -> str:
     while b < len(text) and b < end + 2 * width and not text[b].isspace():
         b += 1
     piece = " ".join(text[a:b].split())
-    return ("…" if a > 0 else "") + mask_text(piece) + ("…" if b < len(text) else "")
+    return ("…" if a > 0 else "") + _masked(piece) + ("…" if b < len(text) else "")
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _masked(text: str) -> str:
+    """``mask_text(text)``, skipped when there is nothing it could mask: an email
+    address needs an "@" and a phone number a digit (``\\d``, as its expression)."""
+    if "@" not in text and not _DIGIT.search(text):
+        return text
+    return mask_text(text)

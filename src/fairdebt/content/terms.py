@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick
@@ -23,6 +24,24 @@ from .text import normalize
 
 #: a phrase ending in ``*`` matches any word starting with it ("threaten*")
 WILDCARD = "*"
+
+
+class Hits(list[tuple[int, int]]):
+    """One scan's hits: (index of the last character, phrase id) of every occurrence
+    (overlapping ones too) of every indexed phrase, in the order found; ``known`` is
+    how many phrases the automaton that found them held (a phrase with an id at or
+    above it was not looked for)."""
+
+    __slots__ = ("known",)
+    known: int
+
+
+_TID = itemgetter(1)
+
+
+def hit_ids(hits: list[tuple[int, int]]) -> frozenset[int]:
+    """The distinct phrase ids among ``hits`` (at C speed)."""
+    return frozenset(map(_TID, hits))
 
 
 class TermIndex:
@@ -44,6 +63,9 @@ class TermIndex:
         self._refs: dict[int, int] = {}
         self._dormant: dict[str, int] = {}  # released, still in the automaton
         self._next = 0
+        #: phrase id → the phrase, for every id the automaton may report (live or dormant)
+        self.phrases: dict[int, str] = {}
+        self._pair: tuple[Any, int] | None = None
         self._lock = threading.Lock()
         self._automaton: Any = None
         self._missing = True  # a live phrase is not in the automaton yet
@@ -51,6 +73,11 @@ class TermIndex:
         self.version = 0
         #: whether the automaton holds every interned phrase (checked per message)
         self.current = True
+
+    @property
+    def issued(self) -> int:
+        """How many ids have been given out (ids are never reused)."""
+        return self._next
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -68,6 +95,7 @@ class TermIndex:
                 if found is None:
                     found = self._next
                     self._next += 1
+                    self.phrases[found] = phrase
                     self._missing = True
                     self.current = False
                 self._ids[phrase] = found
@@ -88,32 +116,47 @@ class TermIndex:
         return self._missing or len(self._dormant) > max(self.KEEP_DORMANT, len(self._ids))
 
     def automaton(self) -> Any:
-        auto = self._automaton
-        if auto is not None and not self._stale():
-            return auto
+        return self._built()[0]
+
+    def _built(self) -> tuple[Any, int]:
+        """The current automaton and the id count when it was built (read together):
+        every live phrase with a smaller id is in it (`Hits.known`)."""
+        built = self._pair
+        if built is not None and not self._stale():
+            return built
         with self._lock:
-            if self._automaton is None or self._stale():
+            if self._pair is None or self._stale():
                 fresh = ahocorasick.Automaton()
                 for phrase, tid in self._ids.items():
-                    fresh.add_word(phrase, (tid, len(phrase)))
+                    fresh.add_word(phrase, tid)
                 if self._ids:
                     fresh.make_automaton()
                 self._automaton = fresh
+                for tid in self._dormant.values():  # purged: never reported again
+                    del self.phrases[tid]
                 self._dormant.clear()
                 self._missing = False
+                self._pair = (fresh, self._next)
                 self.version += 1
                 self.current = True
-            return self._automaton
+            pair = self._pair
+            assert pair is not None
+            return pair
 
-    def scan(self, norm: str) -> list[tuple[int, int, int]]:
-        """Every occurrence (overlapping ones too) of every phrase: (start, end, id)."""
-        auto = self.automaton()
-        if auto.kind == ahocorasick.EMPTY:
-            return []
-        return [(end + 1 - size, end + 1, tid) for end, (tid, size) in auto.iter(norm)]
+    def scan(self, norm: str) -> Hits:
+        """Every occurrence (overlapping ones too) of every phrase: (index of its last
+        character, id). Built by the C iterator alone (no Python code per hit): most
+        hits are never looked at, only which phrases were found."""
+        auto, known = self._built()
+        out = Hits(auto.iter(norm)) if auto.kind != ahocorasick.EMPTY else Hits()
+        out.known = known
+        return out
 
 
 INDEX = TermIndex()
+#: phrases looked for only when a rule asks (a closed_content rule's slots: a second
+#: scan of the few messages such a rule reads, not a longer scan of every message)
+LAZY = TermIndex()
 
 
 class Phrase:
@@ -121,16 +164,35 @@ class Phrase:
 
     __slots__ = ("__weakref__", "prefix", "text", "tid")
 
-    def __init__(self, written: str) -> None:
+    def __init__(self, written: str, index: TermIndex | None = None) -> None:
+        # (the index is looked up when called, not when defined: a caller may swap
+        # the module's INDEX, as the fuzz harness does for a fresh one per input)
+        if index is None:
+            index = INDEX
         text = written.strip()
         self.prefix = text.endswith(WILDCARD)
         norm = normalize(text.rstrip(WILDCARD))
         if not norm:
             raise ValueError(f"phrase {written!r} is empty once normalized")
         self.text = norm
-        self.tid = INDEX.intern(norm)
+        self.tid = index.intern(norm)
         # the index keeps the phrase while some rule holds this object
-        weakref.finalize(self, INDEX.release, norm, self.tid).atexit = False
+        weakref.finalize(self, index.release, norm, self.tid).atexit = False
+
+
+class Literal:
+    """A string a pattern cannot match without (`literals.required`), looked for as
+    it is (not normalized: it is already what the normalized text holds), held in the
+    index like a phrase while some matcher holds this object."""
+
+    __slots__ = ("__weakref__", "text", "tid")
+
+    def __init__(self, text: str, index: TermIndex | None = None) -> None:
+        if index is None:
+            index = INDEX
+        self.text = text
+        self.tid = index.intern(text)
+        weakref.finalize(self, index.release, text, self.tid).atexit = False
 
 
 try:  # the RE2 object under google-re2's wrapper: one call to learn there is no match

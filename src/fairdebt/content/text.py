@@ -32,7 +32,7 @@ import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from itertools import compress
+from itertools import accumulate, compress
 
 import opencc
 
@@ -46,6 +46,9 @@ _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032":
 # (so "1,000.00", "a.m." inside a word and "Inc.," do not all split), or the Chinese
 # ones anywhere, or a line break
 _CLAUSE = re.compile(r"[.!?;:,](?=\s|$)|[。！？；：，、\n]|\s[-–—]\s")
+# the characters _CLAUSE matches alone (a Latin one only before whitespace or the end)
+_DELIMITERS = re.compile("([.!?;:,。！？；：，、\n])")
+_LATIN_DELIMS = frozenset(".!?;:,")
 # ASCII text needs the slow pass only for runs of whitespace or control characters
 _ASCII_SLOW = re.compile(r"\s\s|[\t\n\r\f\v\x00-\x08\x0e-\x1f\x7f]")
 _CLAUSE_CHARS = frozenset(".!?;:,。！？；：，、\n")
@@ -152,8 +155,27 @@ class Prepared:
     def breaks(self) -> list[int]:
         """Sorted normalized positions of clause breaks."""
         if self._breaks is None:
-            found = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
-                     for m in _CLAUSE.finditer(self.norm)]
+            norm = self.norm
+            if norm.isprintable() and " -" not in norm and " –" not in norm \
+                    and " —" not in norm:
+                # no whitespace but " " (whitespace is not printable, but for the space)
+                # and no " - ": then the matches of _CLAUSE are the delimiter characters
+                # that are not a Latin one followed by something other than a space.
+                # One split finds the delimiters (no Python code per character): the
+                # pieces alternate text, delimiter, text…, and a delimiter starts where
+                # the text before it ends.
+                parts = _DELIMITERS.split(norm)
+                found = []
+                if len(parts) > 1:
+                    size = len(norm)
+                    ends = list(accumulate(map(len, parts)))
+                    for k in range(1, len(parts), 2):
+                        at = ends[k - 1]
+                        if at + 1 == size or norm[at + 1] == " " or parts[k] not in _LATIN_DELIMS:
+                            found.append(at)
+            else:
+                found = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
+                         for m in _CLAUSE.finditer(norm)]
             if self.dropped:
                 found = sorted(found + self.dropped)
             self._breaks = found
@@ -187,8 +209,10 @@ def prepare(text: str) -> Prepared:
     """Normalize ``text`` for matching (linear time)."""
     # leading or trailing whitespace takes the full pass, which trims it: otherwise
     # " Pay now" would escape a pattern anchored with ^ that "Pay now" matches
-    if text.isascii() and not _ASCII_SLOW.search(text) and not text[:1].isspace() \
-            and not text[-1:].isspace():
+    # (ASCII without control characters: the only whitespace is " ", so _ASCII_SLOW
+    # finds something exactly when "  " is there)
+    if text.isascii() and text.isprintable() and "  " not in text \
+            and not text.startswith(" ") and not text.endswith(" "):
         # the common case (English SMS): lower case is all there is to do
         return Prepared(text, text.lower(), None)
     return _prepare_fast(text) or _prepare_slow(text)
@@ -211,10 +235,8 @@ _C_HAN, _C_SPACE, _C_NEWLINE, _C_SEP, _C_CLAUSE, _C_OTHER, _C_SLOW = "hsnpcox"
 # (dropped), a run of whitespace that is not one plain space (one space); the first
 # pattern when the text has no such run of whitespace (most texts: it is much faster)
 _DROPS = re.compile(r"h(?P<drop>[snpc]+)(?=h)")
+_NOTHING = re.compile(r"(?!)")  # no match: the edits were made above
 _EDITS = re.compile(r"h(?P<drop>[snpc]+)(?=h)|(?P<space>[sn]{2,}|n)")
-# a character the tables do not know yet (they know Latin-1 from the start, so an
-# unknown character is never mistaken for a class letter), or one for the loop
-_UNKNOWN = re.compile("[^hsnpco]")
 
 
 def _fast_entry(ch: str) -> tuple[str, str]:
@@ -251,7 +273,10 @@ _learn(chr(c) for c in range(256))
 def _prepare_fast(text: str) -> Prepared | None:
     """`_prepare_slow`'s result for texts of one-for-one characters; None for others."""
     classes = text.translate(_CLASS_TABLE)
-    if _UNKNOWN.search(classes):
+    # the tables know Latin-1 from the start: a character they do not know yet is
+    # above U+00FF and stays as it is, so the class string is ASCII exactly when every
+    # character is known (isascii is a flag test, not a scan)
+    if not classes.isascii() or _C_SLOW in classes:
         unknown = set(classes).difference("hsnpcox")
         if unknown:
             _learn(unknown)
@@ -268,6 +293,14 @@ def _prepare_fast(text: str) -> Prepared | None:
     keep = bytearray(b"\x01") * len(text)  # 0: the character is dropped
     breaks: list[int] = []
     removed = 0  # characters dropped so far
+    if edits is _DROPS:  # (most Chinese text) only drops, and no line break anywhere
+        for m in _DROPS.finditer(classes):
+            a, b = m.span(1)
+            if classes.find(_C_CLAUSE, a, b) >= 0:
+                breaks.append(a - removed)
+            keep[a:b] = bytes(b - a)
+            removed += b - a
+        edits = _NOTHING
     for m in edits.finditer(classes):
         kind = m.lastgroup or ""  # one of the two groups always took part
         a, b = m.span(kind)

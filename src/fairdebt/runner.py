@@ -36,7 +36,7 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
                 jobs: int = 1, consumers: str | None = None,
                 mapping: ImportMapping | None = None, encoding: str | None = None,
                 notes: list[str] | None = None, progress: Progress | None = None,
-                database: DatabaseSource | None = None) -> Report:
+                database: DatabaseSource | None = None, engine: str = "auto") -> Report:
     """Check every row of ``paths`` (``-`` is stdin) against ``policy``.
 
     ``jobs`` > 1 splits the consumers among that many processes (all state is per
@@ -66,7 +66,11 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
         job = _Job(sources, policy, input_zone, input_timezone, default_timezone, chunk,
                    max(jobs, 1), directory, mapping, encoding, progress, database)
         with progress if progress is not None else contextlib.nullcontext():
-            parts = _in_processes(job) if job.jobs > 1 else [_part(job, 0)]
+            columnar = _columnar(job, engine) if engine != "stream" else None
+            if columnar is not None:
+                parts = columnar
+            else:
+                parts = _in_processes(job) if job.jobs > 1 else [_part(job, 0)]
     if notes is not None:
         notes.extend(n for p in parts for n in p.notes)
     order = {name: i for i, (_, name) in enumerate(sources)}
@@ -76,6 +80,70 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
         order[directory.name] = len(order)
         parts.append(_Part([], list(directory.rejected), 0, 0, None, None))
     return _report(policy, parts, order)
+
+
+ENGINES = ("auto", "stream", "fast")
+
+
+def _columnar(job: _Job, engine: str) -> list[_Part] | None:
+    """The report's parts from the fast path, or None to stream (``auto`` only)."""
+    from .fast import FastUnavailable, NotPlain, available
+
+    why = available()
+    if why is None:
+        why = _not_columnar(job)
+    if why is None:
+        try:
+            return _columnar_parts(job)
+        except NotPlain as exc:
+            why = f"{job.sources[0][1]}: {exc}"
+    if engine == "fast":
+        raise FastUnavailable(f"--engine fast: {why}")
+    return None
+
+
+def _not_columnar(job: _Job) -> str | None:
+    if len(job.sources) != 1:
+        return "one file at a time"
+    if job.mapping is not None or job.directory is not None or job.database is not None:
+        return "canonical logs only (no import mapping, consumer directory or database)"
+    if job.encoding is not None:
+        return "UTF-8 input only"
+    if job.jobs != 1:
+        return "one process (--jobs 1)"
+    return None
+
+
+def _columnar_parts(job: _Job) -> list[_Part]:
+    """Kept consumers decided column-wise, the others streamed: see `fairdebt.fast`."""
+    import numpy as np
+
+    from .fast.columns import plain_csv, read_columns
+    from .fast.evaluate import Evaluation, events_of
+
+    path, name = job.sources[0]
+    columns = read_columns(path, name, plain_csv(path))
+    with gc_paused():
+        outcome = Evaluation(columns, job.policy, job.input_zone, job.default_timezone).run()
+        sent = np.nonzero(outcome.sent)[0]
+        rejected: list[Rejected] = []
+
+        def rows() -> Iterator[Event]:
+            rejected.clear()
+            return _events_only(events_of(columns, outcome.parser, sent), rejected)
+
+        engine = Engine(job.policy, job.default_timezone)
+        try:  # as `_part`: a time-sorted log streams in one pass
+            findings = engine.run(streamed(rows()))
+        except Unsorted:
+            engine = Engine(job.policy, job.default_timezone)
+            findings = engine.run(sorted_events(rows(), job.chunk))
+    without = engine.without_region()
+    kept = _Part(outcome.findings, [], outcome.events, outcome.consumers, None)
+    # kept consumers never have a region (their rows leave it empty)
+    streamed_part = _Part(findings, rejected, engine.events, len(engine.consumers),
+                          None if without is None else without + outcome.consumers)
+    return [kept, streamed_part]
 
 
 @dataclass(frozen=True)

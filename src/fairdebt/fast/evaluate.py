@@ -1,0 +1,523 @@
+"""The columnar evaluation of one plain CSV log: consumers it can decide, and the rest.
+
+A consumer is *kept* (decided here) when every one of its rows is a contact whose
+coded fields the normalizer accepts, with a well-formed timestamp, a known time
+zone, no region, no message content, no two rows at the same instant, local days
+that never go backwards, and no rule that this module does not implement selecting
+any of them (`plan.role`). Every other consumer is *sent*: its rows go through the
+normalizer and the streaming `Engine`, unchanged. Consumers never share state (see
+``--jobs``), so the two halves add up to the streaming engine's report.
+
+For kept consumers the columns only decide *which* (rule, row) pairs are findings,
+and for counting rules which rows were counted; each finding is then built by the
+rule's own check from the row's real `Event` (parsed by the streaming reader's row
+parser), so messages, evidence and ids are the checks' own.
+
+Counting rules (``frequency_cap``, ``cooldown``) are first tested conservatively per
+consumer, ignoring debts: the count of a key's window, or the presence of a live
+trigger, can only be larger without the debt split. A consumer that cannot break the
+rule even so needs nothing more. One that might is counted exactly per (key, debt)
+when each of its counted rows names one debt (no consents and no wrong numbers exist
+for kept consumers, so nothing else is excluded); otherwise it is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
+
+from ..checks import Check
+from ..checks.cooldown import Cooldown, Trigger
+from ..checks.frequency import Counted, FrequencyCap
+from ..engine import Engine
+from ..io.normalize import CsvRowParser, _debts, _zones, to_event
+from ..model import CONSUMER_PARTIES, CONTACT, Event, Finding, Rejected
+from ..policy.model import Policy
+from ..state import Account
+from ..tz import ZoneError, get_zone
+from .clock import epochs, local_days, utc_offsets
+from .columns import Columns, NotPlain
+from .plan import CODED, EMPTY, FILTER_FIELDS, key_parts, role
+
+_STAND_IN = {"timestamp": "2000-01-01T00:00:00+00:00", "consumer_id": "c", "event_id": "e"}
+
+
+@dataclass
+class Outcome:
+    """What the columnar pass decided, and the rows it leaves to the streaming engine."""
+
+    findings: list[Finding]
+    events: int  # rows of kept consumers (each an event)
+    consumers: int  # kept consumers
+    sent: Any  # numpy bool mask of the rows whose consumers are sent to the stream
+    columns: Columns
+    parser: CsvRowParser = field(repr=False)
+
+
+def _codes(column: Any) -> tuple[Any, list[str]]:
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column)
+    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+
+
+def _radix(parts: list[tuple[Any, int]]) -> Any:
+    """One int64 per row for a tuple of small codes (code, number of codes)."""
+    import numpy as np
+
+    total = 1
+    out = np.zeros(len(parts[0][0]), dtype=np.int64)
+    for codes, size in parts:
+        total *= max(size, 1)
+        if total >= 1 << 62:
+            raise NotPlain("too many distinct values to combine")
+        out = out * max(size, 1) + codes
+    return out
+
+
+class Evaluation:
+    """The columnar pass over one file (see the module docstring)."""
+
+    def __init__(self, columns: Columns, policy: Policy, input_zone: tzinfo | None,
+                 default_timezone: str | None) -> None:
+        import numpy as np
+        import pyarrow.compute as pc
+
+        self.np = np
+        self.columns, self.policy = columns, policy
+        self.engine = Engine(policy, default_timezone)  # also validates --default-timezone
+        self.checks: list[Check] = self.engine.checks
+        self.roles = [role(c) for c in self.checks]
+        for check in self.checks:
+            outside = check.fields - FILTER_FIELDS
+            if outside:
+                raise NotPlain(f"rule {check.rule.id} filters on {', '.join(sorted(outside))}")
+        self.parser = CsvRowParser(columns.header, columns.name, input_zone)
+        data, n = columns.data, columns.rows
+        self.n = n
+        self.epoch, ok = epochs(data["timestamp"])
+        consumer = pc.utf8_trim(data["consumer_id"], " ")
+        self.consumer, names = _codes(consumer)
+        self.n_consumers = len(names)
+        kept = ok.copy()
+        blank = np.array([not s for s in names], dtype=bool)
+        kept &= ~blank[self.consumer]
+        for name in EMPTY:
+            if name in data:
+                kept &= np.asarray(pc.equal(data[name], "").to_numpy(zero_copy_only=False),
+                                   dtype=bool)
+        kept &= self._coded()
+        kept &= self._zones()
+        kept &= self._debts()
+        destination = pc.utf8_trim(data["destination"], " ") if "destination" in data else None
+        if destination is not None:
+            self.dest, dest_names = _codes(destination)
+            self.dest_names: list[str | None] = [d or None for d in dest_names]
+        else:
+            self.dest, self.dest_names = np.zeros(n, dtype=np.int64), [None]
+        self.dest_size = len(self.dest_names)
+        self.dest_known = np.array([d is not None for d in self.dest_names], dtype=bool)
+        self.kept_rows = kept
+        # a consumer is sent whole when any of its rows is
+        self.sent_consumer = np.zeros(self.n_consumers, dtype=bool)
+        self.sent_consumer[self.consumer[~kept]] = True
+        self._local_clock()
+        self._order_checks()
+
+    # -- per row ------------------------------------------------------------------------
+
+    def _coded(self) -> Any:
+        """Validate each combination of coded values once through the normalizer; decide
+        each rule's selection and role per combination."""
+        np, data = self.np, self.columns.data
+        present = [c for c in CODED if c in data]
+        parts, dictionaries = [], []
+        for name in present:
+            codes, values = _codes(data[name])
+            parts.append((codes, len(values)))
+            dictionaries.append(values)
+        combo_key = _radix(parts) if parts else np.zeros(self.n, dtype=np.int64)
+        unique, self.combo = np.unique(combo_key, return_inverse=True)
+        self.combo = self.combo.reshape(-1)
+        sizes = [size for _, size in parts]
+        events: list[Event | None] = []
+        for key in unique.tolist():
+            raw: dict[str, Any] = dict(_STAND_IN)
+            for name, size, values in zip(reversed(present), reversed(sizes),
+                                          reversed(dictionaries), strict=True):
+                key, code = divmod(key, max(size, 1))
+                raw[name] = values[code]
+            try:
+                ev = to_event(raw, self.columns.name, 0)
+            except ValueError:
+                events.append(None)
+                continue
+            events.append(ev if ev.event == CONTACT else None)
+        self.combo_events = events
+        k = len(events)
+        good = np.array([e is not None for e in events], dtype=bool)
+        # per check and combination: selected by the rule
+        self.selected = np.zeros((len(self.checks), k), dtype=bool)
+        self.fires = np.zeros((len(self.checks), k), dtype=bool)  # "always": a finding
+        self.triggers = np.zeros((len(self.checks), k), dtype=bool)
+        self.when = np.zeros((len(self.checks), k), dtype=bool)
+        probe = Account()
+        for i, check in enumerate(self.checks):
+            for j, ev in enumerate(events):
+                if ev is None or not check.selects(ev):
+                    continue
+                r = self.roles[i]
+                if r == "unsupported":
+                    good[j] = False
+                    continue
+                self.selected[i, j] = True
+                if r == "always":
+                    ctx = self.engine._context(ev._replace(timezones=("UTC",)), probe)
+                    self.fires[i, j] = bool(check.evaluate(ctx, None))
+                elif r == "cooldown":
+                    assert isinstance(check, Cooldown)
+                    self.triggers[i, j] = check.trigger(ev)
+                    self.when[i, j] = check.rule.when(ev)
+        self.consumer_side = np.array([e is not None and e.party in CONSUMER_PARTIES
+                                       for e in events], dtype=bool)
+        self.party_of = [e.party if e is not None else "" for e in events]
+        channels = sorted({e.channel or "" for e in events if e is not None})
+        self.channel_code = np.array(
+            [channels.index(e.channel or "") if e is not None else 0 for e in events],
+            dtype=np.int64)
+        self.channel_size = max(len(channels), 1)
+        return good[self.combo]
+
+    def _zones(self) -> Any:
+        np, data = self.np, self.columns.data
+        if "timezone" not in data:
+            return np.zeros(self.n, dtype=bool)
+        self.tz, raws = _codes(data["timezone"])
+        self.tz_zones: list[tuple[str, ...]] = []
+        good = np.zeros(len(raws), dtype=bool)
+        for i, raw in enumerate(raws):
+            try:
+                zones = _zones(raw)
+            except (ValueError, ZoneError):
+                zones = ()
+            self.tz_zones.append(zones)
+            good[i] = bool(zones)
+        return good[self.tz]
+
+    def _debts(self) -> Any:
+        np, data = self.np, self.columns.data
+        if "debt_id" not in data:
+            self.debt = np.zeros(self.n, dtype=np.int64)
+            self.debt_single = np.zeros(1, dtype=bool)
+            self.debt_names: list[tuple[str, ...]] = [()]
+            return np.ones(self.n, dtype=bool)
+        self.debt, raws = _codes(data["debt_id"])
+        self.debt_names = []
+        good = np.zeros(len(raws), dtype=bool)
+        for i, raw in enumerate(raws):
+            try:
+                debts = _debts(raw)
+                good[i] = True
+            except ValueError:
+                debts = ()
+            self.debt_names.append(debts)
+        self.debt_single = np.array([len(d) == 1 for d in self.debt_names], dtype=bool)
+        # one code per debt id for single-debt rows (a raw value may be spelled two ways)
+        canonical: dict[str, int] = {}
+        self.debt_id = np.array([canonical.setdefault(d[0], len(canonical)) if len(d) == 1
+                                 else -1 for d in self.debt_names], dtype=np.int64)
+        return good[self.debt]
+
+    def _local_clock(self) -> None:
+        """Local day and second of the day of each kept row, in each candidate zone."""
+        np = self.np
+        kept = self.kept_rows
+        self.day = np.zeros(self.n, dtype=np.int64)
+        #: per timezone code: (its rows, [(second of day, weekday) per candidate zone])
+        self.clocks: dict[int, tuple[Any, list[tuple[Any, Any]]]] = {}
+        if not kept.any():
+            return
+        for code in np.unique(self.tz[kept]).tolist():
+            rows = np.nonzero(kept & (self.tz == code))[0]
+            per_zone = []
+            for index, name in enumerate(self.tz_zones[code]):
+                day, second = local_days(self.epoch[rows],
+                                         utc_offsets(get_zone(name), self.epoch[rows]))
+                if index == 0:
+                    self.day[rows] = day
+                per_zone.append((second, (day - 1) % 7))  # ordinal 1 is a Monday
+            self.clocks[code] = (rows, per_zone)
+
+    def _order_checks(self) -> None:
+        """Send consumers with two rows at one instant (their order is the streaming
+        engine's tie-break) or whose local day goes backwards (a change of zone)."""
+        np = self.np
+        rows = np.nonzero(self.kept_rows)[0]
+        order = rows[np.lexsort((self.epoch[rows], self.consumer[rows]))]
+        self.by_time = order
+        c, e, d = self.consumer[order], self.epoch[order], self.day[order]
+        same = c[1:] == c[:-1]
+        bad = same & ((e[1:] == e[:-1]) | (d[1:] < d[:-1]))
+        self.sent_consumer[c[1:][bad]] = True
+
+    # -- counting rules -----------------------------------------------------------------
+
+    def _keys(self, check: Check, rows: Any, by_debt: bool) -> tuple[Any, Any]:
+        """(group per row, whether the row has a key at all) for a counting check."""
+        np = self.np
+        parts: list[tuple[Any, int]] = [(self.consumer[rows], self.n_consumers)]
+        has_key = np.ones(len(rows), dtype=bool)
+        for part in key_parts(check):
+            if part == "person":
+                parts.append((self._person(rows), len(self.persons) + 1))
+            elif part == "destination":
+                dest = self.dest[rows]
+                has_key &= self.dest_known[dest]
+                parts.append((dest, self.dest_size))
+            elif part == "channel":
+                parts.append((self.channel_code[self.combo[rows]], self.channel_size))
+            # consumer: already the first part; creditor: empty on every kept row
+        if by_debt:
+            parts.append((np.maximum(self.debt_id[self.debt[rows]], 0), len(self.debt_id) + 1))
+        return _radix(parts), has_key
+
+    def _person(self, rows: Any) -> Any:
+        """0 for the consumer's side; otherwise a code for "party:destination" (as
+        `checks.keys.person` names a third party)."""
+        np = self.np
+        if not hasattr(self, "persons"):
+            self.persons: dict[str, int] = {}
+        out = np.zeros(len(rows), dtype=np.int64)
+        combos = self.combo[rows]
+        others = np.nonzero(~self.consumer_side[combos])[0]
+        for i in others.tolist():
+            row = rows[i]
+            name = f"{self.party_of[combos[i]]}:{self.dest_names[self.dest[row]] or '?'}"
+            out[i] = self.persons.setdefault(name, len(self.persons) + 1)
+        return out
+
+    def counting(self) -> list[tuple[int, int, Any]]:
+        """Decide every counting rule for kept consumers: send those that might break
+        one and cannot be counted exactly; return (check, row, detail) for findings."""
+        found: list[tuple[int, int, Any]] = []
+        for i, check in enumerate(self.checks):
+            if self.roles[i] == "cap":
+                assert isinstance(check, FrequencyCap)
+                found += self._cap(i, check)
+            elif self.roles[i] == "cooldown":
+                assert isinstance(check, Cooldown)
+                found += self._cooldown(i, check)
+        return found
+
+    def _rows(self, i: int) -> Any:
+        """Rows of still-kept consumers that rule ``i`` selects, in force, in time order."""
+        np = self.np
+        rows = self.by_time
+        rows = rows[~self.sent_consumer[self.consumer[rows]]]
+        rows = rows[self.selected[i][self.combo[rows]]]
+        in_force = self.checks[i].in_force
+        if in_force is not None:
+            day = self.day[rows]
+            rows = rows[(day >= in_force[0]) & (day <= in_force[1])]
+        return rows if len(rows) else np.zeros(0, dtype=np.int64)
+
+    def _exact(self, check: Check, rows: Any, flagged: Any, by_debt: bool) -> Any:
+        """Of the consumers in ``flagged``: send those that cannot be counted exactly;
+        return the rows of the others."""
+        np = self.np
+        mine = flagged[self.consumer[rows]]
+        rows = rows[mine]
+        if by_debt:
+            multi = ~self.debt_single[self.debt[rows]]
+            self.sent_consumer[self.consumer[rows[multi]]] = True
+            rows = rows[~self.sent_consumer[self.consumer[rows]]]
+        return rows
+
+    def _sorted_groups(self, check: Check, rows: Any, by_debt: bool) -> tuple[Any, Any]:
+        np = self.np
+        group, has_key = self._keys(check, rows, by_debt)
+        rows, group = rows[has_key], group[has_key]
+        order = np.argsort(group, kind="stable")  # rows were in time order per consumer
+        return rows[order], group[order]
+
+    def _window_starts(self, check: FrequencyCap, rows: Any, group: Any) -> Any:
+        """For each row, the index of the first row still in its window."""
+        np = self.np
+        starts = np.r_[0, np.nonzero(group[1:] != group[:-1])[0] + 1]
+        first = np.repeat(starts, np.diff(np.r_[starts, len(group)]))
+        if check.days is not None:
+            at, reach = self.day[rows], check.days - 1  # day_j > day_i - days
+        elif check.minutes is not None:
+            at, reach = self.epoch[rows], check.minutes * 60  # epoch_j >= epoch_i - minutes
+        else:
+            return first  # the whole log
+        # within a group `at` never decreases: each group gets its own stretch of one
+        # sorted array, far enough from the next that a search never leaves its group
+        span = int(at.max() - at.min()) + reach + 2 if len(at) else 1
+        gid = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(group)]))
+        flat = gid.astype(np.int64) * span + (at - at.min())
+        return np.searchsorted(flat, flat - reach, side="left")
+
+    def _cap(self, i: int, check: FrequencyCap) -> list[tuple[int, int, Any]]:
+        np = self.np
+        rows = self._rows(i)
+        if not len(rows):
+            return []
+        srt, group = self._sorted_groups(check, rows, False)
+        lo = self._window_starts(check, srt, group)
+        over = (np.arange(len(srt)) - lo + 1) > check.max
+        flagged = np.zeros(self.n_consumers, dtype=bool)
+        flagged[self.consumer[srt[over]]] = True
+        if not flagged.any():
+            return []
+        if check.after_talk:  # counting starts at the first conversation: not done here
+            self.sent_consumer |= flagged
+            return []
+        exact = self._exact(check, rows, flagged, check.by_debt)
+        if not len(exact):
+            return []
+        srt, group = self._sorted_groups(check, exact, check.by_debt)
+        lo = self._window_starts(check, srt, group)
+        count = np.arange(len(srt)) - lo + 1
+        out = []
+        for at in np.nonzero(count > check.max)[0].tolist():
+            out.append((i, int(srt[at]), srt[lo[at]:at + 1]))
+        return out
+
+    def _cooldown(self, i: int, check: Cooldown) -> list[tuple[int, int, Any]]:
+        np = self.np
+        rows = self._rows(i)
+        if not len(rows):
+            return []
+
+        def hits(srt: Any, group: Any) -> tuple[Any, Any]:
+            combo = self.combo[srt]
+            trig, when = self.triggers[i][combo], self.when[i][combo]
+            last = np.maximum.accumulate(np.where(trig, np.arange(len(srt)), -1))
+            prev = np.r_[-1, last[:-1]]  # the latest trigger strictly before each row
+            live = prev >= 0
+            p = np.maximum(prev, 0)
+            live &= group[p] == group
+            live &= (self.day[srt] - self.day[srt[p]]) < check.days
+            return when & live, p
+
+        srt, group = self._sorted_groups(check, rows, False)
+        hit, _ = hits(srt, group)
+        flagged = np.zeros(self.n_consumers, dtype=bool)
+        flagged[self.consumer[srt[hit]]] = True
+        if not flagged.any():
+            return []
+        exact = self._exact(check, rows, flagged, check.by_debt)
+        if not len(exact):
+            return []
+        srt, group = self._sorted_groups(check, exact, check.by_debt)
+        hit, prev = hits(srt, group)
+        return [(i, int(srt[at]), int(srt[prev[at]])) for at in np.nonzero(hit)[0].tolist()]
+
+    # -- rules decided row by row ---------------------------------------------------------
+
+    def stateless(self, kept: Any) -> list[tuple[int, int, Any]]:
+        np = self.np
+        out: list[tuple[int, int, Any]] = []
+        for i, check in enumerate(self.checks):
+            r = self.roles[i]
+            if r not in ("hours", "always"):
+                continue
+            mask = kept & self.selected[i][self.combo]
+            in_force = check.in_force
+            if in_force is not None:
+                mask &= (self.day >= in_force[0]) & (self.day <= in_force[1])
+            if r == "always":
+                mask &= self.fires[i][self.combo]
+            else:
+                mask &= self._outside(check)
+            out += [(i, row, None) for row in np.nonzero(mask)[0].tolist()]
+        return out
+
+    def _outside(self, check: Check) -> Any:
+        """Rows outside the allowed windows in at least one candidate zone."""
+        np = self.np
+        ranges = check.allowed.ranges  # type: ignore[attr-defined]
+        out = np.zeros(self.n, dtype=bool)
+        for rows, per_zone in self.clocks.values():
+            outside = np.zeros(len(rows), dtype=bool)
+            for second, weekday in per_zone:
+                inside = np.zeros(len(rows), dtype=bool)
+                for day in range(7):
+                    for start, end in ranges[day]:
+                        inside |= (weekday == day) & (second >= start) & (second < end)
+                outside |= ~inside
+            out[rows] = outside
+        return out
+
+    # -- findings -------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        np = self.np
+        found = self.counting()
+        kept = self.kept_rows & ~self.sent_consumer[self.consumer]
+        found = [f for f in found if kept[f[1]]]
+        found += self.stateless(kept)
+        needed = {row for _, row, _ in found}
+        for _, _, detail in found:
+            if isinstance(detail, int):
+                needed.add(detail)
+            elif detail is not None:
+                needed.update(detail.tolist())
+        events = self._events(sorted(needed))
+        probe = Account()
+        findings: list[Finding] = []
+        for i, row, detail in found:
+            check = self.checks[i]
+            ev = events[row]
+            ctx = self.engine._context(ev, probe)
+            if detail is None:
+                got = check.evaluate(ctx, None)
+            elif isinstance(detail, int):
+                assert isinstance(check, Cooldown)
+                t = events[detail]
+                debt = ev.debt_ids[0] if check.by_debt else ""
+                got = check._check(ctx, {debt: Trigger(t.epoch, int(self.day[detail]),
+                                                       t.event_id)})
+            else:
+                assert isinstance(check, FrequencyCap)
+                counted = tuple(Counted(events[j].epoch, int(self.day[j]), events[j].event_id,
+                                        events[j].debt_ids, events[j].destination)
+                                for j in detail.tolist())
+                debt = ev.debt_ids[0] if check.by_debt else ""
+                got = [check._finding(ctx, [(debt, counted)], False)]
+            if got:
+                findings.extend(got)
+        sent = ~kept
+        consumers = int(np.unique(self.consumer[kept]).size) if kept.any() else 0
+        return Outcome(findings, int(kept.sum()), consumers, sent, self.columns, self.parser)
+
+    def _events(self, rows: list[int]) -> dict[int, Event]:
+        """The streaming reader's own `Event` for each of ``rows``."""
+        out = {}
+        for row, ev in zip(rows, events_of(self.columns, self.parser, rows), strict=True):
+            if not isinstance(ev, Event):  # a kept row is one the reader accepts
+                raise NotPlain(f"row {row + 2} was expected to parse: {ev}")
+            out[row] = ev
+        return out
+
+
+def events_of(columns: Columns, parser: CsvRowParser, rows: Any,
+              batch: int = 65536) -> Iterator[Event | Rejected]:
+    """Parse ``rows`` (indices, ascending) as the streaming reader does: an `Event`, or
+    `Rejected` with the reason, for the row at line ``index + 2``."""
+    import pyarrow as pa
+
+    names = columns.header
+    for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
+        take = pa.array(chunk, type=pa.int64())
+        cells = [columns.data[h].take(take).to_pylist() for h in names]
+        for index, row in zip(chunk, zip(*cells, strict=True), strict=True):
+            line = int(index) + 2
+            try:
+                yield parser(list(row), line)
+            except ValueError as exc:
+                yield Rejected(columns.name, line, str(exc))

@@ -37,7 +37,7 @@ from ..model import CONSUMER_PARTIES, CONTACT, Event, Finding, Rejected
 from ..policy.model import Policy
 from ..state import Account
 from ..tz import ZoneError, get_zone
-from .clock import epochs, local_days, utc_offsets
+from .clock import ZoneTable, epochs, local_days
 from .columns import Columns, NotPlain
 from .plan import CODED, EMPTY, FILTER_FIELDS, key_parts, role
 
@@ -211,23 +211,37 @@ class Evaluation:
         if "debt_id" not in data:
             self.debt = np.zeros(self.n, dtype=np.int64)
             self.debt_single = np.zeros(1, dtype=bool)
-            self.debt_names: list[tuple[str, ...]] = [()]
+            self.debt_id = np.full(1, -1, dtype=np.int64)
             return np.ones(self.n, dtype=bool)
-        self.debt, raws = _codes(data["debt_id"])
-        self.debt_names = []
-        good = np.zeros(len(raws), dtype=bool)
-        for i, raw in enumerate(raws):
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(data["debt_id"])
+        self.debt = encoded.indices.to_numpy(zero_copy_only=False)
+        values = encoded.dictionary
+        raws = values.to_pylist()
+        k = len(raws)
+        # a clean single id is its own value (`normalize._debts`' first case); the others
+        # go through the normalizer's own parsing
+        simple = np.asarray(pc.and_(
+            pc.and_(pc.greater(pc.utf8_length(values), 0),
+                    pc.invert(pc.match_substring(values, ";"))),
+            pc.equal(pc.utf8_trim_whitespace(values), values)).to_numpy(
+                zero_copy_only=False), dtype=bool)
+        good = np.ones(k, dtype=bool)
+        self.debt_single = simple.copy()
+        self.debt_id = np.where(simple, np.arange(k), -1).astype(np.int64)
+        index: dict[str, int] | None = None
+        for i in np.nonzero(~simple)[0].tolist():
             try:
-                debts = _debts(raw)
-                good[i] = True
+                debts = _debts(raws[i])
             except ValueError:
-                debts = ()
-            self.debt_names.append(debts)
-        self.debt_single = np.array([len(d) == 1 for d in self.debt_names], dtype=bool)
-        # one code per debt id for single-debt rows (a raw value may be spelled two ways)
-        canonical: dict[str, int] = {}
-        self.debt_id = np.array([canonical.setdefault(d[0], len(canonical)) if len(d) == 1
-                                 else -1 for d in self.debt_names], dtype=np.int64)
+                good[i] = False
+                continue
+            if len(debts) == 1:  # " D1" is D1: the same debt as a row that wrote D1
+                if index is None:
+                    index = {r: j for j, r in enumerate(raws)}
+                self.debt_single[i] = True
+                self.debt_id[i] = index.setdefault(debts[0], k + i)
         return good[self.debt]
 
     def _local_clock(self) -> None:
@@ -239,12 +253,16 @@ class Evaluation:
         self.clocks: dict[int, tuple[Any, list[tuple[Any, Any]]]] = {}
         if not kept.any():
             return
+        first, last = int(self.epoch[kept].min()), int(self.epoch[kept].max())
+        tables: dict[str, ZoneTable] = {}
         for code in np.unique(self.tz[kept]).tolist():
             rows = np.nonzero(kept & (self.tz == code))[0]
             per_zone = []
             for index, name in enumerate(self.tz_zones[code]):
-                day, second = local_days(self.epoch[rows],
-                                         utc_offsets(get_zone(name), self.epoch[rows]))
+                table = tables.get(name)
+                if table is None:
+                    table = tables[name] = ZoneTable(get_zone(name), first, last)
+                day, second = local_days(self.epoch[rows], table(self.epoch[rows]))
                 if index == 0:
                     self.day[rows] = day
                 per_zone.append((second, (day - 1) % 7))  # ordinal 1 is a Monday
@@ -280,7 +298,7 @@ class Evaluation:
                 parts.append((self.channel_code[self.combo[rows]], self.channel_size))
             # consumer: already the first part; creditor: empty on every kept row
         if by_debt:
-            parts.append((np.maximum(self.debt_id[self.debt[rows]], 0), len(self.debt_id) + 1))
+            parts.append((np.maximum(self.debt_id[self.debt[rows]], 0), 2 * len(self.debt_id) + 1))
         return _radix(parts), has_key
 
     def _person(self, rows: Any) -> Any:
@@ -366,6 +384,8 @@ class Evaluation:
         if not len(rows):
             return []
         srt, group = self._sorted_groups(check, rows, False)
+        if not len(srt):
+            return []
         lo = self._window_starts(check, srt, group)
         over = (np.arange(len(srt)) - lo + 1) > check.max
         flagged = np.zeros(self.n_consumers, dtype=bool)
@@ -379,6 +399,8 @@ class Evaluation:
         if not len(exact):
             return []
         srt, group = self._sorted_groups(check, exact, check.by_debt)
+        if not len(srt):
+            return []
         lo = self._window_starts(check, srt, group)
         count = np.arange(len(srt)) - lo + 1
         out = []
@@ -404,6 +426,8 @@ class Evaluation:
             return when & live, p
 
         srt, group = self._sorted_groups(check, rows, False)
+        if not len(srt):
+            return []
         hit, _ = hits(srt, group)
         flagged = np.zeros(self.n_consumers, dtype=bool)
         flagged[self.consumer[srt[hit]]] = True
@@ -413,6 +437,8 @@ class Evaluation:
         if not len(exact):
             return []
         srt, group = self._sorted_groups(check, exact, check.by_debt)
+        if not len(srt):
+            return []
         hit, prev = hits(srt, group)
         return [(i, int(srt[at]), int(srt[prev[at]])) for at in np.nonzero(hit)[0].tolist()]
 

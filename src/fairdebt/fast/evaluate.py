@@ -1,10 +1,12 @@
 """The columnar evaluation of one plain CSV log: consumers it can decide, and the rest.
 
-A consumer is *kept* (decided here) when every one of its rows is a contact whose
-coded fields the normalizer accepts, with a well-formed timestamp, a known time
-zone, no region, no message content, no two rows at the same instant, local days
-that never go backwards, and no rule that this module does not implement selecting
-any of them (`plan.role`). Every other consumer is *sent*: its rows go through the
+A consumer is *kept* (decided here) when every one of its rows is an account event
+the normalizer accepts or a contact whose coded fields it accepts, with a
+well-formed timestamp and a known time zone; with no region, no message content, no
+two rows at the same instant, contacts' local days that never go backwards, and no
+rule that this module does not implement selecting any of its contacts
+(`plan.role`). Rules gated on an account fact must not select any of its contacts
+from the first event that sets the fact on. Every other consumer is *sent*: its rows go through the
 normalizer and the streaming `Engine`, unchanged. Consumers never share state (see
 ``--jobs``), so the two halves add up to the streaming engine's report.
 
@@ -17,8 +19,8 @@ Counting rules (``frequency_cap``, ``cooldown``) are first tested conservatively
 consumer, ignoring debts: the count of a key's window, or the presence of a live
 trigger, can only be larger without the debt split. A consumer that cannot break the
 rule even so needs nothing more. One that might is counted exactly per (key, debt)
-when each of its counted rows names one debt (no consents and no wrong numbers exist
-for kept consumers, so nothing else is excluded); otherwise it is sent.
+when each of its counted rows names one debt and it has no consent and no wrong-number
+event (the only exclusions); otherwise it is sent.
 """
 
 from __future__ import annotations
@@ -33,13 +35,13 @@ from ..checks.cooldown import Cooldown, Trigger
 from ..checks.frequency import Counted, FrequencyCap
 from ..engine import Engine
 from ..io.normalize import CsvRowParser, _debts, _zones, to_event
-from ..model import CONSUMER_PARTIES, CONTACT, Event, Finding, Rejected
+from ..model import ACCOUNT_EVENTS, CONSUMER_PARTIES, CONTACT, Event, Finding, Rejected
 from ..policy.model import Policy
 from ..state import Account
 from ..tz import ZoneError, get_zone
 from .clock import ZoneTable, epochs, local_days
 from .columns import Columns, NotPlain
-from .plan import CODED, EMPTY, FILTER_FIELDS, key_parts, role
+from .plan import ACCOUNT_FACTS, CODED, EMPTY, FILTER_FIELDS, key_parts, role
 
 _STAND_IN = {"timestamp": "2000-01-01T00:00:00+00:00", "consumer_id": "c", "event_id": "e"}
 
@@ -109,7 +111,8 @@ class Evaluation:
                 kept &= np.asarray(pc.equal(data[name], "").to_numpy(zero_copy_only=False),
                                    dtype=bool)
         kept &= self._coded()
-        kept &= self._zones()
+        self.account = self.account_kind[self.combo]  # "" for contacts
+        kept &= self._zones() | (self.account != "")
         kept &= self._debts()
         destination = pc.utf8_trim(data["destination"], " ") if "destination" in data else None
         if destination is not None:
@@ -119,6 +122,13 @@ class Evaluation:
             self.dest, self.dest_names = np.zeros(n, dtype=np.int64), [None]
         self.dest_size = len(self.dest_names)
         self.dest_known = np.array([d is not None for d in self.dest_names], dtype=bool)
+        # account events: validity depends on more than the coded columns (a wrong number
+        # needs a destination, a designation its detail): each is parsed as the reader would
+        accounts = np.nonzero(kept & (self.account != ""))[0]
+        for row, ev in zip(accounts.tolist(), events_of(columns, self.parser, accounts),
+                           strict=True):
+            if not isinstance(ev, Event):
+                kept[row] = False
         self.kept_rows = kept
         # a consumer is sent whole when any of its rows is
         self.sent_consumer = np.zeros(self.n_consumers, dtype=bool)
@@ -143,12 +153,15 @@ class Evaluation:
         self.combo = self.combo.reshape(-1)
         sizes = [size for _, size in parts]
         events: list[Event | None] = []
+        kinds: list[str] = []
         for key in unique.tolist():
             raw: dict[str, Any] = dict(_STAND_IN)
             for name, size, values in zip(reversed(present), reversed(sizes),
                                           reversed(dictionaries), strict=True):
                 key, code = divmod(key, max(size, 1))
                 raw[name] = values[code]
+            kind = (raw.get("event") or "").strip().lower()
+            kinds.append(kind if kind in ACCOUNT_EVENTS else "")
             try:
                 ev = to_event(raw, self.columns.name, 0)
             except ValueError:
@@ -156,8 +169,11 @@ class Evaluation:
                 continue
             events.append(ev if ev.event == CONTACT else None)
         self.combo_events = events
+        self.account_kind = np.array(kinds, dtype=object)
         k = len(events)
-        good = np.array([e is not None for e in events], dtype=bool)
+        # contacts valid as coded; account events are parsed row by row later
+        good = np.array([e is not None or a != "" for e, a in zip(events, kinds, strict=True)],
+                        dtype=bool)
         # per check and combination: selected by the rule
         self.selected = np.zeros((len(self.checks), k), dtype=bool)
         self.fires = np.zeros((len(self.checks), k), dtype=bool)  # "always": a finding
@@ -275,10 +291,12 @@ class Evaluation:
         rows = np.nonzero(self.kept_rows)[0]
         order = rows[np.lexsort((self.epoch[rows], self.consumer[rows]))]
         self.by_time = order
-        c, e, d = self.consumer[order], self.epoch[order], self.day[order]
+        c, e = self.consumer[order], self.epoch[order]
         same = c[1:] == c[:-1]
-        bad = same & ((e[1:] == e[:-1]) | (d[1:] < d[:-1]))
-        self.sent_consumer[c[1:][bad]] = True
+        self.sent_consumer[c[1:][same & (e[1:] == e[:-1])]] = True
+        contacts = order[self.account[order] == ""]
+        c, d = self.consumer[contacts], self.day[contacts]
+        self.sent_consumer[c[1:][(c[1:] == c[:-1]) & (d[1:] < d[:-1])]] = True
 
     # -- counting rules -----------------------------------------------------------------
 
@@ -316,10 +334,79 @@ class Evaluation:
             out[i] = self.persons.setdefault(name, len(self.persons) + 1)
         return out
 
+    def _gated(self) -> list[tuple[int, int, Any]]:
+        """Rules gated on an account fact, for the contacts they might speak about: those
+        they select at or after the first event that sets the fact. A stateless rule is
+        asked about each such contact with the account as the engine has it then (the
+        consumer's earlier account events applied in order); for a stateful one (a reply
+        allowed once) the consumer is sent."""
+        np = self.np
+        kept = self.kept_rows & ~self.sent_consumer[self.consumer]
+        first: dict[str, Any] = {}
+        asked: dict[int, list[int]] = {}  # contact row → gated checks to ask
+        for i, check in enumerate(self.checks):
+            if self.roles[i] != "gated":
+                continue
+            assert check.requires is not None
+            kind = ACCOUNT_FACTS[check.requires]
+            since = first.get(kind)
+            if since is None:
+                since = first[kind] = np.full(self.n_consumers, np.iinfo(np.int64).max,
+                                              dtype=np.int64)
+                rows = np.nonzero(kept & (self.account == kind))[0]
+                np.minimum.at(since, self.consumer[rows], self.epoch[rows])
+            rows = self._rows(i)
+            late = rows[self.epoch[rows] >= since[self.consumer[rows]]]
+            if check.new_state() is not None:
+                self.sent_consumer[self.consumer[late]] = True
+                continue
+            for row in late.tolist():
+                asked.setdefault(row, []).append(i)
+        return self._ask(asked)
+
+    def _ask(self, asked: dict[int, list[int]]) -> list[tuple[int, int, Any]]:
+        """Replay each consumer's account events up to its contacts in ``asked``."""
+        np = self.np
+        if not asked:
+            return []
+        contacts = np.array(sorted(asked), dtype=np.int64)
+        contacts = contacts[~self.sent_consumer[self.consumer[contacts]]]
+        owners = np.zeros(self.n_consumers, dtype=bool)
+        owners[self.consumer[contacts]] = True
+        facts = np.nonzero(self.kept_rows & (self.account != "") & owners[self.consumer])[0]
+        rows = np.union1d(contacts, facts)
+        rows = rows[np.lexsort((self.epoch[rows], self.consumer[rows]))]
+        events = self._events(np.sort(rows).tolist())
+        out: list[tuple[int, int, Any]] = []
+        account, owner = Account(), -1
+        for row in rows.tolist():
+            if self.consumer[row] != owner:
+                account, owner = Account(), int(self.consumer[row])
+            ev = events[row]
+            if ev.timezones:  # as `Engine.feed` keeps the account
+                account.zones = ev.timezones
+            if ev.debt_ids:
+                account.note_debts(ev.debt_ids)
+            ctx = self.engine._context(ev, account)
+            if ev.event != CONTACT:
+                account.apply(ev, ctx.day)
+                continue
+            for i in asked.get(row, ()):
+                found = self.checks[i].evaluate(ctx, None)
+                if found:
+                    out.append((i, row, found))
+        return out
+
     def counting(self) -> list[tuple[int, int, Any]]:
         """Decide every counting rule for kept consumers: send those that might break
         one and cannot be counted exactly; return (check, row, detail) for findings."""
-        found: list[tuple[int, int, Any]] = []
+        np = self.np
+        found: list[tuple[int, int, Any]] = self._gated()
+        # consents and wrong numbers exclude calls from counts: such consumers are not
+        # counted exactly here
+        self.excluding = np.zeros(self.n_consumers, dtype=bool)
+        marks = self.kept_rows & ((self.account == "consent") | (self.account == "wrong_number"))
+        self.excluding[self.consumer[marks]] = True
         for i, check in enumerate(self.checks):
             if self.roles[i] == "cap":
                 assert isinstance(check, FrequencyCap)
@@ -347,6 +434,8 @@ class Evaluation:
         np = self.np
         mine = flagged[self.consumer[rows]]
         rows = rows[mine]
+        self.sent_consumer[self.consumer[rows[self.excluding[self.consumer[rows]]]]] = True
+        rows = rows[~self.sent_consumer[self.consumer[rows]]]
         if by_debt:
             multi = ~self.debt_single[self.debt[rows]]
             self.sent_consumer[self.consumer[rows[multi]]] = True
@@ -486,16 +575,19 @@ class Evaluation:
         kept = self.kept_rows & ~self.sent_consumer[self.consumer]
         found = [f for f in found if kept[f[1]]]
         found += self.stateless(kept)
-        needed = {row for _, row, _ in found}
+        needed = {row for _, row, detail in found if not isinstance(detail, list)}
         for _, _, detail in found:
             if isinstance(detail, int):
                 needed.add(detail)
-            elif detail is not None:
+            elif detail is not None and not isinstance(detail, list):
                 needed.update(detail.tolist())
         events = self._events(sorted(needed))
         probe = Account()
         findings: list[Finding] = []
         for i, row, detail in found:
+            if isinstance(detail, list):  # decided already (`_ask`)
+                findings.extend(detail)
+                continue
             check = self.checks[i]
             ev = events[row]
             ctx = self.engine._context(ev, probe)

@@ -2,12 +2,14 @@
 
 Every check is given one role, decided from its kind and params alone:
 
-- ``silent``: it cannot say anything about a consumer the fast path keeps. Such a
-  consumer has no account events, so checks gated on an account fact (`Check.requires`:
-  a cease, an attorney, a stop, an opt-out, no-work, an inconvenient designation) are
-  never called; no row carries message content, so content checks return nothing
-  (``require_phrases`` and ``identity`` return None without words, the others are not
-  even dispatched); every row names its time zone, so ``zone_known`` is satisfied.
+- ``gated``: the check is called only once the consumer's account holds a fact that
+  only an account event sets (`Check.requires`: a cease, an attorney, a stop, an
+  opt-out, no-work, an inconvenient designation). A kept consumer has no contact this
+  rule selects at or after the first such event (else it is sent), so it is never called.
+- ``silent``: it cannot say anything about a kept consumer: no row carries message
+  content, so content checks return nothing (``require_phrases`` and ``identity``
+  return None without words, the others are not even dispatched); every contact names
+  its time zone, so ``zone_known`` is satisfied.
 - ``hours``: ``contact_hours`` without holidays, decided per row from the local clock.
 - ``always``: ``forbid`` (every selected contact is a finding) and ``third_party``,
   whose verdict depends only on the row's coded fields (decided once per combination).
@@ -37,9 +39,11 @@ from ..checks.zone_known import ZoneKnown
 #: None without content) and `Identity.evaluate` (reads ``sender``/``subject`` only)
 CONTENT = (ForbidPhrases, ForbidCooccurrence, RequirePhrases, ClosedContent, Identity)
 
-#: the `Account` facts that only account events set (see `Account.apply`)
-ACCOUNT_FACTS = frozenset({"ceases", "attorneys", "stops", "opt_outs", "no_work",
-                           "inconvenient"})
+#: the `Account` facts that only account events set, and the event that sets each
+#: (see `Account.apply`)
+ACCOUNT_FACTS = {"ceases": "cease", "attorneys": "attorney", "stops": "stop_channel",
+                 "opt_outs": "opt_out", "no_work": "no_work_contact",
+                 "inconvenient": "inconvenient"}
 #: coded columns: few distinct values, each validated once through the normalizer
 CODED = ("event", "channel", "direction", "party", "outcome", "destination_type", "purpose",
          "disclosed_debt", "message", "opt_out_notice")
@@ -54,7 +58,7 @@ KEY_PARTS = frozenset({"person", "debt", "destination", "channel", "consumer", "
 def role(check: Check) -> str:
     """The check's role (see the module docstring)."""
     if check.requires is not None:
-        return "silent" if check.requires in ACCOUNT_FACTS else "unsupported"
+        return "gated" if check.requires in ACCOUNT_FACTS else "unsupported"
     if type(check) in (*CONTENT, ZoneKnown):
         return "silent"
     if type(check) is ContactHours:

@@ -18,7 +18,7 @@ from fairdebt.runner import check_paths
 pytest.importorskip("pyarrow")
 pytest.importorskip("numpy")
 
-from fairdebt.fast import FastUnavailable  # noqa: E402 - after the skips
+from fairdebt.fast import FastUnavailable
 
 HEADER = ("timestamp,consumer_id,event_id,event,channel,direction,party,outcome,debt_id,"
           "destination,destination_type,timezone,purpose,disclosed_debt,message,"
@@ -242,3 +242,32 @@ def test_other_files_stream(tmp_path: Path, content: str) -> None:
             check_paths([str(path)], policy, engine="auto")
         return
     assert _json(check_paths([str(path)], policy, engine="auto")) == expected
+
+
+def test_cli_engines_print_the_same_json() -> None:
+    """``fairdebt check --engine fast`` and ``--engine stream`` on the bundled sample (a
+    plain CSV log with rejected rows, account events and a dozen rules broken)."""
+    from click.testing import CliRunner
+
+    from fairdebt.cli import main
+
+    sample = str(Path(__file__).resolve().parent.parent / "fixtures" / "sample-calls.csv")
+    runner = CliRunner()
+    out = {engine: runner.invoke(main, ["check", "--no-config", "--engine", engine,
+                                        "-f", "json", sample])
+           for engine in ("fast", "stream", "auto")}
+    assert out["stream"].exit_code == 1 and '"rejected"' in out["stream"].output
+    assert out["fast"].exit_code == out["auto"].exit_code == 1
+    assert out["fast"].output == out["stream"].output == out["auto"].output
+
+
+def test_fast_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from fairdebt.cli import main
+
+    path = tmp_path / "log.csv"
+    path.write_text('timestamp,consumer_id,channel\n2026-03-01T10:00:00Z,"C1",call\n')
+    result = CliRunner().invoke(main, ["check", "--no-config", "--engine", "fast", str(path)])
+    assert result.exit_code == 2
+    assert "--engine fast" in result.output and "quotes" in result.output

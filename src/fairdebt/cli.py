@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .checks import CHECKS
+from .fast import FastUnavailable
 from .io.canonical import write_csv
 from .io.database import DatabaseSource, read_database
 from .io.imports import ImportStats, read_import
@@ -37,7 +38,6 @@ from .report.fingerprint import FINGERPRINTED, defaulted_ids
 from .report.fingerprint import warning as fingerprint_warning
 from .report.gate import SEVERITIES, fails
 from .report.outputs import OutputError, check_targets, plan, write
-from .fast import FastUnavailable
 from .runner import check_paths
 from .scale.progress import Progress
 from .tz import ZoneError, get_zone

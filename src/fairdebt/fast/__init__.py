@@ -21,8 +21,8 @@ def available() -> str | None:
     """None when the extra's packages import; otherwise why not."""
     try:
         import numpy  # noqa: F401
-        import pyarrow  # noqa: F401
-        import pyarrow.compute  # noqa: F401
+        import pyarrow
+        import pyarrow.compute
         import pyarrow.csv  # noqa: F401
     except ImportError as exc:
         return f"the fast path needs pyarrow and numpy (pip install 'fairdebt[fast]'): {exc}"

@@ -66,7 +66,7 @@ def epochs(column: Any) -> tuple[Any, Any]:
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
     last = month_days[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
-    ok &= (MIN_YEAR <= year) & (year <= MAX_YEAR) & (month >= 1) & (month <= 12)
+    ok &= (year >= MIN_YEAR) & (year <= MAX_YEAR) & (month >= 1) & (month <= 12)
     ok &= (day >= 1) & (day <= last) & (hour <= 23) & (minute <= 59) & (second <= 59)
     ok &= (off_h <= 23) & (off_m <= 59)
     days = _days_from_civil(np, year, month, day)

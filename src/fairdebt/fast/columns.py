@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..io.normalize import KNOWN_COLUMNS, MAX_VALUE
-from ..io.sources import MAX_FIELD, PARQUET_MAGIC
+from ..io.parquet import PARQUET_MAGIC
+from ..io.sources import MAX_FIELD
 
 BLOCK = 1 << 24
 #: every byte a plain file may hold: printable ASCII and the line feed

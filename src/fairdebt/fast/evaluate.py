@@ -125,9 +125,12 @@ class Evaluation:
         # account events: validity depends on more than the coded columns (a wrong number
         # needs a destination, a designation its detail): each is parsed as the reader would
         accounts = np.nonzero(kept & (self.account != ""))[0]
+        self.parsed: dict[int, Event] = {}  # rows already parsed, kept for findings
         for row, ev in zip(accounts.tolist(), events_of(columns, self.parser, accounts),
                            strict=True):
-            if not isinstance(ev, Event):
+            if isinstance(ev, Event):
+                self.parsed[row] = ev
+            else:
                 kept[row] = False
         self.kept_rows = kept
         # a consumer is sent whole when any of its rows is
@@ -181,8 +184,8 @@ class Evaluation:
         self.when = np.zeros((len(self.checks), k), dtype=bool)
         probe = Account()
         for i, check in enumerate(self.checks):
-            for j, ev in enumerate(events):
-                if ev is None or not check.selects(ev):
+            for j, combo_ev in enumerate(events):
+                if combo_ev is None or not check.selects(combo_ev):
                     continue
                 r = self.roles[i]
                 if r == "unsupported":
@@ -190,12 +193,12 @@ class Evaluation:
                     continue
                 self.selected[i, j] = True
                 if r == "always":
-                    ctx = self.engine._context(ev._replace(timezones=("UTC",)), probe)
+                    ctx = self.engine._context(combo_ev._replace(timezones=("UTC",)), probe)
                     self.fires[i, j] = bool(check.evaluate(ctx, None))
                 elif r == "cooldown":
                     assert isinstance(check, Cooldown)
-                    self.triggers[i, j] = check.trigger(ev)
-                    self.when[i, j] = check.rule.when(ev)
+                    self.triggers[i, j] = check.trigger(combo_ev)
+                    self.when[i, j] = check.rule.when(combo_ev)
         self.consumer_side = np.array([e is not None and e.party in CONSUMER_PARTIES
                                        for e in events], dtype=bool)
         self.party_of = [e.party if e is not None else "" for e in events]
@@ -289,7 +292,15 @@ class Evaluation:
         engine's tie-break) or whose local day goes backwards (a change of zone)."""
         np = self.np
         rows = np.nonzero(self.kept_rows)[0]
-        order = rows[np.lexsort((self.epoch[rows], self.consumer[rows]))]
+        epoch = self.epoch[rows]
+        low = int(epoch.min()) if len(rows) else 0
+        # one int64 key (consumer, then time): a single sort instead of a lexsort
+        span = int(epoch.max()) - low + 1 if len(rows) else 1
+        if span * max(self.n_consumers, 1) < 1 << 62:
+            key = self.consumer[rows].astype(np.int64) * span + (epoch - low)
+            order = rows[np.argsort(key, kind="stable")]
+        else:
+            order = rows[np.lexsort((epoch, self.consumer[rows]))]
         self.by_time = order
         c, e = self.consumer[order], self.epoch[order]
         same = c[1:] == c[:-1]
@@ -431,7 +442,6 @@ class Evaluation:
     def _exact(self, check: Check, rows: Any, flagged: Any, by_debt: bool) -> Any:
         """Of the consumers in ``flagged``: send those that cannot be counted exactly;
         return the rows of the others."""
-        np = self.np
         mine = flagged[self.consumer[rows]]
         rows = rows[mine]
         self.sent_consumer[self.consumer[rows[self.excluding[self.consumer[rows]]]]] = True
@@ -614,8 +624,9 @@ class Evaluation:
 
     def _events(self, rows: list[int]) -> dict[int, Event]:
         """The streaming reader's own `Event` for each of ``rows``."""
-        out = {}
-        for row, ev in zip(rows, events_of(self.columns, self.parser, rows), strict=True):
+        out = {r: self.parsed[r] for r in rows if r in self.parsed}
+        todo = [r for r in rows if r not in out]
+        for row, ev in zip(todo, events_of(self.columns, self.parser, todo), strict=True):
             if not isinstance(ev, Event):  # a kept row is one the reader accepts
                 raise NotPlain(f"row {row + 2} was expected to parse: {ev}")
             out[row] = ev

@@ -369,7 +369,7 @@ class Evaluation:
             rows = self._rows(i)
             late = rows[self.epoch[rows] >= since[self.consumer[rows]]]
             if check.new_state() is not None:
-                self.sent_consumer[self.consumer[late]] = True
+                self.replay[i, self.consumer[late]] = True
                 continue
             for row in late.tolist():
                 asked.setdefault(row, []).append(i)
@@ -412,6 +412,9 @@ class Evaluation:
         """Decide every counting rule for kept consumers: send those that might break
         one and cannot be counted exactly; return (check, row, detail) for findings."""
         np = self.np
+        #: (check, consumer) pairs decided by replaying the consumer's events through an
+        #: engine with only those checks (`_replayed`)
+        self.replay = np.zeros((len(self.checks), self.n_consumers), dtype=bool)
         found: list[tuple[int, int, Any]] = self._gated()
         # consents and wrong numbers exclude calls from counts: such consumers are not
         # counted exactly here
@@ -439,18 +442,16 @@ class Evaluation:
             rows = rows[(day >= in_force[0]) & (day <= in_force[1])]
         return rows if len(rows) else np.zeros(0, dtype=np.int64)
 
-    def _exact(self, check: Check, rows: Any, flagged: Any, by_debt: bool) -> Any:
-        """Of the consumers in ``flagged``: send those that cannot be counted exactly;
-        return the rows of the others."""
-        mine = flagged[self.consumer[rows]]
-        rows = rows[mine]
-        self.sent_consumer[self.consumer[rows[self.excluding[self.consumer[rows]]]]] = True
-        rows = rows[~self.sent_consumer[self.consumer[rows]]]
-        if by_debt:
-            multi = ~self.debt_single[self.debt[rows]]
-            self.sent_consumer[self.consumer[rows[multi]]] = True
-            rows = rows[~self.sent_consumer[self.consumer[rows]]]
-        return rows
+    def _exact(self, i: int, rows: Any, flagged: Any, by_debt: bool) -> Any:
+        """Of the consumers in ``flagged``: leave those that cannot be counted exactly to
+        the replay (`_replayed`); return the rows of the others."""
+        rows = rows[flagged[self.consumer[rows]]]
+        hard = self.excluding.copy()  # consents and wrong numbers
+        if by_debt:  # rows naming no debt, or several
+            hard[self.consumer[rows[~self.debt_single[self.debt[rows]]]]] = True
+        mine = hard[self.consumer[rows]]
+        self.replay[i, self.consumer[rows[mine]]] = True
+        return rows[~mine]
 
     def _sorted_groups(self, check: Check, rows: Any, by_debt: bool) -> tuple[Any, Any]:
         np = self.np
@@ -492,9 +493,9 @@ class Evaluation:
         if not flagged.any():
             return []
         if check.after_talk:  # counting starts at the first conversation: not done here
-            self.sent_consumer |= flagged
+            self.replay[i] |= flagged
             return []
-        exact = self._exact(check, rows, flagged, check.by_debt)
+        exact = self._exact(i, rows, flagged, check.by_debt)
         if not len(exact):
             return []
         srt, group = self._sorted_groups(check, exact, check.by_debt)
@@ -532,7 +533,7 @@ class Evaluation:
         flagged[self.consumer[srt[hit]]] = True
         if not flagged.any():
             return []
-        exact = self._exact(check, rows, flagged, check.by_debt)
+        exact = self._exact(i, rows, flagged, check.by_debt)
         if not len(exact):
             return []
         srt, group = self._sorted_groups(check, exact, check.by_debt)
@@ -586,12 +587,15 @@ class Evaluation:
         found = [f for f in found if kept[f[1]]]
         found += self.stateless(kept)
         needed = {row for _, row, detail in found if not isinstance(detail, list)}
+        events = self._events(sorted(needed))
+        # rows only counted (evidence) need no event: their ids come from the column
+        counted: set[int] = set()
         for _, _, detail in found:
             if isinstance(detail, int):
-                needed.add(detail)
+                counted.add(detail)
             elif detail is not None and not isinstance(detail, list):
-                needed.update(detail.tolist())
-        events = self._events(sorted(needed))
+                counted.update(detail.tolist())
+        ids = self._event_ids(sorted(counted))
         probe = Account()
         findings: list[Finding] = []
         for i, row, detail in found:
@@ -605,22 +609,62 @@ class Evaluation:
                 got = check.evaluate(ctx, None)
             elif isinstance(detail, int):
                 assert isinstance(check, Cooldown)
-                t = events[detail]
                 debt = ev.debt_ids[0] if check.by_debt else ""
-                got = check._check(ctx, {debt: Trigger(t.epoch, int(self.day[detail]),
-                                                       t.event_id)})
+                got = check._check(ctx, {debt: Trigger(float(self.epoch[detail]),
+                                                       int(self.day[detail]), ids[detail])})
             else:
                 assert isinstance(check, FrequencyCap)
-                counted = tuple(Counted(events[j].epoch, int(self.day[j]), events[j].event_id,
-                                        events[j].debt_ids, events[j].destination)
-                                for j in detail.tolist())
                 debt = ev.debt_ids[0] if check.by_debt else ""
-                got = [check._finding(ctx, [(debt, counted)], False)]
+                # as the check records them: the debts counted toward ("" is none)
+                window = tuple(Counted(float(self.epoch[j]), int(self.day[j]), ids[j],
+                                       (debt,) if debt else (), self.dest_names[self.dest[j]])
+                               for j in detail.tolist())
+                got = [check._finding(ctx, [(debt, window)], False)]
             if got:
                 findings.extend(got)
+        findings += self._replayed(kept)
         sent = ~kept
         consumers = int(np.unique(self.consumer[kept]).size) if kept.any() else 0
         return Outcome(findings, int(kept.sum()), consumers, sent, self.columns, self.parser)
+
+    def _replayed(self, kept: Any) -> list[Finding]:
+        """Findings of the (check, consumer) pairs the columns could not decide: every
+        event of those consumers, in time order, through a streaming `Engine` holding
+        just those checks. Checks never share state, and an engine keeps each
+        consumer's account the same whatever its checks, so each check finds what it
+        finds in the full engine; findings of other pairs are the fast path's."""
+        np = self.np
+        replay = self.replay & ~self.sent_consumer[np.newaxis, :]
+        if not replay.any():
+            return []
+        checks = np.nonzero(replay.any(axis=1))[0].tolist()
+        owners = replay.any(axis=0)
+        rows = np.nonzero(kept & owners[self.consumer])[0]
+        rows = rows[np.argsort(self.epoch[rows], kind="stable")]  # no ties per consumer
+        events = self._events(np.sort(rows).tolist())
+        import dataclasses
+
+        subset = dataclasses.replace(self.policy,
+                                     rules=tuple(self.policy.rules[i] for i in checks))
+        engine = Engine(subset, self.engine.default_zones[0]
+                        if self.engine.default_zones else None)
+        found = engine.run(events[row] for row in rows.tolist())
+        index = {self.policy.rules[i].id: i for i in checks}
+        codes: dict[str, int] = {}
+        for row in rows.tolist():
+            codes.setdefault(events[row].consumer_id, int(self.consumer[row]))
+        return [f for f in found if replay[index[f.rule], codes[f.consumer_id]]]
+
+    def _event_ids(self, rows: list[int]) -> dict[int, str]:
+        """Each row's event id as the reader gives it: the stripped cell, else FILE:LINE."""
+        import pyarrow as pa
+
+        name = self.columns.name
+        column = self.columns.data.get("event_id")
+        cells = (column.take(pa.array(rows, type=pa.int64())).to_pylist()
+                 if column is not None else [""] * len(rows))
+        return {row: cell.strip() or f"{name}:{row + 2}"
+                for row, cell in zip(rows, cells, strict=True)}
 
     def _events(self, rows: list[int]) -> dict[int, Event]:
         """The streaming reader's own `Event` for each of ``rows``."""

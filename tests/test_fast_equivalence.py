@@ -271,3 +271,21 @@ def test_fast_refuses_what_it_cannot_read(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--no-config", "--engine", "fast", str(path)])
     assert result.exit_code == 2
     assert "--engine fast" in result.output and "quotes" in result.output
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(lines=rows(), share=st.integers(min_value=200, max_value=3000))
+def test_a_log_taken_in_shares_of_consumers(tmp_path: Path, lines: list[str],
+                                            share: int) -> None:
+    """A large file is split by consumer into shares evaluated one at a time (bounded
+    memory): small shares here, so that most logs are split into several."""
+    from fairdebt import runner
+
+    saved = runner.SHARE_BYTES
+    runner.SHARE_BYTES = share
+    try:
+        stream, fast = _both(tmp_path, lines, POLICIES["us-reg-f"])
+    finally:
+        runner.SHARE_BYTES = saved
+    assert fast == stream

@@ -92,7 +92,7 @@ def _columnar(job: _Job, engine: str) -> list[_Part] | None:
 
     why = available()
     if why is None:
-        why = _not_columnar(job, engine)
+        why = _not_columnar(job)
     if why is None:
         try:
             return _columnar_parts(job)
@@ -103,19 +103,15 @@ def _columnar(job: _Job, engine: str) -> list[_Part] | None:
     return None
 
 
-#: the fast path holds the log's columns in memory (about 4.5 times the file's size at
-#: its peak, measured on the 1M-row benchmark log: 155 MB → 700 MB); larger files stream
-#: in bounded memory unless ``--engine fast`` asks otherwise
-AUTO_MAX_BYTES = 200 * 1000 * 1000
+#: the fast path holds a share of the log's columns in memory at a time (about 4.5 times
+#: its size in the file at the peak, measured on the 1M-row benchmark log: 155 MB → 700
+#: MB): a larger file is split by consumer into shares of about this many bytes
+SHARE_BYTES = 50 * 1000 * 1000
 
 
-def _not_columnar(job: _Job, engine: str = "fast") -> str | None:
+def _not_columnar(job: _Job) -> str | None:
     if len(job.sources) != 1:
         return "one file at a time"
-    path = job.sources[0][0]
-    if engine == "auto" and os.path.isfile(path) and os.path.getsize(path) > AUTO_MAX_BYTES:
-        return (f"files over {AUTO_MAX_BYTES // 10**6} MB stream in bounded memory "
-                "(--engine fast holds the columns in memory)")
     if job.mapping is not None or job.directory is not None or job.database is not None:
         return "canonical logs only (no import mapping, consumer directory or database)"
     if job.encoding is not None:
@@ -126,14 +122,25 @@ def _not_columnar(job: _Job, engine: str = "fast") -> str | None:
 
 
 def _columnar_parts(job: _Job) -> list[_Part]:
-    """Kept consumers decided column-wise, the others streamed: see `fairdebt.fast`."""
-    import numpy as np
-
-    from .fast.columns import plain_csv, read_columns
-    from .fast.evaluate import Evaluation, events_of
+    """Kept consumers decided column-wise, the others streamed: see `fairdebt.fast`.
+    A large file is taken in shares of consumers, one at a time."""
+    from .fast.columns import partitions, plain_csv, read_columns
 
     path, name = job.sources[0]
-    columns = read_columns(path, name, plain_csv(path))
+    header = plain_csv(path)
+    shares = max(1, -(-os.path.getsize(path) // SHARE_BYTES))
+    parts: list[_Part] = []
+    for columns in ([read_columns(path, name, header)] if shares == 1
+                    else partitions(path, name, header, shares)):
+        parts += _columnar_share(job, columns)
+    return parts
+
+
+def _columnar_share(job: _Job, columns: Any) -> list[_Part]:
+    import numpy as np
+
+    from .fast.evaluate import Evaluation, events_of
+
     with gc_paused():
         outcome = Evaluation(columns, job.policy, job.input_zone, job.default_timezone).run()
         sent = np.nonzero(outcome.sent)[0]

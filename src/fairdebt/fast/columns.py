@@ -12,6 +12,8 @@ commas. Any other file is left to the streaming reader (the caller falls back).
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +38,10 @@ class Columns:
     header: list[str]
     rows: int
     data: dict[str, Any]  # column name → pyarrow.Array (utf8)
+    lines: Any = None  # numpy int64 line of each row; None: row i is line i + 2
+
+    def line(self, row: int) -> int:
+        return int(self.lines[row]) if self.lines is not None else row + 2
 
 
 def plain_csv(path: str) -> list[str]:
@@ -75,34 +81,117 @@ def plain_csv(path: str) -> list[str]:
     return header
 
 
-def read_columns(path: str, name: str, header: list[str]) -> Columns:
-    """Every known column of a plain CSV file as text, read on one thread."""
+def _options(header: list[str]) -> tuple[Any, Any, Any]:
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     wanted = [h for h in header if h in KNOWN_COLUMNS]
+    return (pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=False,
+                              block_size=1 << 24),
+            pacsv.ParseOptions(quote_char=False, double_quote=False, escape_char=False,
+                               newlines_in_values=False, ignore_empty_lines=False),
+            pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                 include_columns=wanted, strings_can_be_null=False,
+                                 quoted_strings_can_be_null=False))
+
+
+def read_columns(path: str, name: str, header: list[str]) -> Columns:
+    """Every known column of a plain CSV file as text, read on one thread."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    read, parse, convert = _options(header)
     try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1,
-                                           use_threads=False, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(quote_char=False, double_quote=False,
-                                             escape_char=False, newlines_in_values=False,
-                                             ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, include_columns=wanted,
-                strings_can_be_null=False, quoted_strings_can_be_null=False))
+        table = pacsv.read_csv(path, read_options=read, parse_options=parse,
+                               convert_options=convert)
     except (pa.ArrowInvalid, OSError) as exc:  # e.g. a row with another number of fields
         raise NotPlain(f"Arrow cannot read it: {exc}") from None
+    return _columns(table, name, None)
+
+
+def _columns(table: Any, name: str, lines: Any) -> Columns:
+    import pyarrow.compute as pc
+
     if table.num_rows == 0:
         raise NotPlain("no rows")
     data: dict[str, Any] = {}
+    wanted = [h for h in table.column_names if h in KNOWN_COLUMNS]
     for h in wanted:
         column = table.column(h).combine_chunks()
+        table = table.remove_column(table.schema.get_field_index(h))  # one copy at a time
         # a cell the streaming reader would reject as over-long: that reader says so
         longest = pc.max(pc.utf8_length(column)).as_py() or 0
         if longest > min(MAX_FIELD, MAX_VALUE):
             raise NotPlain("an over-long cell")
         data[h] = column
-    return Columns(name, wanted, table.num_rows, data)
+    return Columns(name, wanted, len(next(iter(data.values()))), data, lines)
+
+
+def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[Columns]:
+    """The file's rows split by consumer into ``parts`` shares (each consumer wholly in
+    one), each with its rows' line numbers: one pass over the file spills the shares to
+    private temporary Arrow files, then each is read back in turn, so memory holds one
+    share at a time."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.ipc as ipc
+
+    read, parse, convert = _options(header)
+    with tempfile.TemporaryDirectory(prefix="fairdebt-fast-") as folder:
+        files = [f"{folder}/{p}.arrow" for p in range(parts)]
+        writers: list[Any] = [None] * parts
+        try:
+            reader = pacsv.open_csv(path, read_options=read, parse_options=parse,
+                                    convert_options=convert)
+            first = 0
+            for batch in reader:
+                n = batch.num_rows
+                share = _share(np, pc, batch.column("consumer_id"), parts)
+                lines = pa.array(np.arange(first + 2, first + 2 + n, dtype=np.int64))
+                batch = pa.RecordBatch.from_arrays([*batch.columns, lines],
+                                                   names=[*batch.schema.names, "\0line"])
+                first += n
+                for p in range(parts):
+                    mask = share == p
+                    if not mask.any():
+                        continue
+                    if writers[p] is None:
+                        writers[p] = ipc.new_file(files[p], batch.schema)
+                    writers[p].write_batch(batch.filter(pa.array(mask)))
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise NotPlain(f"Arrow cannot read it: {exc}") from None
+        finally:
+            for w in writers:
+                if w is not None:
+                    w.close()
+        for p in range(parts):
+            if writers[p] is None:
+                continue
+            with pa.memory_map(files[p]) as source:
+                table = ipc.open_file(source).read_all()
+                lines = table.column("\0line").to_numpy()
+                table = table.drop_columns(["\0line"]) if hasattr(table, "drop_columns") \
+                    else table.remove_column(table.schema.get_field_index("\0line"))
+                # copied out of the mapped file before it goes
+                table = pa.Table.from_arrays([c.combine_chunks() for c in table.columns],
+                                             names=table.column_names)
+            yield _columns(table, name, lines)
+
+
+def _share(np: Any, pc: Any, consumer: Any, parts: int) -> Any:
+    """A share number per row from the consumer id as the reader trims it: a function
+    of its length and last 16 bytes (any function of the id keeps a consumer whole)."""
+    text = pc.utf8_trim(consumer, " ")
+    n = len(text)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=n + 1,
+                            offset=text.offset * 4).astype(np.int64)
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] is not None \
+        else np.zeros(1, dtype=np.uint8)
+    ends, lengths = offsets[1:], np.diff(offsets)
+    h = lengths.copy()
+    for k in range(1, 17):
+        at = np.clip(ends - k, 0, max(len(data) - 1, 0))
+        h = (h * 131 + np.where(lengths >= k, data[at], 0)) % 1_000_000_007
+    return h % parts

@@ -663,7 +663,8 @@ class Evaluation:
         column = self.columns.data.get("event_id")
         cells = (column.take(pa.array(rows, type=pa.int64())).to_pylist()
                  if column is not None else [""] * len(rows))
-        return {row: cell.strip() or f"{name}:{row + 2}"
+        line = self.columns.line
+        return {row: cell.strip() or f"{name}:{line(row)}"
                 for row, cell in zip(rows, cells, strict=True)}
 
     def _events(self, rows: list[int]) -> dict[int, Event]:
@@ -672,7 +673,7 @@ class Evaluation:
         todo = [r for r in rows if r not in out]
         for row, ev in zip(todo, events_of(self.columns, self.parser, todo), strict=True):
             if not isinstance(ev, Event):  # a kept row is one the reader accepts
-                raise NotPlain(f"row {row + 2} was expected to parse: {ev}")
+                raise NotPlain(f"line {self.columns.line(row)} was expected to parse: {ev}")
             out[row] = ev
         return out
 
@@ -680,7 +681,7 @@ class Evaluation:
 def events_of(columns: Columns, parser: CsvRowParser, rows: Any,
               batch: int = 65536) -> Iterator[Event | Rejected]:
     """Parse ``rows`` (indices, ascending) as the streaming reader does: an `Event`, or
-    `Rejected` with the reason, for the row at line ``index + 2``."""
+    `Rejected` with the reason, with the row's line."""
     import pyarrow as pa
 
     names = columns.header
@@ -689,7 +690,7 @@ def events_of(columns: Columns, parser: CsvRowParser, rows: Any,
         take = pa.array(chunk, type=pa.int64())
         cells = [columns.data[h].take(take).to_pylist() for h in names]
         for index, row in zip(chunk, zip(*cells, strict=True), strict=True):
-            line = int(index) + 2
+            line = columns.line(int(index))
             try:
                 yield parser(list(row), line)
             except ValueError as exc:

@@ -201,6 +201,8 @@ class Evaluation:
                     self.when[i, j] = check.rule.when(combo_ev)
         self.consumer_side = np.array([e is not None and e.party in CONSUMER_PARTIES
                                        for e in events], dtype=bool)
+        self.inbound_combo = np.array([e is not None and e.direction == "inbound"
+                                       for e in events], dtype=bool)
         self.party_of = [e.party if e is not None else "" for e in events]
         channels = sorted({e.channel or "" for e in events if e is not None})
         self.channel_code = np.array(
@@ -347,14 +349,18 @@ class Evaluation:
 
     def _gated(self) -> list[tuple[int, int, Any]]:
         """Rules gated on an account fact, for the contacts they might speak about: those
-        they select at or after the first event that sets the fact. A stateless rule is
-        asked about each such contact with the account as the engine has it then (the
-        consumer's earlier account events applied in order); for a stateful one (a reply
-        allowed once) the consumer is sent."""
+        they select at or after the first event that sets the fact. The rule is asked
+        about each such contact with the account as the engine has it then (the
+        consumer's earlier account events applied in order) — unless its state (a reply
+        allowed once after the consumer's own contact) may hold something: a consumer
+        with an inbound contact is replayed (`_replayed`)."""
         np = self.np
         kept = self.kept_rows & ~self.sent_consumer[self.consumer]
         first: dict[str, Any] = {}
         asked: dict[int, list[int]] = {}  # contact row → gated checks to ask
+        self.inbound = np.zeros(self.n_consumers, dtype=bool)
+        inbound = self.inbound_combo[self.combo] & kept
+        self.inbound[self.consumer[inbound]] = True
         for i, check in enumerate(self.checks):
             if self.roles[i] != "gated":
                 continue
@@ -369,8 +375,11 @@ class Evaluation:
             rows = self._rows(i)
             late = rows[self.epoch[rows] >= since[self.consumer[rows]]]
             if check.new_state() is not None:
-                self.replay[i, self.consumer[late]] = True
-                continue
+                # its state is a reply allowed after the consumer's own (inbound) contact:
+                # without one it stays empty, so each contact can be asked on its own
+                replied = self.inbound[self.consumer[late]]
+                self.replay[i, self.consumer[late[replied]]] = True
+                late = late[~replied]
             for row in late.tolist():
                 asked.setdefault(row, []).append(i)
         return self._ask(asked)
@@ -403,7 +412,8 @@ class Evaluation:
                 account.apply(ev, ctx.day)
                 continue
             for i in asked.get(row, ()):
-                found = self.checks[i].evaluate(ctx, None)
+                check = self.checks[i]
+                found = check.evaluate(ctx, check.new_state())  # an empty state: see above
                 if found:
                     out.append((i, row, found))
         return out

@@ -22,6 +22,7 @@ from ..io.parquet import PARQUET_MAGIC
 from ..io.sources import MAX_FIELD
 
 BLOCK = 1 << 24
+LINE = "\0line"  # the column that carries each row's line through a share's file
 #: every byte a plain file may hold: printable ASCII and the line feed
 _ALLOWED = bytes(range(0x20, 0x7F)) + b"\n"
 
@@ -97,23 +98,33 @@ def _options(header: list[str]) -> tuple[Any, Any, Any]:
 
 def read_columns(path: str, name: str, header: list[str]) -> Columns:
     """Every known column of a plain CSV file as text, read on one thread."""
+    # handed over in a list that `_columns` empties, so that it holds the only reference
+    # and can free each column's chunks as it copies them into one array
+    return _columns([_read_csv(path, header)], name)
+
+
+def _read_csv(path: str, header: list[str]) -> Any:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     read, parse, convert = _options(header)
     try:
-        table = pacsv.read_csv(path, read_options=read, parse_options=parse,
-                               convert_options=convert)
+        return pacsv.read_csv(path, read_options=read, parse_options=parse,
+                              convert_options=convert)
     except (pa.ArrowInvalid, OSError) as exc:  # e.g. a row with another number of fields
         raise NotPlain(f"Arrow cannot read it: {exc}") from None
-    return _columns(table, name, None)
 
 
-def _columns(table: Any, name: str, lines: Any) -> Columns:
+def _columns(holder: list[Any], name: str) -> Columns:
     import pyarrow.compute as pc
 
+    table = holder.pop()
     if table.num_rows == 0:
         raise NotPlain("no rows")
+    lines = None
+    if LINE in table.column_names:
+        lines = table.column(LINE).to_numpy()
+        table = table.remove_column(table.schema.get_field_index(LINE))
     data: dict[str, Any] = {}
     wanted = [h for h in table.column_names if h in KNOWN_COLUMNS]
     for h in wanted:
@@ -151,7 +162,7 @@ def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[
                 share = _share(np, pc, batch.column("consumer_id"), parts)
                 lines = pa.array(np.arange(first + 2, first + 2 + n, dtype=np.int64))
                 batch = pa.RecordBatch.from_arrays([*batch.columns, lines],
-                                                   names=[*batch.schema.names, "\0line"])
+                                                   names=[*batch.schema.names, LINE])
                 first += n
                 for p in range(parts):
                     mask = share == p
@@ -169,15 +180,15 @@ def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[
         for p in range(parts):
             if writers[p] is None:
                 continue
-            with pa.memory_map(files[p]) as source:
-                table = ipc.open_file(source).read_all()
-                lines = table.column("\0line").to_numpy()
-                table = table.drop_columns(["\0line"]) if hasattr(table, "drop_columns") \
-                    else table.remove_column(table.schema.get_field_index("\0line"))
-                # copied out of the mapped file before it goes
-                table = pa.Table.from_arrays([c.combine_chunks() for c in table.columns],
-                                             names=table.column_names)
-            yield _columns(table, name, lines)
+            yield _columns([_read_share(files[p])], name)
+
+
+def _read_share(path: str) -> Any:
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    with pa.OSFile(path, "rb") as source:  # read into memory: the file goes afterwards
+        return ipc.open_file(source).read_all()
 
 
 def _share(np: Any, pc: Any, consumer: Any, parts: int) -> Any:

@@ -600,11 +600,13 @@ class Evaluation:
         events = self._events(sorted(needed))
         # rows only counted (evidence) need no event: their ids come from the column
         counted: set[int] = set()
-        for _, _, detail in found:
+        for i, _, detail in found:
             if isinstance(detail, int):
                 counted.add(detail)
             elif detail is not None and not isinstance(detail, list):
-                counted.update(detail.tolist())
+                check = self.checks[i]
+                assert isinstance(check, FrequencyCap)
+                counted.update(_read_by_finding(detail, check.max))
         ids = self._event_ids(sorted(counted))
         probe = Account()
         findings: list[Finding] = []
@@ -626,9 +628,13 @@ class Evaluation:
                 assert isinstance(check, FrequencyCap)
                 debt = ev.debt_ids[0] if check.by_debt else ""
                 # as the check records them: the debts counted toward ("" is none)
-                window = tuple(Counted(float(self.epoch[j]), int(self.day[j]), ids[j],
-                                       (debt,) if debt else (), self.dest_names[self.dest[j]])
-                               for j in detail.tolist())
+                named = [Counted(float(self.epoch[j]), int(self.day[j]), ids[j],
+                                 (debt,) if debt else (), self.dest_names[self.dest[j]])
+                         for j in _read_by_finding(detail, check.max)]
+                # `FrequencyCap._finding` reads the window's length, its first `max` entries
+                # and its last: the entries between stand in for the rows they count
+                head, last = named[:-1], named[-1]
+                window = (*head, *([last] * (len(detail) - len(named))), last)
                 got = [check._finding(ctx, [(debt, window)], False)]
             if got:
                 findings.extend(got)
@@ -686,6 +692,14 @@ class Evaluation:
                 raise NotPlain(f"line {self.columns.line(row)} was expected to parse: {ev}")
             out[row] = ev
         return out
+
+
+def _read_by_finding(window: Any, limit: int) -> list[int]:
+    """The rows of a cap's window that its finding names: the first ``limit`` (the
+    rule's max) and the last."""
+    rows: list[int] = window.tolist() if len(window) <= limit + 1 else \
+        [*window[:limit].tolist(), int(window[-1])]
+    return rows
 
 
 def events_of(columns: Columns, parser: CsvRowParser, rows: Any,

@@ -90,9 +90,10 @@ def _columnar(job: _Job, engine: str) -> list[_Part] | None:
     """The report's parts from the fast path, or None to stream (``auto`` only)."""
     from .fast import FastUnavailable, NotPlain, available
 
-    why = available()
+    # what needs no import first: pyarrow and NumPy cost memory a streamed run never uses
+    why = _not_columnar(job)
     if why is None:
-        why = _not_columnar(job)
+        why = available()
     if why is None:
         try:
             return _columnar_parts(job)
@@ -112,6 +113,8 @@ SHARE_BYTES = 50 * 1000 * 1000
 def _not_columnar(job: _Job) -> str | None:
     if len(job.sources) != 1:
         return "one file at a time"
+    if not job.sources[0][0].lower().endswith(".csv"):  # stdin is spooled to a temp file
+        return "only uncompressed .csv files are read column-wise"
     if job.mapping is not None or job.directory is not None or job.database is not None:
         return "canonical logs only (no import mapping, consumer directory or database)"
     if job.encoding is not None:

@@ -140,13 +140,12 @@ def _columnar_parts(job: _Job) -> list[_Part]:
 
 
 def _columnar_share(job: _Job, columns: Any) -> list[_Part]:
-    import numpy as np
 
     from .fast.evaluate import Evaluation, events_of
 
     with gc_paused():
         outcome = Evaluation(columns, job.policy, job.input_zone, job.default_timezone).run()
-        sent = np.nonzero(outcome.sent)[0]
+        sent = outcome.sent
         rejected: list[Rejected] = []
 
         def rows() -> Iterator[Event]:

@@ -651,30 +651,25 @@ class Evaluation:
     def _replayed(self, kept: Any) -> list[Finding]:
         """Findings of the (check, consumer) pairs the columns could not decide: every
         event of those consumers, in time order, through a streaming `Engine` holding
-        just those checks. Checks never share state, and an engine keeps each
-        consumer's account the same whatever its checks, so each check finds what it
-        finds in the full engine; findings of other pairs are the fast path's."""
-        np = self.np
-        replay = self.replay & ~self.sent_consumer[np.newaxis, :]
-        if not replay.any():
-            return []
-        checks = np.nonzero(replay.any(axis=1))[0].tolist()
-        owners = replay.any(axis=0)
-        rows = np.nonzero(kept & owners[self.consumer])[0]
-        rows = rows[np.argsort(self.epoch[rows], kind="stable")]  # no ties per consumer
-        events = self._events(np.sort(rows).tolist())
+        just that check. Checks never share state, and an engine keeps each consumer's
+        account the same whatever its checks, so each check finds what it finds in the
+        full engine; the other checks' findings for those consumers are the fast path's.
+        One engine per check: each sees only the consumers it must decide."""
         import dataclasses
 
-        subset = dataclasses.replace(self.policy,
-                                     rules=tuple(self.policy.rules[i] for i in checks))
-        engine = Engine(subset, self.engine.default_zones[0]
-                        if self.engine.default_zones else None)
-        found = engine.run(events[row] for row in rows.tolist())
-        index = {self.policy.rules[i].id: i for i in checks}
-        codes: dict[str, int] = {}
-        for row in rows.tolist():
-            codes.setdefault(events[row].consumer_id, int(self.consumer[row]))
-        return [f for f in found if replay[index[f.rule], codes[f.consumer_id]]]
+        np = self.np
+        replay = self.replay & ~self.sent_consumer[np.newaxis, :]
+        out: list[Finding] = []
+        default = self.engine.default_zones[0] if self.engine.default_zones else None
+        for i in np.nonzero(replay.any(axis=1))[0].tolist():
+            rows = np.nonzero(kept & replay[i][self.consumer])[0]
+            rows = rows[np.argsort(self.epoch[rows], kind="stable")]  # no ties per consumer
+            events = self._events(np.sort(rows).tolist())
+            self.parsed.update(events)  # another check may replay the same consumer
+            engine = Engine(dataclasses.replace(self.policy, rules=(self.policy.rules[i],)),
+                            default)
+            out += engine.run(events[row] for row in rows.tolist())
+        return out
 
     def _event_ids(self, rows: list[int]) -> dict[int, str]:
         """Each row's event id as the reader gives it: the stripped cell, else FILE:LINE."""

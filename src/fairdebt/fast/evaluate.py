@@ -5,10 +5,9 @@ the normalizer accepts or a contact whose coded fields it accepts, with a
 well-formed timestamp and a known time zone; with no region, no message content, no
 two rows at the same instant, contacts' local days that never go backwards, and no
 rule that this module does not implement selecting any of its contacts
-(`plan.role`). Rules gated on an account fact must not select any of its contacts
-from the first event that sets the fact on. Every other consumer is *sent*: its rows go through the
-normalizer and the streaming `Engine`, unchanged. Consumers never share state (see
-``--jobs``), so the two halves add up to the streaming engine's report.
+(`plan.role`). Every other consumer is *sent*: its rows go through the normalizer
+and the streaming `Engine`, unchanged. Consumers never share state (see ``--jobs``),
+so the two halves add up to the streaming engine's report.
 
 For kept consumers the columns only decide *which* (rule, row) pairs are findings,
 and for counting rules which rows were counted; each finding is then built by the
@@ -20,7 +19,10 @@ consumer, ignoring debts: the count of a key's window, or the presence of a live
 trigger, can only be larger without the debt split. A consumer that cannot break the
 rule even so needs nothing more. One that might is counted exactly per (key, debt)
 when each of its counted rows names one debt and it has no consent and no wrong-number
-event (the only exclusions); otherwise it is sent.
+event (the only exclusions); otherwise the (rule, consumer) pair is *replayed*: the
+consumer's events go through an `Engine` holding only that rule (`_replayed`). Rules
+gated on an account fact are asked row by row with the account replayed, or replayed
+the same way when their state (a reply allowed after an inbound contact) may matter.
 """
 
 from __future__ import annotations

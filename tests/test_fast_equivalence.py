@@ -289,3 +289,14 @@ def test_a_log_taken_in_shares_of_consumers(tmp_path: Path, lines: list[str],
     finally:
         runner.SHARE_BYTES = saved
     assert fast == stream
+
+
+def test_progress_counts_the_rows_the_fast_path_reads() -> None:
+    import io
+
+    from fairdebt.scale.progress import Progress
+
+    sample = str(Path(__file__).resolve().parent.parent / "fixtures" / "sample-calls.csv")
+    progress = Progress(io.StringIO())
+    report = check_paths([sample], POLICIES["us-reg-f"], engine="fast", progress=progress)
+    assert progress.rows == report.summary.rows_read > 0

@@ -136,6 +136,8 @@ def _columnar_parts(job: _Job) -> list[_Part]:
     for columns in ([read_columns(path, name, header)] if shares == 1
                     else partitions(path, name, header, shares)):
         parts += _columnar_share(job, columns)
+        if job.progress is not None:  # rows read, counted when their share is done
+            job.progress.add(columns.rows)
     return parts
 
 

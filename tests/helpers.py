@@ -34,3 +34,20 @@ def run(rows: list[dict[str, Any]], *rules: str, default_timezone: str | None = 
 def hits(report: fairdebt.Report, rule: str) -> list[str]:
     """Event ids of the findings for ``rule``, in report order."""
     return [f.event_id for f in report.findings if f.rule == rule]
+
+
+#: source of ``peak_mb()`` for a child interpreter: its own peak resident memory in MB.
+#: Not ru_maxrss: Linux keeps the pre-exec high-water mark, so a child forked from a
+#: large pytest process would report the parent's size; VmHWM belongs to the new image.
+PEAK_MB_SOURCE = '''
+def peak_mb():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+'''

@@ -26,6 +26,7 @@ from fairdebt.io.database import DatabaseSource
 from fairdebt.io.mapping import load_preset
 from fairdebt.model import Report
 from fairdebt.runner import check_paths
+from helpers import PEAK_MB_SOURCE
 
 pytestmark = needs_pg
 POLICY = fairdebt.load_policy("us-reg-f")
@@ -245,13 +246,13 @@ def test_jobs_run_the_query_in_each_process_and_count_once(
 
 def peak_rss_mb(url: str, table: str) -> float:
     """Read every row of ``table`` through the preset in a fresh process; its peak RSS."""
-    code = textwrap.dedent(f"""
-        import resource, sys
+    code = PEAK_MB_SOURCE + textwrap.dedent(f"""
+        import sys
         from fairdebt.io.database import DatabaseSource, read_database
         from fairdebt.io.mapping import load_preset
         count = sum(1 for _ in read_database(DatabaseSource(sys.argv[1], table={table!r}),
                                              load_preset("asterisk-cdr")))
-        print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        print(count, peak_mb())
     """)
     out = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True,
                          check=True).stdout.split()

@@ -18,6 +18,7 @@ from fairdebt.cli import main
 from fairdebt.io.database import DatabaseSource, mask_url, read_database
 from fairdebt.io.imports import ImportStats
 from fairdebt.io.mapping import load_preset
+from fairdebt.io.sources import SourceError
 from fairdebt.model import Event, Rejected
 from fairdebt.runner import check_paths
 
@@ -221,3 +222,15 @@ def test_two_columns_renamed_onto_one_field_are_refused_as_for_files(
                              sqlite_url, query="SELECT *, start AS calldate FROM cdr"))
     assert report.summary.events_checked == 0
     assert report.rejected and all("both become 'start'" in r.reason for r in report.rejected)
+
+
+def test_a_query_that_would_write_is_refused_and_writes_nothing(sqlite_url: str) -> None:
+    import sqlalchemy as sa
+    engine = sa.create_engine(sqlite_url)
+    load(engine, MULTILEG, "cdr", typed=False)
+    before = csv_rows(MULTILEG)
+    with pytest.raises(SourceError, match="readonly"):
+        list(read_database(DatabaseSource(sqlite_url, query="DELETE FROM cdr RETURNING *"),
+                           load_preset("asterisk-cdr")))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM cdr").scalar() == before

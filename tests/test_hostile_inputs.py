@@ -1,8 +1,8 @@
 """Hostile inputs (issue 9): each is refused with a precise message, or read correctly,
 without a traceback, within 30 s and 1 GB.
 
-The big ones run in a child process so their peak memory (ru_maxrss) is measured on
-their own; the rest are quick and run in-process. docs/hardening.md lists them all.
+The big ones run in a child process so their peak memory (VmHWM) is measured on
+their own; the rest are quick and run in-process. docs/security.md lists them all.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from fairdebt.io.mapping import MappingError, load_mapping, load_preset
 from fairdebt.io.sources import SourceError, read_events
 from fairdebt.model import Event, Rejected
 from fairdebt.policy.yamlsrc import YamlError, load
+from helpers import PEAK_MB_SOURCE
 
 HEADER = b"timestamp,consumer_id,channel\n"
 GOOD = b"2026-04-01T14:00:00Z,C1,call\n"
@@ -44,8 +45,8 @@ def reasons(items: list[Any]) -> list[str]:
 def measured(code: str, tmp_path: Path) -> dict[str, Any]:
     """Run ``code`` in a fresh interpreter; it prints one JSON object as its last line.
     The child's peak resident memory and wall time are added, and checked."""
-    script = textwrap.dedent("""
-        import json, resource, sys, time
+    script = PEAK_MB_SOURCE + textwrap.dedent("""
+        import json, sys, time
         start = time.monotonic()
         out = {}
         try:
@@ -53,7 +54,7 @@ def measured(code: str, tmp_path: Path) -> dict[str, Any]:
         except Exception as exc:
             out["error"] = type(exc).__name__ + ": " + str(exc)[:300]
         out["seconds"] = time.monotonic() - start
-        out["mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out["mb"] = peak_mb()
         print(json.dumps(out))
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

@@ -394,3 +394,16 @@ def test_text_groups_by_consumer_then_rule() -> None:
     hours_lines = [line for line in block if "inconvenient time" in line]
     assert len(hours_lines) == 2
     assert block.index(hours_lines[1]) < block.index(heads[1])  # together, under their rule
+
+
+def test_text_shows_control_characters_from_the_log_instead_of_sending_them() -> None:
+    # an OSC sequence retitles a terminal, CSI 2J clears it, a newline forges a line
+    rows = [{"timestamp": "2026-04-01T02:00:00Z", "consumer_id": "C\x1b[2J1",
+             "event_id": "e\x1b]0;pwn\x07\nfake: clean", "channel": "call",
+             "timezone": "America/New_York", "debt_id": "D\x9b1"}]
+    report = fairdebt.check(rows, fairdebt.load_policy("us-reg-f").select(["reg-f/hours"]))
+    out = rendered("text", report)
+    assert "consumer C\\x1b[2J1" in out
+    assert "event e\\x1b]0;pwn\\x07\\x0afake: clean" in out
+    assert "debt D\\x9b1" in out
+    assert not [c for c in out if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) < 0xa0]

@@ -14,6 +14,9 @@ The public API::
     decision = fairdebt.decide(policy, history, {"channel": "call", ...}, now)
     decision.allowed, decision.next_permitted_at
 
+    facts = fairdebt.load_facts("facts.csv")      # account facts for the content rules
+    report = fairdebt.check(rows, policy, facts=facts)
+
 See docs/api.md.
 """
 
@@ -21,6 +24,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .facts import Facts
+from .io.factsfile import load_facts
 from .io.sources import SourceError
 from .model import Event, Finding, Rejected, Report, Summary
 from .policy import Policy, PolicyError, Rule, load_policy
@@ -36,6 +41,7 @@ __all__ = [
     "Checker",
     "Decision",
     "Event",
+    "Facts",
     "Finding",
     "Policy",
     "PolicyError",
@@ -48,5 +54,6 @@ __all__ = [
     "check",
     "check_files",
     "decide",
+    "load_facts",
     "load_policy",
 ]

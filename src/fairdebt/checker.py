@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .engine import Engine, OutOfOrder
+from .facts import Facts
 from .io.normalize import RowError, to_event
 from .model import Event, Finding, Report, Summary
 from .policy.model import Policy
@@ -21,11 +22,14 @@ class Checker:
     a wrong-number mark). Memory is the live per-consumer state plus, with
     ``keep_findings`` (the default), the findings for the final `Report`; pass
     ``keep_findings=False`` for an unbounded stream and keep what ``feed`` returns.
+    ``facts`` (`fairdebt.load_facts`) gives the content rules account facts; its
+    rejected rows are in the final report.
     """
 
     def __init__(self, policy: Policy, *, default_timezone: str | None = None,
-                 keep_findings: bool = True) -> None:
-        self._engine = Engine(policy, default_timezone)
+                 keep_findings: bool = True, facts: Facts | None = None) -> None:
+        self._engine = Engine(policy, default_timezone, facts)
+        self._facts_rejected = tuple(facts.rejected) if facts is not None else ()
         self._policy = policy
         self._keep = keep_findings
         self._findings: list[Finding] = []
@@ -62,14 +66,17 @@ class Checker:
         self._count(last)
         findings = self._findings if self._keep else last
         engine = self._engine
+        rejected = self._facts_rejected
         summary = Summary(
-            rows_read=engine.events, events_checked=engine.events, rows_rejected=0,
+            rows_read=engine.events + len(rejected), events_checked=engine.events,
+            rows_rejected=len(rejected),
             findings=sum(self._by_rule.values()),
             by_rule=dict(sorted(self._by_rule.items())),
             by_severity={s: self._by_severity[s] for s in ("error", "warning", "info")
                          if self._by_severity[s]},
             consumers=len(engine.consumers), consumers_without_region=engine.without_region())
-        return Report(self._policy.packs or (self._policy.id,), tuple(findings), (), summary)
+        return Report(self._policy.packs or (self._policy.id,), tuple(findings), rejected,
+                      summary)
 
     def _count(self, found: list[Finding]) -> None:
         for f in found:

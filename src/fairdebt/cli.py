@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -19,6 +21,7 @@ import click
 from . import __version__
 from .checks import CHECKS
 from .fast import FastUnavailable
+from .io.atomic import replacing
 from .io.canonical import write_csv
 from .io.database import DatabaseSource, read_database
 from .io.imports import ImportStats, read_import
@@ -43,6 +46,7 @@ from .scale.progress import Progress
 from .tz import ZoneError, get_zone
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # the shell's 128 + SIGINT / SIGTERM
 DEFAULT_POLICY = "us-reg-f"
 
 
@@ -63,7 +67,34 @@ def _split(values: Sequence[str]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Ctrl-C ends a run with 130 and one line, not click's "Aborted!" and 1; SIGTERM (a
+    cancelled CI job) unwinds like it, so a report being written is discarded whole
+    (io.atomic) instead of left half-written."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        previous = signal.getsignal(signal.SIGTERM)
+        mine = (previous == signal.SIG_DFL
+                and threading.current_thread() is threading.main_thread())
+        if mine:
+            signal.signal(signal.SIGTERM, _terminated)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("fairdebt: interrupted; reports not finished were not written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        finally:
+            if mine:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    click.echo("fairdebt: terminated; reports not finished were not written", err=True)
+    sys.exit(EXIT_TERMINATED)
+
+
+@click.group(cls=_Group,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="fairdebt")
 def main() -> None:
     """fairdebt — check debt-collection contact logs against compliance policies.
@@ -196,6 +227,11 @@ def _database(db_url: str | None, table: str | None, query: str | None,
               help="Consumer directory (CSV or JSON Lines): numbers, emails, address, "
                    "timezone, region and standing facts per consumer, joined onto the log "
                    "by consumer_id or by the number/address contacted (docs/log-format.md).")
+@click.option("--facts", "facts_file", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False),
+              help="Account facts for the content rules (CSV or JSON Lines): consumer_id, "
+                   "optional debt_id, and time_barred, judgment, secured, offer_expires_at, "
+                   "… (docs/content-rules.md#account-facts).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Processes to split the consumers among (0: one per CPU). The report "
                    "is the same as with one; each process reads the input itself.")
@@ -242,7 +278,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
           preset: str | None, mapping_file: str | None, encoding: str | None,
           db_url: str | None, table: str | None, query: str | None,
           default_timezone: str | None,
-          strict: bool, consumers: str | None, jobs: int, engine: str,
+          strict: bool, consumers: str | None, facts_file: str | None, jobs: int,
+          engine: str,
           spark_master: str | None, spark_output: str | None, quiet: bool, color: bool | None,
           fail_on: str, exit_zero: bool,
           baseline: str | None, update_baseline: bool, redact: bool, show_pii: bool,
@@ -281,6 +318,8 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         if database is not None:
             _fail("--db is not read by --engine spark (export the table, or use the "
                   "python engine)")
+        if facts_file:
+            _fail("--facts is not read by --engine spark (use the python engine)")
         report = _on_spark(files, policy, input_timezone, default_timezone, mapping,
                            consumers, spark_master, spark_output)
     elif spark_master or spark_output:
@@ -298,6 +337,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                                  encoding=encoding, notes=notes,
                                  jobs=jobs or os.cpu_count() or 1, consumers=consumers,
                                  progress=Progress.on_terminal(), database=database,
+                                 facts=facts_file,
                                  engine="auto" if engine == "python" else engine)
     except (SourceError, ZoneError, FastUnavailable) as exc:
         _fail(str(exc))
@@ -458,7 +498,7 @@ def convert(files: tuple[str, ...], preset: str | None, mapping_file: str | None
 
     try:
         if output:
-            with open(output, "w", encoding="utf-8", newline="") as out:
+            with replacing(output) as out:
                 written = write_csv(converted(), out)
         else:
             written = write_csv(converted(), sys.stdout)

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .engine import Engine
+from .facts import Facts
 from .io.normalize import RowError, parse_timestamp, to_event
 from .model import Event, Finding
 from .order import sort_key
@@ -52,14 +53,16 @@ class Decision:
 def decide(policy: Policy, history: Iterable[Event | Mapping[str, Any]],
            proposed: Mapping[str, Any], now: datetime, *,
            default_timezone: str | None = None,
-           horizon: timedelta = DEFAULT_HORIZON) -> Decision:
+           horizon: timedelta = DEFAULT_HORIZON, facts: Facts | None = None) -> Decision:
     """Whether ``proposed`` (a log row without a timestamp) may be made at ``now``, and
     if not, the earliest time it may.
 
     ``history`` is the consumer's earlier events (Events or canonical-log mappings, any
     order, none later than ``now``). ``now`` must be timezone-aware (zoneinfo, pytz
-    or a fixed offset). Raises ValueError for a naive ``now``, an invalid row, or
-    history about another consumer or from after ``now``.
+    or a fixed offset). ``facts`` (`fairdebt.load_facts`) gives the content rules
+    account facts (its rejected rows are not looked at here). Raises ValueError for a
+    naive ``now``, an invalid row, or history about another consumer or from after
+    ``now``.
     """
     if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("decide(): 'now' must be a timezone-aware datetime, e.g. "
@@ -70,6 +73,7 @@ def decide(policy: Policy, history: Iterable[Event | Mapping[str, Any]],
     events = sorted(_events(history), key=sort_key)
     consumer_id = _consumer(proposed, events)
     engine = _engine(policy, default_timezone)
+    engine.facts = facts  # the fork's own: the cached template stays without
     start = now.timestamp()
     for ev in events:
         if ev.epoch > start:

@@ -20,6 +20,7 @@ from typing import Any
 from .checks import CHECKS, Check
 from .checks.require_phrases import is_communication
 from .content.analysis import hit_ids
+from .facts import Facts
 from .model import CONTACT, Event, Finding
 from .policy.model import Policy
 from .state import Account, Context
@@ -78,8 +79,11 @@ class _Consumer(Account):
 class Engine:
     """Evaluate a policy over events fed in time order (ties in any order)."""
 
-    def __init__(self, policy: Policy, default_timezone: str | None = None) -> None:
+    def __init__(self, policy: Policy, default_timezone: str | None = None,
+                 facts: Facts | None = None) -> None:
         self.policy = policy
+        #: account facts for the content rules (read lazily through each Context)
+        self.facts = facts
         self.checks: list[Check] = [CHECKS[r.check](r) for r in policy.rules]
         self.default_zones: tuple[str, ...] = (default_timezone,) if default_timezone else ()
         if default_timezone:
@@ -198,6 +202,7 @@ class Engine:
             if entries:
                 ctx = self._context(ev, account)
                 ctx.quiet = until is not None
+                ctx.facts = self.facts
             for index, check, requires, in_force in entries:
                 if requires is not None and not getattr(account, requires):
                     continue
@@ -353,6 +358,7 @@ class Engine:
         if state is None:
             state = check.new_state()
         ctx = self._context(ev, consumer)
+        ctx.facts = self.facts
         bound = check.not_before(ctx, state)
         if check.in_force is not None and check.in_force[1] < 10**7:
             # a dated rule stops objecting when it goes out of force

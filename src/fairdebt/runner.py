@@ -8,8 +8,10 @@ import heapq
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -19,8 +21,10 @@ from datetime import tzinfo
 from typing import Any
 
 from .engine import Engine
+from .facts import Facts
 from .io.database import DatabaseSource, read_database
 from .io.directory import Directory, load_directory
+from .io.factsfile import load_facts
 from .io.imports import LogReader
 from .io.mapping import ImportMapping
 from .io.normalize import to_event
@@ -37,7 +41,8 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
                 jobs: int = 1, consumers: str | None = None,
                 mapping: ImportMapping | None = None, encoding: str | None = None,
                 notes: list[str] | None = None, progress: Progress | None = None,
-                database: DatabaseSource | None = None, engine: str = "auto") -> Report:
+                database: DatabaseSource | None = None,
+                facts: Facts | str | None = None, engine: str = "auto") -> Report:
     """Check every row of ``paths`` (``-`` is stdin) against ``policy``.
 
     ``jobs`` > 1 splits the consumers among that many processes (all state is per
@@ -46,12 +51,23 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
     (an import preset or mapping file) the files are exports read through it; what
     the import inferred is appended to ``notes``. ``progress`` counts the rows read
     (see `fairdebt.scale.progress`). ``database`` (a table or query, read through
-    ``mapping``) is one more source, named ``db:TABLE`` or ``db:query``.
+    ``mapping``) is one more source, named ``db:TABLE`` or ``db:query``. ``facts``
+    (a facts file's path, or loaded `Facts`) gives the content rules account facts, on
+    top of any in the directory; its rejected rows are the report's too.
+
+    ``engine``: ``stream`` is the streaming engine; ``fast`` the columnar fast path
+    (`fairdebt.fast`), which raises `FastUnavailable` when it cannot read the input;
+    ``auto`` (the default) takes the fast path when it can and streams otherwise. The
+    report is the same whichever runs.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if database is not None and mapping is None:
         raise ValueError("a database source is read through an import mapping (--from)")
     input_zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
     directory = load_directory(consumers) if consumers else None
+    account_facts = _account_facts(directory, load_facts(facts) if isinstance(facts, str)
+                                   else facts)
     with ExitStack() as stack:
         sources: list[tuple[str, str]] = []
         for path in paths:
@@ -65,7 +81,9 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
         if "fork" not in multiprocessing.get_all_start_methods():
             jobs = 1  # workers inherit the job by forking (a Policy does not pickle)
         job = _Job(sources, policy, input_zone, input_timezone, default_timezone, chunk,
-                   max(jobs, 1), directory, mapping, encoding, progress, database)
+                   max(jobs, 1), directory, mapping, encoding, progress, database,
+                   account_facts if account_facts is not None and account_facts.consumers
+                   else None)
         with progress if progress is not None else contextlib.nullcontext():
             columnar = _columnar(job, engine) if engine != "stream" else None
             if columnar is not None:
@@ -80,7 +98,22 @@ def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | N
     if directory is not None:
         order[directory.name] = len(order)
         parts.append(_Part([], list(directory.rejected), 0, 0, None, None))
+    if account_facts is not None:
+        for source in account_facts.sources:
+            order.setdefault(source, len(order))
+        parts.append(_Part([], list(account_facts.rejected), 0, 0, None, None))
     return _report(policy, parts, order)
+
+
+def _account_facts(directory: Directory | None, loaded: Facts | None) -> Facts | None:
+    """The run's account facts: the directory's and a facts file's (or given ones),
+    combined when both say something."""
+    ours = directory.account_facts if directory is not None else None
+    if ours is None or not ours.consumers:
+        return loaded
+    if loaded is None:
+        return ours
+    return Facts.combine(ours, loaded)
 
 
 ENGINES = ("auto", "stream", "fast")
@@ -117,6 +150,8 @@ def _not_columnar(job: _Job) -> str | None:
         return "only uncompressed .csv files are read column-wise"
     if job.mapping is not None or job.directory is not None or job.database is not None:
         return "canonical logs only (no import mapping, consumer directory or database)"
+    if job.facts is not None:  # only content rules read them; the fast path has no words
+        return "account facts (--facts) are read by the streaming engine"
     if job.encoding is not None:
         return "UTF-8 input only"
     if job.jobs != 1:
@@ -182,6 +217,7 @@ class _Job:
     encoding: str | None = None
     progress: Progress | None = None
     database: DatabaseSource | None = None
+    facts: Facts | None = None
 
 
 @dataclass
@@ -205,10 +241,35 @@ def _in_processes(job: _Job) -> list[_Part]:
     global _JOB
     _JOB = job
     try:
-        with multiprocessing.get_context("fork").Pool(job.jobs) as pool:
+        with _quiet_children():
+            pool = multiprocessing.get_context("fork").Pool(job.jobs, initializer=_worker)
+        with pool:
             return pool.map(_forked_part, range(job.jobs))
     finally:
         _JOB = None
+
+
+@contextlib.contextmanager
+def _quiet_children() -> Iterator[None]:
+    """Fork with Ctrl-C ignored and SIGTERM at its default, so no worker ever sees either
+    handler: Ctrl-C is the parent's to handle (it stops the pool, which ends the workers
+    with SIGTERM, and they should then just end, not print the CLI's message)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a library caller's own affair
+        return
+    saved = signal.signal(signal.SIGINT, signal.SIG_IGN), signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, saved[0])
+        signal.signal(signal.SIGTERM, saved[1])
+
+
+def _worker() -> None:
+    # again in the worker, for one the pool forks later to replace a lost one
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _forked_part(index: int) -> _Part:
@@ -281,7 +342,7 @@ def _evaluate(job: _Job, chunk: int | None, keep: Callable[[str | None], bool] |
     merged: Iterator[Event] = (streams[0] if len(streams) == 1
                                else heapq.merge(*streams, key=lambda e: e.epoch))
     ordered = streamed(merged) if chunk is None else sorted_events(merged, chunk)
-    engine = Engine(job.policy, job.default_timezone)
+    engine = Engine(job.policy, job.default_timezone, job.facts)
     findings = engine.run(ordered)
     first = keep is None or keep(None)
     if late and not first:
@@ -323,8 +384,9 @@ def _events_only(items: Iterable[Event | Rejected], rejected: list[Rejected]) ->
 
 
 def check_events(events: Iterable[Event | Mapping[str, Any]], policy: Policy, *,
-                 default_timezone: str | None = None) -> Report:
-    """Check in-memory events (or mappings with the canonical log's keys), in any order."""
+                 default_timezone: str | None = None, facts: Facts | None = None) -> Report:
+    """Check in-memory events (or mappings with the canonical log's keys), in any order.
+    ``facts``: account facts for the content rules (their rejected rows are reported)."""
     rejected: list[Rejected] = []
 
     def normalized() -> Iterator[Event]:
@@ -337,12 +399,16 @@ def check_events(events: Iterable[Event | Mapping[str, Any]], policy: Policy, *,
             except ValueError as exc:
                 rejected.append(Rejected("<events>", number, str(exc)))
 
-    engine = Engine(policy, default_timezone)
+    engine = Engine(policy, default_timezone, facts if facts is not None and facts.consumers
+                    else None)
     with gc_paused():
         findings = engine.run(sorted_events(normalized()))
     part = _Part(findings, rejected, engine.events, len(engine.consumers),
                  engine.without_region())
-    return _report(policy, [part], {})
+    parts = [part]
+    if facts is not None:
+        parts.append(_Part([], list(facts.rejected), 0, 0, None, None))
+    return _report(policy, parts, {})
 
 
 def _report(policy: Policy, parts: list[_Part], file_order: Mapping[str, int]) -> Report:

@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from .model import Event, Finding
 from .timewindows import DayWindows, parse_designation
 from .tz import earliest_at_or_after
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 ScopedFact = tuple[float, tuple[str, ...], str]
 """(epoch from which it applies, debts it covers — empty means every debt, event id)."""
@@ -168,6 +172,8 @@ class Context:
     quiet: bool = False
     """The event's own findings are not wanted, only the state it leaves (history
     replayed for `decide`): checks may skip building them."""
+    facts: Facts | None = None
+    """The run's account facts (`fairdebt.facts`), when some were loaded."""
 
     def day_start(self, ordinal: int) -> float:
         """The first instant of local day ``ordinal`` (as in `day`), as an epoch."""

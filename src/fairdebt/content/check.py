@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..checks.base import Check
+from ..facts import FACT_NAMES
 from ..model import Event, Finding
 from ..policy.model import Rule
 from ..report.pii import mask_text
@@ -34,7 +35,8 @@ TERMS: dict[str, Any] = {
 TERMS_OBJECT: dict[str, Any] = {
     "type": "object", "additionalProperties": False, "properties": TERMS,
 }
-FACT_LIST: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1},
+#: a rule may name only facts a facts file can give (a misspelt one would never be known)
+FACT_LIST: dict[str, Any] = {"type": "array", "items": {"enum": list(FACT_NAMES)},
                              "uniqueItems": True, "default": []}
 #: params every content kind accepts
 COMMON: dict[str, Any] = {
@@ -57,7 +59,7 @@ def schema(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[s
 class Matcher:
     """Phrases, patterns and lexicon entries, found in a segment's normalized text."""
 
-    __slots__ = ("patterns", "tids", "tidset", "words")
+    __slots__ = ("_phrases", "patterns", "tids", "tidset", "words")
 
     def __init__(self, spec: Mapping[str, Any], lexicons: Mapping[str, tuple[str, ...]],
                  label: str = "") -> None:
@@ -70,12 +72,15 @@ class Matcher:
             words += lexicons[name]
         #: phrase id → whether it may end inside a word (a ``*`` prefix)
         self.tids: dict[int, bool] = {}
+        phrases = []
         for word in words:
             try:
                 phrase = Phrase(word)
             except ValueError as exc:
                 raise ValueError(f"{where}{exc}") from None
             self.tids[phrase.tid] = self.tids.get(phrase.tid, False) or phrase.prefix
+            phrases.append(phrase)
+        self._phrases = tuple(phrases)  # holding them keeps their ids in the index
         self.tidset = frozenset(self.tids)
         self.words = len(words)
         self.patterns = tuple(compile_pattern(p) for p in spec.get("patterns", ()))
@@ -138,12 +143,26 @@ class Matcher:
 
 
 def fact(ctx: Context, name: str) -> Any:
-    """An account fact (None: unknown). Facts come from the consumer directory or a facts
-    file when one is loaded (an ``Account.facts`` mapping); until then all are unknown."""
-    facts = getattr(ctx.account, "facts", None)
-    if isinstance(facts, Mapping):
-        return facts.get(name)
+    """An account fact for the event's debts (None: unknown). Facts come from the consumer
+    directory or a facts file (`fairdebt.facts`: for a contact about several debts, the
+    value they all share, and every name for ``business_names``); a bare ``facts``
+    mapping on the account (a rule's own examples) is read as it is."""
+    facts = ctx.facts
+    if facts is not None:
+        return facts.value(ctx.event.consumer_id, ctx.event.debt_ids, name)
+    own = getattr(ctx.account, "facts", None)
+    if isinstance(own, Mapping):
+        return own.get(name)
     return None
+
+
+def fact_scopes(ctx: Context) -> tuple[Mapping[str, Any], ...]:
+    """The facts of each debt the event concerns (see `fairdebt.facts.Facts.scopes`)."""
+    facts = ctx.facts
+    if facts is not None:
+        return facts.scopes(ctx.event.consumer_id, ctx.event.debt_ids)
+    own = getattr(ctx.account, "facts", None)
+    return (own,) if isinstance(own, Mapping) else ({},)
 
 
 SKIP = "skip"
@@ -212,19 +231,43 @@ class ContentCheck(Check):
                 return SKIP, ()
             if ctx.event.public is None:
                 missing.append("public")
+        if not self.when_facts and not self.unless_facts:
+            return None, tuple(missing)
+        # a contact about several debts: the words break the rule if they break it for
+        # any of them, are allowed only if allowed for every one, else a warning
+        scopes = fact_scopes(ctx)
+        unknown: dict[str, None] = {}
+        allowed = 0
+        for facts in scopes:
+            gap = self.debt_gate(facts)
+            if gap is None:
+                allowed += 1
+            elif not gap:
+                return None, tuple(missing)
+            else:
+                unknown.update(dict.fromkeys(gap))
+        if allowed == len(scopes):
+            return SKIP, ()
+        return None, tuple(missing) + tuple(n for n in unknown if n not in missing)
+
+    def debt_gate(self, facts: Mapping[str, Any]) -> tuple[str, ...] | None:
+        """For one debt's facts: None when they allow the words (a ``when_facts`` fact
+        false, or an ``unless_facts`` one true); () when the words break the rule;
+        else the unknown facts that would decide."""
+        missing: list[str] = []
         for name in self.when_facts:
-            value = fact(ctx, name)
+            value = facts.get(name)
             if value is None:
                 missing.append(name)
             elif not value:
-                return SKIP, ()
+                return None
         for name in self.unless_facts:
-            value = fact(ctx, name)
+            value = facts.get(name)
             if value is None:
                 missing.append(name)
             elif value:
-                return SKIP, ()
-        return None, tuple(missing)
+                return None
+        return tuple(missing)
 
     def content_finding(self, ctx: Context, detail: str, seg: Segment | None = None,
                         span: tuple[int, int] | None = None,
@@ -245,6 +288,14 @@ class ContentCheck(Check):
             detail += ("; it depends on " + ", ".join(missing) + ", not known for this "
                        "account: give the fact to decide")
             content["missing_facts"] = list(missing)
+        elif ctx.facts is not None and len(ctx.event.debt_ids) > 1 and (
+                self.when_facts or self.unless_facts):
+            # several debts: say which of them the facts make it a violation for
+            debts = [d for d, facts in zip(ctx.event.debt_ids, fact_scopes(ctx), strict=True)
+                     if self.debt_gate(facts) == ()]
+            if debts:
+                detail += f"; a violation for debt {', '.join(debts)} by its account facts"
+                content["fact_debts"] = debts
         found = self.finding(ctx, detail)
         if missing and found.severity == "error":
             found = dataclasses.replace(found, severity="warning")

@@ -13,6 +13,7 @@ back-reference, a look-around) is an error when the policy loads.
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any
 
 import ahocorasick
@@ -25,40 +26,81 @@ WILDCARD = "*"
 
 
 class TermIndex:
-    """Normalized phrase → id, and the automaton that finds them all."""
+    """Normalized phrase → id, and the automaton that finds them all.
+
+    Phrases are counted by the rules holding them, so a long-running service that loads
+    policy after policy keeps only what its live policies need. A released phrase stays
+    in the automaton, dormant, and gets its old id back if a rule asks for it again (an
+    engine built per request re-interns the same phrases: no rebuild for that); the
+    automaton is rebuilt without the dormant ones once they outnumber the live ones
+    (and at least ``KEEP_DORMANT``). Ids are never given to another phrase, so a hit on
+    a dormant phrase can never be mistaken for a live one.
+    """
+
+    KEEP_DORMANT = 2048
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
+        self._refs: dict[int, int] = {}
+        self._dormant: dict[str, int] = {}  # released, still in the automaton
+        self._next = 0
         self._lock = threading.Lock()
         self._automaton: Any = None
-        self._built_for = 0
+        self._missing = True  # a live phrase is not in the automaton yet
         #: bumped on every rebuild: results computed with an older automaton are stale
         self.version = 0
         #: whether the automaton holds every interned phrase (checked per message)
         self.current = True
 
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def holds(self, phrase: str) -> bool:
+        return phrase in self._ids
+
     def intern(self, phrase: str) -> int:
-        """The id of a normalized phrase, registering it if new."""
+        """The id of a normalized phrase, registering it if new; each call is one
+        reference, given back with `release`."""
         with self._lock:
             found = self._ids.get(phrase)
             if found is None:
-                found = self._ids[phrase] = len(self._ids)
-                self.current = False
+                found = self._dormant.pop(phrase, None)
+                if found is None:
+                    found = self._next
+                    self._next += 1
+                    self._missing = True
+                    self.current = False
+                self._ids[phrase] = found
+                self._refs[found] = 0
+            self._refs[found] += 1
             return found
+
+    def release(self, phrase: str, tid: int) -> None:
+        with self._lock:
+            if self._ids.get(phrase) != tid:
+                return
+            self._refs[tid] -= 1
+            if not self._refs[tid]:
+                del self._refs[tid], self._ids[phrase]
+                self._dormant[phrase] = tid
+
+    def _stale(self) -> bool:
+        return self._missing or len(self._dormant) > max(self.KEEP_DORMANT, len(self._ids))
 
     def automaton(self) -> Any:
         auto = self._automaton
-        if auto is not None and self._built_for == len(self._ids):
+        if auto is not None and not self._stale():
             return auto
         with self._lock:
-            if self._automaton is None or self._built_for != len(self._ids):
+            if self._automaton is None or self._stale():
                 fresh = ahocorasick.Automaton()
                 for phrase, tid in self._ids.items():
                     fresh.add_word(phrase, (tid, len(phrase)))
-                if len(self._ids):
+                if self._ids:
                     fresh.make_automaton()
                 self._automaton = fresh
-                self._built_for = len(self._ids)
+                self._dormant.clear()
+                self._missing = False
                 self.version += 1
                 self.current = True
             return self._automaton
@@ -66,7 +108,7 @@ class TermIndex:
     def scan(self, norm: str) -> list[tuple[int, int, int]]:
         """Every occurrence (overlapping ones too) of every phrase: (start, end, id)."""
         auto = self.automaton()
-        if not self._built_for:
+        if auto.kind == ahocorasick.EMPTY:
             return []
         return [(end + 1 - size, end + 1, tid) for end, (tid, size) in auto.iter(norm)]
 
@@ -77,7 +119,7 @@ INDEX = TermIndex()
 class Phrase:
     """One phrase as a rule uses it: its id in the index and whether it is a prefix."""
 
-    __slots__ = ("prefix", "text", "tid")
+    __slots__ = ("__weakref__", "prefix", "text", "tid")
 
     def __init__(self, written: str) -> None:
         text = written.strip()
@@ -87,6 +129,8 @@ class Phrase:
             raise ValueError(f"phrase {written!r} is empty once normalized")
         self.text = norm
         self.tid = INDEX.intern(norm)
+        # the index keeps the phrase while some rule holds this object
+        weakref.finalize(self, INDEX.release, norm, self.tid).atexit = False
 
 
 try:  # the RE2 object under google-re2's wrapper: one call to learn there is no match

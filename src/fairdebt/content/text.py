@@ -58,6 +58,7 @@ _t2s_lock = threading.Lock()  # the OpenCC object is not documented as thread-sa
 #: original character → (normalized text, class of its last character); built lazily,
 #: bounded by the number of distinct characters (at most ~1.1 million)
 _CHARS: dict[str, tuple[str, int]] = {}
+_CHARS_KEPT = 65_536
 
 
 def is_han(ch: str) -> bool:
@@ -112,7 +113,9 @@ def _normalize_char(ch: str) -> tuple[str, int]:
 def normalize_char(ch: str) -> tuple[str, int]:
     found = _CHARS.get(ch)
     if found is None:
-        found = _CHARS[ch] = _normalize_char(ch)
+        found = _normalize_char(ch)
+        if len(_CHARS) < _CHARS_KEPT:  # text can hold every code point there is
+            _CHARS[ch] = found
     return found
 
 

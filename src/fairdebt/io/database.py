@@ -205,9 +205,13 @@ def _execute(conn: Connection, source: DatabaseSource, mapping: ImportMapping,
     # stream: yield_per makes SQLAlchemy use a server-side cursor where the driver has
     # one (psycopg: a named cursor) and hold one batch of rows at a time
     options: dict[str, Any] = {"yield_per": source.batch}
+    # fairdebt only reads: it never commits (the connection ends in a rollback), and where
+    # the database can say so, the session is read-only, so a --query that would write
+    # (DELETE ... RETURNING) fails at once instead of running and being rolled back
     if conn.dialect.name == "postgresql":
-        # fairdebt only reads; a --query that would write fails instead of writing
         options["postgresql_readonly"] = True
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA query_only = ON")
     conn = conn.execution_options(**options)
     if source.query is not None:
         query = source.query.strip().rstrip(";").strip()

@@ -3,14 +3,16 @@ where they live, and standing facts — joined onto the log before it is checked
 
 Telephony exports know numbers, not consumers. A directory row names a consumer
 with their phone numbers (by type), emails, postal address, ``timezone``,
-``region`` and standing facts (``attorney_since``, ``cease_since``). A log row is
+``region``, standing facts (``attorney_since``, ``cease_since``) and account facts
+for the content rules (``time_barred``, ``judgment``, …: see `fairdebt.facts`). A log row is
 joined to a consumer by its ``consumer_id``, else by its number or address (phone
 numbers compared in E.164, so ``(212) 555-0142`` and ``+12125550142`` meet). The
 joined row gets the consumer's id, the type of the number it reached, the
 consumer's region, and every candidate zone with where it came from (see
 `fairdebt.location`). A row that joins no consumer is kept as it is, checked for
 what can be checked, and counted as unmatched. Standing facts become account
-events at their dates, attributed to the directory's file and line.
+events at their dates, attributed to the directory's file and line; account facts
+are about all of the consumer's debts (`Directory.account_facts`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from ..facts import FACT_NAMES, Facts, parse_facts
 from ..location import e164, phone_number_zones, postal_zones, region_zones
 from ..model import REGION, Event, Rejected
 from ..tz import ZoneError, earliest_at_or_after, get_zone
@@ -35,7 +38,8 @@ PHONE_COLUMNS = {"mobile": "mobile", "landline": "landline", "home_phone": "home
 EMAIL_COLUMNS = {"email": "email", "work_email": "work_email"}
 FACT_COLUMNS = {"attorney_since": "attorney", "cease_since": "cease"}
 COLUMNS = frozenset({"consumer_id", "timezone", "region", "address", "city", "state",
-                     "postal_code", "country", *PHONE_COLUMNS, *EMAIL_COLUMNS, *FACT_COLUMNS})
+                     "postal_code", "country", *PHONE_COLUMNS, *EMAIL_COLUMNS, *FACT_COLUMNS,
+                     *FACT_NAMES})
 
 
 @dataclass
@@ -59,6 +63,8 @@ class Directory:
     addresses: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     """E.164 number or lower-case email → (consumer id, destination type)."""
     rejected: list[Rejected] = field(default_factory=list)
+    account_facts: Facts = field(default_factory=Facts)
+    """The rows' account facts (``time_barred``, …), each about all the consumer's debts."""
 
     def find(self, ev: Event) -> tuple[Person, str | None] | None:
         person = self.people.get(ev.consumer_id)
@@ -120,6 +126,7 @@ def load_directory(path: str) -> Directory:
     for line, row in _rows(path, name, directory.rejected):
         try:
             person = _person(row, name, line)
+            facts = parse_facts(row)
         except (RowError, ZoneError, ValueError) as exc:
             directory.rejected.append(Rejected(name, line, str(exc)))
             continue
@@ -128,6 +135,8 @@ def load_directory(path: str) -> Directory:
                 name, line, f"consumer '{person.consumer_id}' is listed twice"))
             continue
         directory.people[person.consumer_id] = person
+        if facts:
+            directory.account_facts.add(person.consumer_id, "", facts, name, line)
         for key, kind in _addresses(row):
             owners.setdefault(key, set()).add(person.consumer_id)
             directory.addresses.setdefault(key, (person.consumer_id, kind))
@@ -137,16 +146,20 @@ def load_directory(path: str) -> Directory:
     return directory
 
 
-def _rows(path: str, name: str, rejected: list[Rejected]) -> Iterator[tuple[int, dict[str, Any]]]:
+def _rows(path: str, name: str, rejected: list[Rejected], columns: frozenset[str] = COLUMNS,
+          what: str = "a consumer directory") -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a directory-like file (CSV with a header or JSON Lines, compressed or
+    not), with their lines; unreadable rows go to ``rejected``; a CSV header with a
+    column not in ``columns`` refuses the file (SourceError)."""
     try:
-        yield from _read_rows(path, name, rejected)
+        yield from _read_rows(path, name, rejected, columns, what)
     # a corrupt .gz or .zst fails while it is read, not when it is opened
     except STREAM_ERRORS as exc:
         raise SourceError(f"{name}: cannot read: {exc}") from None
 
 
-def _read_rows(path: str, name: str, rejected: list[Rejected]
-               ) -> Iterator[tuple[int, dict[str, Any]]]:
+def _read_rows(path: str, name: str, rejected: list[Rejected], columns: frozenset[str],
+               what: str) -> Iterator[tuple[int, dict[str, Any]]]:
     binary = _open_binary(path)
     with binary:
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape",
@@ -170,15 +183,15 @@ def _read_rows(path: str, name: str, rejected: list[Rejected]
         reader = csv.reader([first, *text])
         header = [h.strip() for h in next(reader, [])]
         if "consumer_id" not in header:
-            raise SourceError(f"{name}:1: a consumer directory needs a consumer_id column "
-                              f"(columns: {', '.join(sorted(COLUMNS))})")
-        unknown = [h for h in header if h not in COLUMNS]
+            raise SourceError(f"{name}:1: {what} needs a consumer_id column "
+                              f"(columns: {', '.join(sorted(columns))})")
+        unknown = [h for h in header if h not in columns]
         if unknown:
             # a header of a million columns must not become a message of a million names
             shown = ", ".join(u[:40] for u in unknown[:10]) + (
                 f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else "")
             raise SourceError(f"{name}:1: unknown column(s) {shown} (known: "
-                              f"{', '.join(sorted(COLUMNS))})")
+                              f"{', '.join(sorted(columns))})")
         for row in reader:
             number = reader.line_num
             if not row:

@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..io.atomic import replacing
 from ..model import Finding, Report
 from .fingerprint import fingerprint
 
@@ -230,7 +231,7 @@ def use(report: Report, path: str, *, update: bool, today: date,
         entries = updated(report, entries, rules=rules, files=files,
                           base=os.path.dirname(os.path.abspath(path)))
         try:
-            with open(path, "w", encoding="utf-8") as fh:
+            with replacing(path, newline=None) as fh:
                 fh.write(dump(entries))
         except OSError as exc:
             raise BaselineError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -179,7 +179,7 @@ _KEYS: dict[str, Callable[[Any, Path], Any]] = {
     "format": _formats, "formats": _formats, "baseline": _path,
     "input_timezone": _string, "default_timezone": _string,
     "redact": _flag, "show_pii": _flag, "strict": _flag, "fail_on": _fail_on,
-    "jobs": _jobs, "consumers": _path,
+    "jobs": _jobs, "consumers": _path, "facts": _path,
 }
 #: setting names that differ from the ``check`` parameter they set
-_PARAM = {"policy": "policies", "format": "formats"}
+_PARAM = {"policy": "policies", "format": "formats", "facts": "facts_file"}

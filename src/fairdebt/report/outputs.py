@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from ..io.atomic import replacing
 from ..model import Report
 from . import FORMATS, github_format, render
 from .options import RenderOptions
@@ -124,10 +125,15 @@ def write(outputs: list[Output], report: Report, options: RenderOptions,
 
 
 def _save(path: str, text: Callable[[bool], str], mode: str) -> None:
-    """Write ``text(is_a_terminal)`` to ``path``."""
+    """Write ``text(is_a_terminal)`` to ``path``: a report replaces the file whole (never a
+    half report after Ctrl-C), the job summary (``mode="a"``) is appended in one write."""
     try:
         # newline="" keeps each format's own line endings (CSV uses CRLF, per RFC 4180)
-        with open(path, mode, encoding="utf-8", newline="") as fh:
-            fh.write(text(fh.isatty()))
+        if mode == "w":
+            with replacing(path) as fh:
+                fh.write(text(fh.isatty()))
+        else:
+            with open(path, mode, encoding="utf-8", newline="") as fh:
+                fh.write(text(fh.isatty()))
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -13,6 +13,17 @@ COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 Paint = Callable[[str, str], str]
 
+#: control characters (C0 but tab, DEL, C1) shown as \xNN: a log's ids and text reach an
+#: auditor's terminal, where ESC sequences could retitle the window, hide lines or fake
+#: a clean report, and a newline could forge a line of its own
+_SHOWN = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0a, 0x20),
+                                       *range(0x7f, 0xa0))}
+
+
+def shown(text: str) -> str:
+    """``text`` with its control characters made visible (see `_SHOWN`)."""
+    return text.translate(_SHOWN)
+
 
 def render(report: Report, options: RenderOptions) -> str:
     def paint(text: str, code: str) -> str:
@@ -25,17 +36,18 @@ def render(report: Report, options: RenderOptions) -> str:
         by_consumer = sorted(report.findings, key=lambda f: f.consumer_id)
         for consumer, group in groupby(by_consumer, key=lambda f: f.consumer_id):
             items = list(group)
-            lines.append(paint(f"consumer {consumer} — {_count(len(items))}", BOLD))
+            lines.append(paint(f"consumer {shown(consumer)} — {_count(len(items))}", BOLD))
             # then by rule, rules in the order they first appear for this consumer
             by_rule: dict[str, list[Finding]] = {}
             for f in items:
                 by_rule.setdefault(f.rule, []).append(f)
             for rule, hits in by_rule.items():
-                lines.append(f"  {paint(rule, BOLD)} — {_count(len(hits))}")
+                lines.append(f"  {paint(shown(rule), BOLD)} — {_count(len(hits))}")
                 lines.extend(_finding(f, paint) for f in hits)
             lines.append("")
         for r in report.rejected:
-            lines.append(f"{r.file}:{r.line}: {paint('rejected', COLORS['warning'])}: {r.reason}")
+            lines.append(f"{shown(r.file)}:{r.line}: {paint('rejected', COLORS['warning'])}: "
+                         f"{shown(r.reason)}")
         if report.rejected:
             lines.append("")
     lines.extend(_summary(report, paint))
@@ -52,23 +64,23 @@ def _count(n: int) -> str:
 
 def _finding(f: Finding, paint: Paint) -> str:
     when = f.local_time or f.timestamp
-    head = (f"    {f.file}:{f.line}: {paint(f.severity, COLORS.get(f.severity, ''))} "
-            f"{f.message}")
-    tail = f"        {when} · event {f.event_id}"
+    head = (f"    {shown(f.file)}:{f.line}: {paint(f.severity, COLORS.get(f.severity, ''))} "
+            f"{shown(f.message)}")
+    tail = f"        {shown(when)} · event {shown(f.event_id)}"
     if f.debt_id:
-        tail += f" · debt {f.debt_id}"
+        tail += f" · debt {shown(f.debt_id)}"
     if f.citation:
-        tail += f" · {f.citation}"
+        tail += f" · {shown(f.citation)}"
     if f.evidence:
-        shown = ", ".join(f.evidence[:12]) + (" …" if len(f.evidence) > 12 else "")
-        tail += f"\n        evidence: {shown}"
+        listed = ", ".join(f.evidence[:12]) + (" …" if len(f.evidence) > 12 else "")
+        tail += f"\n        evidence: {shown(listed)}"
     return f"{head}\n{paint(tail, DIM)}"
 
 
 def _summary(report: Report, paint: Paint) -> list[str]:
     s = report.summary
     out = [paint("Summary", BOLD),
-           f"  policies: {', '.join(report.policies)}",
+           f"  policies: {shown(', '.join(report.policies))}",
            f"  rows read {s.rows_read} · checked {s.events_checked} · rejected {s.rows_rejected}"
            + (f" · merged {s.rows_merged}" if s.rows_merged else "")
            + f" · consumers {s.consumers}"]
@@ -84,7 +96,7 @@ def _summary(report: Report, paint: Paint) -> list[str]:
         severity = {f.rule: f.severity for f in report.findings}
         out.append(f"  {'rule'.ljust(width)}  findings")
         for rule, count in sorted(s.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
-            out.append(f"  {rule.ljust(width)}  {count:>8}  {severity.get(rule, '')}")
+            out.append(f"  {shown(rule).ljust(width)}  {count:>8}  {severity.get(rule, '')}")
     sev = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in s.by_severity.items())
     out.append(f"  {s.findings} finding{'s' if s.findings != 1 else ''}"
                + (f" ({sev})" if sev else "") + (" — clean" if not s.findings else ""))

@@ -9,13 +9,17 @@ calls, texts, emails and letters; ~2% of calls outside the hours, call bursts ov
 a few days; third-party and inbound contacts), then times, on the same file, in the
 same run, each in a fresh child process:
 
-(a) fairdebt with the whole ``us-reg-f`` pack (16 rules) — ``fairdebt check -f json``;
+(a) fairdebt with the whole ``us-reg-f`` pack — ``fairdebt.check_files``, once with the
+    columnar fast path (``engine="fast"``, the default when it applies) and once with the
+    streaming engine (``engine="stream"``, the reference; skip it with ``--skip-stream``);
 (b) one DuckDB SQL query checking only contact hours and the 7-in-7 call rule;
 (c) a single-purpose Python script doing the same two checks.
 
 It asserts that fairdebt's ``reg-f/hours`` and ``reg-f/call-frequency`` findings are
 exactly the baselines' (by event id), and prints wall time, throughput, peak memory
-(the child's maximum RSS, from ``os.wait4``) and the ratios.
+(the child's maximum RSS, from ``os.wait4``), CPU time (user + system: what a shared
+machine cannot inflate the way it inflates wall time) and the ratios. Both fairdebt
+runs must give the same report, finding for finding.
 
 The log is built so that the two checks have one meaning a SQL query can state: one
 zone per consumer, one named debt per row, no account events (no consent or
@@ -92,6 +96,7 @@ DUCKDB = r"""
 import json, sys, duckdb
 con = duckdb.connect()
 con.execute("SET threads TO 1")
+con.execute("SET enable_progress_bar = false")  # DuckDB 1.1+ draws it on stdout otherwise
 path = sys.argv[1]
 con.execute(f"CREATE TABLE log AS SELECT *, timezone(timezone, CAST(timestamp AS TIMESTAMPTZ)) "
             f"AS local FROM read_csv('{path}', header=true, all_varchar=true)")
@@ -149,25 +154,31 @@ json.dump({"hours": sorted(hours), "calls": sorted(calls)}, sys.stdout)
 """
 
 FAIRDEBT = r"""
-import json, sys
+import hashlib, json, sys
 import fairdebt
-report = fairdebt.check_files([sys.argv[1]], fairdebt.load_policy("us-reg-f"))
+from fairdebt.report import json_format
+from fairdebt.report.options import RenderOptions
+report = fairdebt.check_files([sys.argv[1]], fairdebt.load_policy("us-reg-f"),
+                              engine=sys.argv[2])
 pick = lambda rule: sorted(f.event_id for f in report.findings if f.rule == rule)
+digest = hashlib.sha256(json_format.render(report, RenderOptions()).encode()).hexdigest()
 json.dump({"hours": pick("reg-f/hours"), "calls": pick("reg-f/call-frequency"),
-           "findings": len(report.findings), "rejected": len(report.rejected)}, sys.stdout)
+           "findings": len(report.findings), "rejected": len(report.rejected),
+           "json_sha256": digest}, sys.stdout)
 """
 
 
-def timed(code: str, path: Path) -> tuple[dict[str, object], float, float]:
+def timed(code: str, path: Path, *args: str) -> tuple[dict[str, object], float, float, float]:
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=out)
+        proc = subprocess.Popen([sys.executable, "-c", code, str(path), *args], stdout=out)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"a measured run failed (exit {status})")
         out.seek(0)
-        return json.loads(out.read()), wall, usage.ru_maxrss / 1024
+        return (json.loads(out.read()), wall, usage.ru_maxrss / 1024,
+                usage.ru_utime + usage.ru_stime)
 
 
 def main() -> int:
@@ -175,26 +186,44 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", metavar="FILE", help="write the log here (else a temp file)")
+    parser.add_argument("--log", metavar="FILE", type=Path,
+                        help="use this log (written by an earlier --keep) instead of generating")
     parser.add_argument("--skip-python", action="store_true", help="skip baseline (c)")
+    parser.add_argument("--skip-stream", action="store_true",
+                        help="skip fairdebt's streaming engine (the slow reference run)")
     args = parser.parse_args()
     folder = tempfile.TemporaryDirectory(prefix="fairdebt-compare-")
     path = Path(args.keep) if args.keep else Path(folder.name) / "log.csv"
     t = time.perf_counter()
-    generate(path, args.rows, args.seed)
+    if args.log:
+        path = args.log
+        with open(path, "rb") as f:
+            args.rows = sum(1 for _ in f) - 1
+    else:
+        generate(path, args.rows, args.seed)
     print(f"log: {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB "
-          f"(generated in {time.perf_counter() - t:.0f} s)")
-    runs = {"fairdebt (us-reg-f, 16 rules)": FAIRDEBT, "DuckDB SQL (2 rules)": DUCKDB}
+          f"(ready in {time.perf_counter() - t:.0f} s)")
+    fast = "fairdebt fast (us-reg-f, all rules)"
+    runs: dict[str, tuple[str, tuple[str, ...]]] = {fast: (FAIRDEBT, ("fast",))}
+    if not args.skip_stream:
+        runs["fairdebt stream (us-reg-f)"] = (FAIRDEBT, ("stream",))
+    runs["DuckDB SQL (2 rules)"] = (DUCKDB, ())
     if not args.skip_python:
-        runs["plain Python (2 rules)"] = PLAIN
-    results = {name: timed(code, path) for name, code in runs.items()}
-    ours = results["fairdebt (us-reg-f, 16 rules)"][0]
+        runs["plain Python (2 rules)"] = (PLAIN, ())
+    results = {name: timed(code, path, *extra) for name, (code, extra) in runs.items()}
+    ours = results[fast][0]
     duck_wall = results["DuckDB SQL (2 rules)"][1]
-    print(f"{'run':<32} {'wall s':>8} {'rows/s':>10} {'peak MB':>8} {'× DuckDB':>9}")
-    for name, (_, wall, peak) in results.items():
-        print(f"{name:<32} {wall:8.1f} {args.rows / wall:10,.0f} {peak:8.0f} "
+    print(f"{'run':<36} {'wall s':>7} {'CPU s':>7} {'rows/s':>10} {'peak MB':>8} "
+          f"{'× DuckDB':>9}")
+    for name, (_, wall, peak, cpu) in results.items():
+        print(f"{name:<36} {wall:7.1f} {cpu:7.1f} {args.rows / wall:10,.0f} {peak:8.0f} "
               f"{wall / duck_wall:9.1f}")
     ok = True
-    for name, (found, _, _) in results.items():
+    stream = results.get("fairdebt stream (us-reg-f)")
+    if stream is not None and stream[0]["json_sha256"] != ours["json_sha256"]:
+        ok = False
+        print("MISMATCH: the fast path's JSON report differs from the streaming engine's")
+    for name, (found, _, _, _) in results.items():
         for key in ("hours", "calls"):
             if found[key] != ours[key]:
                 ok = False
@@ -203,6 +232,8 @@ def main() -> int:
                       f"only fairdebt {sorted(b - a)[:5]}")
     print(f"hours findings {len(ours['hours']):,}, call-frequency findings "  # type: ignore[arg-type]
           f"{len(ours['calls']):,}: " + ("identical in every run" if ok else "DIFFERENT"))  # type: ignore[arg-type]
+    if stream is not None and ok:
+        print("fairdebt fast and stream: byte-identical JSON reports")
     return 0 if ok else 1
 
 

@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py benchmarks/data/log-1m.csv
     .venv/bin/python benchmarks/run.py benchmarks/data/log-1m.csv --via cli --format json
     .venv/bin/python benchmarks/run.py benchmarks/data/log-1m.csv --profile
+    .venv/bin/python benchmarks/run.py benchmarks/data/log-1m.csv --engine stream
 
 Each measured run is a fresh child process, so nothing the parent holds is counted:
 
@@ -14,7 +15,9 @@ Each measured run is a fresh child process, so nothing the parent holds is count
 Wall time is the child's whole life (interpreter start-up and imports included) on
 ``time.perf_counter``; peak memory is the child's maximum resident set size and CPU
 time its user + system time, both from ``os.wait4`` (the kernel's rusage for that one
-child). ``--profile`` instead runs the library call under cProfile in this process and
+child). ``--engine`` picks the engine as ``fairdebt check --engine`` does: ``auto`` (the
+columnar fast path when it applies), ``stream`` (the reference) or ``fast`` (the fast path
+or an error). ``--profile`` instead runs the library call under cProfile in this process and
 prints the top functions by cumulative and by total (own) time.
 """
 
@@ -44,7 +47,9 @@ started = time.perf_counter()
 import fairdebt
 policy = fairdebt.load_policy(sys.argv[2])
 loaded = time.perf_counter()
-options = {"chunk": int(sys.argv[3])} if len(sys.argv) > 3 else {}
+options = {"engine": sys.argv[3]}
+if len(sys.argv) > 4:
+    options["chunk"] = int(sys.argv[4])
 report = fairdebt.check_files([sys.argv[1]], policy, **options)
 done = time.perf_counter()
 s = report.summary
@@ -105,15 +110,16 @@ def fairdebt_version(python: str) -> str:
 
 
 def measure(path: Path, pack: str, via: str, python: str,
-            chunk: int | None = None) -> dict[str, Any]:
+            chunk: int | None = None, engine: str = "auto") -> dict[str, Any]:
     """One run in a child process: wall time, CPU time, peak RSS, the report's counts."""
     if via == "cli":
         exe = shutil.which("fairdebt", path=str(Path(python).parent)) or shutil.which("fairdebt")
         if exe is None:
             raise SystemExit("run.py: cannot find the fairdebt command next to " + python)
-        command = [exe, "check", "-p", pack, "--format", "json", str(path)]
+        command = [exe, "check", "-p", pack, "--engine", engine, "--format", "json", str(path)]
     else:
-        command = [python, "-c", CHILD, str(path), pack, *([str(chunk)] if chunk else [])]
+        command = [python, "-c", CHILD, str(path), pack, engine,
+                   *([str(chunk)] if chunk else [])]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=err)
@@ -144,14 +150,14 @@ def measure(path: Path, pack: str, via: str, python: str,
 
 
 def profile(path: Path, pack: str, top: int, dump: Path | None,
-            chunk: int | None = None) -> None:
+            chunk: int | None = None, engine: str = "auto") -> None:
     """Run the library call under cProfile here and print where the time goes."""
     import fairdebt
 
     policy = fairdebt.load_policy(pack)
     profiler = cProfile.Profile()
     started = time.perf_counter()
-    options: dict[str, Any] = {"chunk": chunk} if chunk else {}
+    options: dict[str, Any] = {"chunk": chunk, "engine": engine} if chunk else {"engine": engine}
     report = profiler.runcall(fairdebt.check_files, [str(path)], policy, **options)
     wall = time.perf_counter() - started
     s = report.summary
@@ -185,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int,
                         help="library: check_files(chunk=N), events sorted in memory before "
                              "unsorted input spills to disk [the library's default]")
+    parser.add_argument("--engine", choices=("auto", "stream", "fast"), default="auto",
+                        help="auto: the columnar fast path when it applies; stream: the "
+                             "streaming engine (the reference); fast: the fast path or an "
+                             "error [auto]")
     parser.add_argument("--profile", action="store_true",
                         help="instead of measuring, run cProfile in-process and print the top "
                              "functions by cumulative and by total time")
@@ -196,12 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.chunk is not None and (args.chunk < 1 or args.via != "library"):
         parser.error("--chunk takes a positive number and --via library")
     if args.profile:
-        profile(args.file, args.policy, args.top, args.profile_out, args.chunk)
+        profile(args.file, args.policy, args.top, args.profile_out, args.chunk, args.engine)
         return 0
 
     info = machine()
     info["fairdebt"] = fairdebt_version(args.python)
-    runs = [measure(args.file, args.policy, args.via, args.python, args.chunk)
+    runs = [measure(args.file, args.policy, args.via, args.python, args.chunk, args.engine)
             for _ in range(max(1, args.repeat))]
     best = min(runs, key=lambda r: r["wall_seconds"])
     result = {
@@ -209,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         "bytes": args.file.stat().st_size,
         "policy": args.policy,
         "via": args.via,
+        "engine": args.engine,
         "chunk": args.chunk,
         "machine": info,
         **best,
@@ -229,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     check = "" if best["check_seconds"] is None else f" (check_files {best['check_seconds']:.1f})"
     lines = [
         f"file          {args.file} ({result['bytes'] / 1e6:,.0f} MB)",
-        f"policy        {args.policy}, via {args.via}"
+        f"policy        {args.policy}, via {args.via}, engine {args.engine}"
         + (f" (chunk={args.chunk:,})" if args.chunk else "") + f", fairdebt {info['fairdebt']}",
         f"machine       {describe(info)}",
         f"rows          {best['rows']:,} ({best['rejected']:,} rejected, "
@@ -246,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     lines += [f"  {rule:<30} {count:>9,}" for rule, count in best["by_rule"].items()]
     if len(runs) > 1:
         lines.append("runs          " + ", ".join(
-            f"{r['wall_seconds']:.1f} s/{r['peak_rss_mb']:,.0f} MB" for r in runs))
+            f"{r['wall_seconds']:.1f} s ({r['cpu_seconds']:.1f} s CPU)/"
+            f"{r['peak_rss_mb']:,.0f} MB" for r in runs))
     print("\n".join(lines))
     return 0
 

@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .checks import CHECKS
+from .fast import FastUnavailable
 from .io.atomic import replacing
 from .io.canonical import write_csv
 from .io.database import DatabaseSource, read_database
@@ -234,11 +235,15 @@ def _database(db_url: str | None, table: str | None, query: str | None,
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Processes to split the consumers among (0: one per CPU). The report "
                    "is the same as with one; each process reads the input itself.")
-@click.option("--engine", type=click.Choice(["python", "spark"]), default="python",
-              show_default=True,
-              help="spark: check on Apache Spark, partitioned by consumer, with the same "
-                   "findings (needs fairdebt[spark]; docs/scale.md). FILEs may then be "
-                   "directories or any URL Spark reads.")
+@click.option("--engine", type=click.Choice(["auto", "stream", "fast", "python", "spark"]),
+              default="auto", show_default=True,
+              help="auto: the columnar fast path when fairdebt[fast] is installed and the "
+                   "input is one plain canonical CSV file, else the streaming engine "
+                   "(python is the same); stream: always the streaming engine (the "
+                   "reference); fast: the fast path or an error saying why not. The report "
+                   "is the same. spark: check on Apache Spark, partitioned by consumer, with "
+                   "the same findings (needs fairdebt[spark]; docs/scale.md). FILEs may then "
+                   "be directories or any URL Spark reads.")
 @click.option("--spark-master", metavar="URL",
               help="--engine spark: the cluster [default: spark-submit's, else local[*]].")
 @click.option("--spark-output", metavar="DIR",
@@ -319,21 +324,22 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                            consumers, spark_master, spark_output)
     elif spark_master or spark_output:
         _fail("--spark-master and --spark-output need --engine spark")
-    missing = [f for f in files if engine == "python" and not exists(f)]
+    missing = [f for f in files if engine != "spark" and not exists(f)]
     if missing:
         _fail(f"no such file: {', '.join(missing)}")
     if files.count("-") > 1:
         _fail("stdin (-) can be read only once")
     notes: list[str] = []
     try:
-        if engine == "python":
+        if engine != "spark":
             report = check_paths(list(files), policy, input_timezone=input_timezone,
                                  default_timezone=default_timezone, mapping=mapping,
                                  encoding=encoding, notes=notes,
                                  jobs=jobs or os.cpu_count() or 1, consumers=consumers,
                                  progress=Progress.on_terminal(), database=database,
-                                 facts=facts_file)
-    except (SourceError, ZoneError) as exc:
+                                 facts=facts_file,
+                                 engine="auto" if engine == "python" else engine)
+    except (SourceError, ZoneError, FastUnavailable) as exc:
         _fail(str(exc))
         return
     _notes(notes, mapping, report.summary.rows_merged)

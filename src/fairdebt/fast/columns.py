@@ -1,0 +1,208 @@
+"""Read a canonical CSV log column-wise, but only when that provably reads the same cells.
+
+The streaming reader (`fairdebt.io.sources`) is Python's csv module with its own
+rules for quotes, blank lines, byte-order marks, tabs and over-long cells. Arrow's
+CSV reader agrees with it exactly on a narrower kind of file, which `plain_csv`
+recognises by scanning the bytes: ASCII only, comma-separated, no quote character,
+no control character but the line feed, no blank line, one header naming each
+column once. In such a file every physical line after the header is one row, so
+the row at index ``i`` is line ``i + 2``, and every cell is the text between two
+commas. Any other file is left to the streaming reader (the caller falls back).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..io.normalize import KNOWN_COLUMNS, MAX_VALUE
+from ..io.parquet import PARQUET_MAGIC
+from ..io.sources import MAX_FIELD
+
+BLOCK = 1 << 24
+LINE = "\0line"  # the column that carries each row's line through a share's file
+#: every byte a plain file may hold: printable ASCII and the line feed
+_ALLOWED = bytes(range(0x20, 0x7F)) + b"\n"
+
+
+class NotPlain(Exception):
+    """The file is not one the columnar reader reads exactly as the streaming one."""
+
+
+@dataclass
+class Columns:
+    """One file's known columns, as Arrow string arrays (one chunk each), and its name."""
+
+    name: str
+    header: list[str]
+    rows: int
+    data: dict[str, Any]  # column name → pyarrow.Array (utf8)
+    lines: Any = None  # numpy int64 line of each row; None: row i is line i + 2
+
+    def line(self, row: int) -> int:
+        return int(self.lines[row]) if self.lines is not None else row + 2
+
+
+def plain_csv(path: str) -> list[str]:
+    """The header of ``path`` if it is a plain CSV log (see the module docstring);
+    raise `NotPlain` saying why otherwise."""
+    lower = path.lower()
+    if path == "-" or not lower.endswith(".csv"):
+        raise NotPlain("only uncompressed .csv files are read column-wise")
+    header: list[str] | None = None
+    last = b"\n"
+    with open(path, "rb") as f:
+        first = True
+        while True:
+            block = f.read(BLOCK)
+            if not block:
+                break
+            if first:
+                if block[:4] == PARQUET_MAGIC:
+                    raise NotPlain("Parquet")
+                end = block.find(b"\n")
+                line = block if end < 0 else block[:end]
+                header = [h.strip() for h in line.decode("ascii", "replace").split(",")]
+                first = False
+            if block.translate(None, _ALLOWED):
+                raise NotPlain("a byte outside printable ASCII and line feeds")
+            if b'"' in block:
+                raise NotPlain("quotes")
+            if b"\n\n" in block or (last == b"\n" and block[:1] == b"\n"):
+                raise NotPlain("a blank line")
+            last = block[-1:]
+    if header is None:
+        raise NotPlain("an empty file")
+    if len(header) < 2 or "timestamp" not in header or "consumer_id" not in header:
+        raise NotPlain("not a canonical header")
+    if len(set(header)) != len(header) or "" in header:
+        raise NotPlain("a column named twice (or unnamed)")
+    return header
+
+
+def _options(header: list[str]) -> tuple[Any, Any, Any]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    wanted = [h for h in header if h in KNOWN_COLUMNS]
+    return (pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=False,
+                              block_size=1 << 24),
+            pacsv.ParseOptions(quote_char=False, double_quote=False, escape_char=False,
+                               newlines_in_values=False, ignore_empty_lines=False),
+            pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                 include_columns=wanted, strings_can_be_null=False,
+                                 quoted_strings_can_be_null=False))
+
+
+def read_columns(path: str, name: str, header: list[str]) -> Columns:
+    """Every known column of a plain CSV file as text, read on one thread."""
+    # handed over in a list that `_columns` empties, so that it holds the only reference
+    # and can free each column's chunks as it copies them into one array
+    return _columns([_read_csv(path, header)], name)
+
+
+def _read_csv(path: str, header: list[str]) -> Any:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    read, parse, convert = _options(header)
+    try:
+        return pacsv.read_csv(path, read_options=read, parse_options=parse,
+                              convert_options=convert)
+    except (pa.ArrowInvalid, OSError) as exc:  # e.g. a row with another number of fields
+        raise NotPlain(f"Arrow cannot read it: {exc}") from None
+
+
+def _columns(holder: list[Any], name: str) -> Columns:
+    import pyarrow.compute as pc
+
+    table = holder.pop()
+    if table.num_rows == 0:
+        raise NotPlain("no rows")
+    lines = None
+    if LINE in table.column_names:
+        lines = table.column(LINE).to_numpy()
+        table = table.remove_column(table.schema.get_field_index(LINE))
+    data: dict[str, Any] = {}
+    wanted = [h for h in table.column_names if h in KNOWN_COLUMNS]
+    for h in wanted:
+        column = table.column(h).combine_chunks()
+        table = table.remove_column(table.schema.get_field_index(h))  # one copy at a time
+        # a cell the streaming reader would reject as over-long: that reader says so
+        longest = pc.max(pc.utf8_length(column)).as_py() or 0
+        if longest > min(MAX_FIELD, MAX_VALUE):
+            raise NotPlain("an over-long cell")
+        data[h] = column
+    return Columns(name, wanted, len(next(iter(data.values()))), data, lines)
+
+
+def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[Columns]:
+    """The file's rows split by consumer into ``parts`` shares (each consumer wholly in
+    one), each with its rows' line numbers: one pass over the file spills the shares to
+    private temporary Arrow files, then each is read back in turn, so memory holds one
+    share at a time."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.ipc as ipc
+
+    read, parse, convert = _options(header)
+    with tempfile.TemporaryDirectory(prefix="fairdebt-fast-") as folder:
+        files = [f"{folder}/{p}.arrow" for p in range(parts)]
+        writers: list[Any] = [None] * parts
+        try:
+            reader = pacsv.open_csv(path, read_options=read, parse_options=parse,
+                                    convert_options=convert)
+            first = 0
+            for batch in reader:
+                n = batch.num_rows
+                share = _share(np, pc, batch.column("consumer_id"), parts)
+                lines = pa.array(np.arange(first + 2, first + 2 + n, dtype=np.int64))
+                batch = pa.RecordBatch.from_arrays([*batch.columns, lines],
+                                                   names=[*batch.schema.names, LINE])
+                first += n
+                for p in range(parts):
+                    mask = share == p
+                    if not mask.any():
+                        continue
+                    if writers[p] is None:
+                        writers[p] = ipc.new_file(files[p], batch.schema)
+                    writers[p].write_batch(batch.filter(pa.array(mask)))
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise NotPlain(f"Arrow cannot read it: {exc}") from None
+        finally:
+            for w in writers:
+                if w is not None:
+                    w.close()
+        for p in range(parts):
+            if writers[p] is None:
+                continue
+            yield _columns([_read_share(files[p])], name)
+
+
+def _read_share(path: str) -> Any:
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    with pa.OSFile(path, "rb") as source:  # read into memory: the file goes afterwards
+        return ipc.open_file(source).read_all()
+
+
+def _share(np: Any, pc: Any, consumer: Any, parts: int) -> Any:
+    """A share number per row from the consumer id as the reader trims it: a function
+    of its length and last 16 bytes (any function of the id keeps a consumer whole)."""
+    text = pc.utf8_trim(consumer, " ")
+    n = len(text)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=n + 1,
+                            offset=text.offset * 4).astype(np.int64)
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] is not None \
+        else np.zeros(1, dtype=np.uint8)
+    ends, lengths = offsets[1:], np.diff(offsets)
+    h = lengths.copy()
+    for k in range(1, 17):
+        at = np.clip(ends - k, 0, max(len(data) - 1, 0))
+        h = (h * 131 + np.where(lengths >= k, data[at], 0)) % 1_000_000_007
+    return h % parts

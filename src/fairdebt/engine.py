@@ -6,12 +6,20 @@ no longer matter (its window has passed) is released as the stream moves on: a
 heap orders consumers by the time their state next expires, and a consumer with
 nothing left but its zones and debts is folded into a small tuple until it is
 seen again.
+
+Beyond ``cache`` consumers in memory, the least recently seen ones are moved, in
+batches, to a private temporary SQLite file (`spill.ColdStore`) and read back when
+they are seen again; releases they missed while stored are applied then, as they
+would have been (`Engine._catch_up`). `Engine.run` also writes findings to a
+temporary file beyond ``SPILL_FINDINGS`` and reads them back once the consumers'
+state is gone, so that the two never need memory at the same time.
 """
 
 from __future__ import annotations
 
 import copy
 import heapq
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import tzinfo
 from operator import attrgetter
@@ -22,6 +30,7 @@ from .checks.require_phrases import is_communication
 from .content.analysis import hit_ids
 from .model import CONTACT, Event, Finding
 from .policy.model import Policy
+from .spill import ColdStore, FindingSpill
 from .state import Account, Context
 from .tz import UTC, get_zone
 
@@ -44,6 +53,23 @@ _Picked = dict[frozenset[int], tuple[_Entry, ...]]
 PICKED = 4096
 _Dormant = tuple[tuple[str, ...], tuple[str, ...], "str | None", "float | None", int]
 
+#: consumer records (live or dormant) kept in memory before the least recently seen
+#: are moved to the cold store. The 1M-row benchmark log (100k consumers) never needs
+#: it; the 10M-row one (1M consumers) keeps about one in eight in memory.
+CACHE = 131_072
+#: findings `run` holds in memory before it writes them to a temporary file
+SPILL_FINDINGS = 65_536
+
+
+class _Table(dict[str, Any]):
+    """Consumer id → record, for the consumers in memory; ``len`` counts every consumer
+    seen, those in the cold store (or forgotten at the end of `Engine.run`) too."""
+
+    elsewhere = 0
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + self.elsewhere
+
 
 class OutOfOrder(ValueError):
     """An event older than one already evaluated."""
@@ -53,6 +79,15 @@ class _Consumer(Account):
     """The engine's record of a consumer: the account's facts plus each check's state."""
 
     __slots__ = ("last", "release_at", "states")
+    _FIELDS = (*Account.__slots__, "states", "last", "release_at")
+
+    # pickled for the cold store as a bare tuple of values (no slot names)
+    def __getstate__(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(self._FIELDS, state, strict=True):
+            setattr(self, name, value)
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,7 +113,8 @@ class _Consumer(Account):
 class Engine:
     """Evaluate a policy over events fed in time order (ties in any order)."""
 
-    def __init__(self, policy: Policy, default_timezone: str | None = None) -> None:
+    def __init__(self, policy: Policy, default_timezone: str | None = None, *,
+                 cache: int | None = None) -> None:
         self.policy = policy
         self.checks: list[Check] = [CHECKS[r.check](r) for r in policy.rules]
         self.default_zones: tuple[str, ...] = (default_timezone,) if default_timezone else ()
@@ -91,9 +127,14 @@ class Engine:
         self._dispatch: dict[tuple[Any, ...], _Dispatch] = {}
         self._account_checks: dict[str, tuple[tuple[int, Check], ...]] = {}
         self._zones: dict[tuple[str, ...], tuple[tuple[str, tzinfo], ...]] = {}
-        #: every consumer seen: a live record, or (zones, debts, region, first talk, told)
-        #: while dormant
-        self.consumers: dict[str, _Consumer | _Dormant] = {}
+        #: every consumer in memory: a live record, or (zones, debts, region, first talk,
+        #: told) while dormant; the others are in ``_store``
+        self.consumers: _Table = _Table()
+        #: consumer records in memory before some are moved to the cold store (default
+        #: `CACHE`; None inside the engine: no limit)
+        self._cache: int | None = CACHE if cache is None else max(cache, 1)
+        self._store: ColdStore | None = None
+        self._regionless = 0  # consumers never seen with a region
         # routing: rules scoped to regions see a consumer's last known region
         self.regional = any(c.regions for c in self.checks)
         self._region_zones = policy.region_zones
@@ -109,6 +150,15 @@ class Engine:
         self._stateful = [c.new_state() is not None for c in self.checks]
         self._releases: list[tuple[float, str]] = []
         self._held: list[Finding] = []  # findings flushed by releases, not yet returned
+        # A stored consumer misses its releases and catches up when read back. A release
+        # happens at the first event at or after it is due; only a gap in the stream of at
+        # least `_gap` can make that event late enough to release more, so such gaps are
+        # remembered (start, end): few or none in a busy log.
+        finite = {h for h, s in zip(self._horizons, self._stateful, strict=True)
+                  if s and h is not None}
+        steps = {max(h, RELEASE_STEP) for h in finite}
+        self._gap = min((h - d for h in finite for d in steps if h > d), default=float("inf"))
+        self._gaps: list[tuple[float, float]] = []
 
     # -- dispatch ---------------------------------------------------------------------
 
@@ -169,17 +219,24 @@ class Engine:
         if epoch < self.last_epoch:
             raise OutOfOrder(f"{ev.file}:{ev.line}: event at {ev.timestamp.isoformat()} comes "
                              "after a later one")
+        if epoch - self.last_epoch >= self._gap:
+            self._gaps.append((self.last_epoch, epoch))
         self.last_epoch = epoch
         self.events += 1
         releases = self._releases
         if releases and releases[0][0] <= epoch:
             self._release_due(epoch)
-        consumer = self.consumers.get(ev.consumer_id)
+        consumers = self.consumers
+        consumer = consumers.pop(ev.consumer_id, None)  # and back at the end: recency order
         if type(consumer) is not _Consumer:
-            consumer = self._revive(ev.consumer_id, consumer)
+            consumer = self._revive(ev.consumer_id, consumer, epoch)
+        else:
+            consumers[ev.consumer_id] = consumer
         consumer.last = epoch
         account: Account = consumer
         if ev.region:
+            if account.region is None:
+                self._regionless -= 1
             account.region = ev.region
         elif account.region:
             ev = ev._replace(region=account.region)
@@ -236,21 +293,82 @@ class Engine:
         Its own findings are not wanted (the history behind a `decide` question)."""
         self.feed(ev, until)
 
-    def _revive(self, consumer_id: str, dormant: Any) -> _Consumer:
+    def _revive(self, consumer_id: str, dormant: Any, now: float) -> _Consumer:
+        """The record of a consumer not live in memory: new, dormant or stored."""
+        if dormant is None and self._store is not None:
+            dormant = self._store.get(consumer_id)
+            if dormant is not None:
+                self.consumers.elsewhere -= 1
+                if type(dormant) is _Consumer:
+                    dormant = self._catch_up(dormant, now)
+                    if type(dormant) is _Consumer:
+                        self.consumers[consumer_id] = dormant
+                        if dormant.release_at:
+                            heapq.heappush(self._releases, (dormant.release_at, consumer_id))
+                        self._evict()
+                        return dormant
         consumer = _Consumer()
         if dormant is not None:
             (consumer.zones, consumer.debts, consumer.region, consumer.first_talk,
              consumer.told) = dormant
+        else:
+            self._regionless += 1
         self.consumers[consumer_id] = consumer
+        self._evict()
+        return consumer
+
+    def _evict(self) -> None:
+        """Move the least recently seen consumers to the cold store when too many are in
+        memory (an eighth of the cache at a time)."""
+        consumers = self.consumers
+        if self._cache is None or dict.__len__(consumers) <= self._cache:
+            return
+        if self._store is None:
+            self._store = ColdStore()
+        batch = max(self._cache // 8, 1)
+        keys = []
+        for key in consumers:  # oldest first: `feed` moves a consumer to the end
+            keys.append(key)
+            if len(keys) >= batch:
+                break
+        self._store.put([(k, consumers[k]) for k in keys])
+        for k in keys:
+            del consumers[k]
+        consumers.elsewhere += len(keys)
+        releases = self._releases
+        if len(releases) > 2 * self._cache:
+            # stored consumers' entries are skipped when due: drop them now
+            self._releases = [(due, k) for due, k in releases
+                              if type(c := consumers.get(k)) is _Consumer and c.release_at == due]
+            heapq.heapify(self._releases)
+
+    def _catch_up(self, consumer: _Consumer, now: float) -> _Consumer | _Dormant:
+        """Apply to a consumer read back from the store the releases that fell due while
+        it was stored, at the times `_release_due` would have applied them."""
+        while consumer.release_at and consumer.release_at <= now:
+            due = consumer.release_at
+            # released at the first event at or after `due`: that event ended a recorded
+            # gap, or came too soon after `due` to release anything more than at `due`
+            at = due
+            gaps = self._gaps
+            i = bisect_left(gaps, (due,))
+            if i > 0 and gaps[i - 1][0] < due <= gaps[i - 1][1]:
+                at = gaps[i - 1][1]
+            elif i < len(gaps) and gaps[i][0] < due <= gaps[i][1]:
+                at = gaps[i][1]
+            folded = self._release(consumer, at)
+            if folded is not None:
+                return folded
         return consumer
 
     def _schedule(self, consumer_id: str, consumer: _Consumer) -> None:
-        finite = [h for i in consumer.states if (h := self._horizons[i]) is not None]
-        if finite:
-            consumer.release_at = consumer.last + max(min(finite), RELEASE_STEP)
+        if self._next_release(consumer):
             heapq.heappush(self._releases, (consumer.release_at, consumer_id))
-        else:
-            consumer.release_at = 0.0
+
+    def _next_release(self, consumer: _Consumer) -> float:
+        finite = [h for i in consumer.states if (h := self._horizons[i]) is not None]
+        consumer.release_at = consumer.last + max(min(finite), RELEASE_STEP) if finite else 0.0
+        return consumer.release_at
 
     def _release_due(self, now: float) -> None:
         """Release the state of every consumer whose windows have all passed by ``now``."""
@@ -259,19 +377,29 @@ class Engine:
             due, consumer_id = heapq.heappop(releases)
             consumer = self.consumers.get(consumer_id)
             if type(consumer) is not _Consumer or consumer.release_at != due:
-                continue  # dormant, or rescheduled since
-            idle = now - consumer.last
-            for index in list(consumer.states):
-                horizon = self._horizons[index]
-                if horizon is not None and idle >= horizon:
-                    self._held += self.checks[index].flush(consumer.states.pop(index))
-            if consumer.states:
-                self._schedule(consumer_id, consumer)
-            elif not consumer.standing():
-                self.consumers[consumer_id] = (consumer.zones, consumer.debts, consumer.region,
-                                               consumer.first_talk, consumer.told)
-            else:
-                consumer.release_at = 0.0
+                continue  # dormant, stored (it catches up when read back), or rescheduled
+            folded = self._release(consumer, now)
+            if folded is not None:
+                self.consumers[consumer_id] = folded
+            elif consumer.release_at:
+                heapq.heappush(releases, (consumer.release_at, consumer_id))
+
+    def _release(self, consumer: _Consumer, now: float) -> _Dormant | None:
+        """Release the check state idle past its horizon at ``now`` and set when the
+        consumer is next due; the dormant tuple it folds into when nothing is left."""
+        idle = now - consumer.last
+        for index in list(consumer.states):
+            horizon = self._horizons[index]
+            if horizon is not None and idle >= horizon:
+                self._held += self.checks[index].flush(consumer.states.pop(index))
+        if consumer.states:
+            self._next_release(consumer)
+        elif not consumer.standing():
+            return (consumer.zones, consumer.debts, consumer.region, consumer.first_talk,
+                    consumer.told)
+        else:
+            consumer.release_at = 0.0
+        return None
 
     def _context(self, ev: Event, account: Account) -> Context:
         names = ev.timezones or account.zones or (
@@ -300,17 +428,28 @@ class Engine:
         """Consumers never seen with a region, when some rule is routed by subdivision."""
         if not any(any("-" in r for r in c.regions) for c in self.checks):
             return None
-        return sum(1 for c in self.consumers.values()
-                   if (c.region if isinstance(c, _Consumer) else c[2]) is None)
+        return self._regionless
 
     def close(self) -> list[Finding]:
-        """Findings still held back (windows not yet closed at the end of the log)."""
+        """Findings still held back (windows not yet closed at the end of the log).
+
+        With the cold store in use, the consumers in it are forgotten (only counted):
+        feed no more events after closing."""
         out, self._held = self._held, []
         for consumer in self.consumers.values():
             if type(consumer) is _Consumer:
                 for index, state in consumer.states.items():
                     out.extend(self.checks[index].flush(state))
                 consumer.states = {}
+        store, self._store = self._store, None
+        if store is not None:
+            try:
+                for key, record in store.items():
+                    if type(record) is _Consumer and key not in self.consumers:
+                        for index, state in record.states.items():
+                            out.extend(self.checks[index].flush(state))
+            finally:
+                store.close()
         return out
 
     # -- what-if questions (for `decide`) ------------------------------------------------
@@ -318,8 +457,13 @@ class Engine:
     def fork(self) -> Engine:
         """An engine in the same state whose feeding leaves this one untouched."""
         other = copy.copy(self)  # checks, zones and dispatch caches are shared: read-only
-        other.consumers = {k: c.clone(self.checks) if type(c) is _Consumer else c
-                           for k, c in self.consumers.items()}
+        other.consumers = _Table((k, c.clone(self.checks) if type(c) is _Consumer else c)
+                                 for k, c in self.consumers.items())
+        if self._store is not None:  # the fork holds every consumer in memory
+            other._store, other._cache = None, None
+            for k, c in self._store.items():  # fresh copies; stale ones are in memory
+                if k not in other.consumers:
+                    other.consumers[k] = c
         other._releases = list(self._releases)
         other._held = list(self._held)
         return other
@@ -337,6 +481,12 @@ class Engine:
         index = next(i for i, c in enumerate(self.checks) if c.rule.id == rule_id)
         check = self.checks[index]
         known = self.consumers.get(ev.consumer_id)
+        if known is None and self._store is not None:
+            known = self._store.get(ev.consumer_id)  # a copy, as it would be in memory now
+            if type(known) is _Consumer:
+                held, self._held = self._held, []
+                known = self._catch_up(known, self.last_epoch)
+                self._held = held
         if isinstance(known, _Consumer):
             # a copy: the event's region must be seen as `feed` would record it
             consumer = known.clone(self.checks) if ev.region else known
@@ -361,8 +511,37 @@ class Engine:
         return bound
 
     def run(self, events: Iterable[Event]) -> list[Finding]:
+        """Every finding over a whole log. Beyond `SPILL_FINDINGS` findings are written to
+        a temporary file until the end; the engine then keeps only its counts (events,
+        consumers, consumers without a region) while they are read back."""
         out: list[Finding] = []
-        for ev in events:
-            out.extend(self.feed(ev))
-        out.extend(self.close())
-        return out
+        spill = FindingSpill()
+        try:
+            for ev in events:
+                found = self.feed(ev)
+                if found:
+                    out += found
+                    if len(out) >= SPILL_FINDINGS:
+                        spill.write(out)
+                        out = []
+            out += self.close()
+            if not spill.count:
+                return out
+            spill.write(out)
+            out = []
+            self._forget()
+            return spill.read()
+        except BaseException:
+            if self._store is not None:  # the run is abandoned (e.g. `Unsorted`)
+                self._store.close()
+                self._store = None
+            raise
+        finally:
+            spill.close()
+
+    def _forget(self) -> None:
+        """Drop every consumer's record, keeping the counts."""
+        consumers = self.consumers
+        consumers.elsewhere += dict.__len__(consumers)
+        consumers.clear()
+        self._releases = []

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import heapq
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import tzinfo
 from operator import attrgetter
@@ -150,15 +149,6 @@ class Engine:
         self._stateful = [c.new_state() is not None for c in self.checks]
         self._releases: list[tuple[float, str]] = []
         self._held: list[Finding] = []  # findings flushed by releases, not yet returned
-        # A stored consumer misses its releases and catches up when read back. A release
-        # happens at the first event at or after it is due; only a gap in the stream of at
-        # least `_gap` can make that event late enough to release more, so such gaps are
-        # remembered (start, end): few or none in a busy log.
-        finite = {h for h, s in zip(self._horizons, self._stateful, strict=True)
-                  if s and h is not None}
-        steps = {max(h, RELEASE_STEP) for h in finite}
-        self._gap = min((h - d for h in finite for d in steps if h > d), default=float("inf"))
-        self._gaps: list[tuple[float, float]] = []
 
     # -- dispatch ---------------------------------------------------------------------
 
@@ -219,8 +209,6 @@ class Engine:
         if epoch < self.last_epoch:
             raise OutOfOrder(f"{ev.file}:{ev.line}: event at {ev.timestamp.isoformat()} comes "
                              "after a later one")
-        if epoch - self.last_epoch >= self._gap:
-            self._gaps.append((self.last_epoch, epoch))
         self.last_epoch = epoch
         self.events += 1
         releases = self._releases
@@ -344,19 +332,16 @@ class Engine:
 
     def _catch_up(self, consumer: _Consumer, now: float) -> _Consumer | _Dormant:
         """Apply to a consumer read back from the store the releases that fell due while
-        it was stored, at the times `_release_due` would have applied them."""
+        it was stored (by ``now``).
+
+        In memory, each would have been applied at the first event at or after it fell
+        due, perhaps a little later than here; but every step releases the states idle
+        past their horizon and schedules the next for the earliest horizon left, so
+        whatever the instants of the steps, the chain ends with the same states released
+        (exactly those idle past both their horizon and `RELEASE_STEP` by ``now``) and
+        the consumer folded or not alike: the record is the one memory would hold."""
         while consumer.release_at and consumer.release_at <= now:
-            due = consumer.release_at
-            # released at the first event at or after `due`: that event ended a recorded
-            # gap, or came too soon after `due` to release anything more than at `due`
-            at = due
-            gaps = self._gaps
-            i = bisect_left(gaps, (due,))
-            if i > 0 and gaps[i - 1][0] < due <= gaps[i - 1][1]:
-                at = gaps[i - 1][1]
-            elif i < len(gaps) and gaps[i][0] < due <= gaps[i][1]:
-                at = gaps[i][1]
-            folded = self._release(consumer, at)
+            folded = self._release(consumer, consumer.release_at)
             if folded is not None:
                 return folded
         return consumer

@@ -146,6 +146,7 @@ def test_findings_spilled_and_read_back_are_equal_and_share_rule_strings(
     events = _log(seed=11)
     expected = Engine(POLICY).run(events)
     monkeypatch.setattr(engine_module, "SPILL_FINDINGS", 3)
+    monkeypatch.setattr(engine_module, "SPILL_FINDINGS_COLD", 2)
     engine = Engine(POLICY, cache=4)
     found = engine.run(events)
     assert found == expected
@@ -178,6 +179,7 @@ def test_no_file_or_descriptor_is_left_behind_when_a_run_fails(
     monkeypatch.setenv("SQLITE_TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     monkeypatch.setattr(engine_module, "SPILL_FINDINGS", 2)
+    monkeypatch.setattr(engine_module, "SPILL_FINDINGS_COLD", 2)
     events = _log(seed=5)
     before = _fds()
 

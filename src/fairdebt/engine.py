@@ -53,11 +53,14 @@ PICKED = 4096
 _Dormant = tuple[tuple[str, ...], tuple[str, ...], "str | None", "float | None", int]
 
 #: consumer records (live or dormant) kept in memory before the least recently seen
-#: are moved to the cold store. The 1M-row benchmark log (100k consumers) never needs
-#: it; the 10M-row one (1M consumers) keeps about one in eight in memory.
-CACHE = 131_072
-#: findings `run` holds in memory before it writes them to a temporary file
+#: are moved to the cold store: about 200 MB of records. The 1M-row benchmark log
+#: (99,995 consumers) never needs the store; the 10M-row one (1M consumers) keeps one
+#: in ten in memory.
+CACHE = 100_000
+#: findings `run` holds in memory before it writes them to a temporary file; fewer
+#: once the cold store is in use (a log that big has many)
 SPILL_FINDINGS = 65_536
+SPILL_FINDINGS_COLD = 8_192
 
 
 class _Table(dict[str, Any]):
@@ -506,7 +509,8 @@ class Engine:
                 found = self.feed(ev)
                 if found:
                     out += found
-                    if len(out) >= SPILL_FINDINGS:
+                    if len(out) >= (SPILL_FINDINGS if self._store is None
+                                    else SPILL_FINDINGS_COLD):
                         spill.write(out)
                         out = []
             out += self.close()

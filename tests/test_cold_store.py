@@ -215,3 +215,20 @@ def test_a_fork_holds_every_consumer_and_leaves_the_store_alone() -> None:
     # the fork and the original agree on the last event, and on everything held back
     assert sorted(map(repr, other.feed(events[-1]) + other.close())) == \
         sorted(map(repr, engine.feed(events[-1]) + engine.close()))
+
+
+def test_checker_and_check_agree_with_a_small_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    events = _log(seed=13)
+    expected = fairdebt.check(events, POLICY)
+    monkeypatch.setattr(engine_module, "CACHE", 3)
+    monkeypatch.setattr(engine_module, "SPILL_FINDINGS_COLD", 2)
+    assert fairdebt.check(events, POLICY) == expected  # the store and the spill in use
+    checker = fairdebt.Checker(POLICY)
+    streamed = [f for ev in events for f in checker.feed(ev)]
+    report = checker.close()
+    assert checker._engine.consumers.elsewhere > 0
+    assert sorted(map(repr, streamed + list(report.findings[len(streamed):]))) == \
+        sorted(map(repr, expected.findings))
+    assert report.summary.consumers == expected.summary.consumers
+    assert report.summary.by_rule == expected.summary.by_rule
+    assert report.summary.consumers_without_region == expected.summary.consumers_without_region

@@ -324,7 +324,11 @@ class Engine:
                 break
         self._store.put([(k, consumers[k]) for k in keys])
         for k in keys:
-            del consumers[k]
+            record = consumers.pop(k)
+            if type(record) is _Consumer:
+                # a held finding's context points back at the record: a cycle, which the
+                # paused garbage collector (`runner.gc_paused`) would never free
+                record.states = {}
         consumers.elsewhere += len(keys)
         releases = self._releases
         if len(releases) > 2 * self._cache:
@@ -436,6 +440,7 @@ class Engine:
                     if type(record) is _Consumer and key not in self.consumers:
                         for index, state in record.states.items():
                             out.extend(self.checks[index].flush(state))
+                        record.states = {}  # no cycle left for a paused collector
             finally:
                 store.close()
         return out

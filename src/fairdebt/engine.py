@@ -73,6 +73,11 @@ class _Table(dict[str, Any]):
         return dict.__len__(self) + self.elsewhere
 
 
+def _last_seen(item: tuple[str, Any]) -> float:
+    record = item[1]
+    return record.last if type(record) is _Consumer else float("-inf")
+
+
 class OutOfOrder(ValueError):
     """An event older than one already evaluated."""
 
@@ -217,12 +222,9 @@ class Engine:
         releases = self._releases
         if releases and releases[0][0] <= epoch:
             self._release_due(epoch)
-        consumers = self.consumers
-        consumer = consumers.pop(ev.consumer_id, None)  # and back at the end: recency order
+        consumer = self.consumers.get(ev.consumer_id)
         if type(consumer) is not _Consumer:
             consumer = self._revive(ev.consumer_id, consumer, epoch)
-        else:
-            consumers[ev.consumer_id] = consumer
         consumer.last = epoch
         account: Account = consumer
         if ev.region:
@@ -286,17 +288,18 @@ class Engine:
 
     def _revive(self, consumer_id: str, dormant: Any, now: float) -> _Consumer:
         """The record of a consumer not live in memory: new, dormant or stored."""
-        if dormant is None and self._store is not None:
+        fresh = dormant is None  # not in the table: it needs room
+        if fresh and self._store is not None:
             dormant = self._store.get(consumer_id)
             if dormant is not None:
                 self.consumers.elsewhere -= 1
                 if type(dormant) is _Consumer:
                     dormant = self._catch_up(dormant, now)
                     if type(dormant) is _Consumer:
+                        self._evict()
                         self.consumers[consumer_id] = dormant
                         if dormant.release_at:
                             heapq.heappush(self._releases, (dormant.release_at, consumer_id))
-                        self._evict()
                         return dormant
         consumer = _Consumer()
         if dormant is not None:
@@ -304,24 +307,23 @@ class Engine:
              consumer.told) = dormant
         else:
             self._regionless += 1
+        if fresh:
+            self._evict()
         self.consumers[consumer_id] = consumer
-        self._evict()
         return consumer
 
     def _evict(self) -> None:
         """Move the least recently seen consumers to the cold store when too many are in
         memory (an eighth of the cache at a time)."""
         consumers = self.consumers
-        if self._cache is None or dict.__len__(consumers) <= self._cache:
+        if self._cache is None or dict.__len__(consumers) < self._cache:
             return
         if self._store is None:
             self._store = ColdStore()
         batch = max(self._cache // 8, 1)
-        keys = []
-        for key in consumers:  # oldest first: `feed` moves a consumer to the end
-            keys.append(key)
-            if len(keys) >= batch:
-                break
+        # the least recently seen (dormant ones first): one scan per batch, rather than
+        # keeping the table in recency order on every event
+        keys = [k for k, _ in heapq.nsmallest(batch, consumers.items(), key=_last_seen)]
         self._store.put([(k, consumers[k]) for k in keys])
         for k in keys:
             record = consumers.pop(k)

@@ -6,6 +6,13 @@ no longer matter (its window has passed) is released as the stream moves on: a
 heap orders consumers by the time their state next expires, and a consumer with
 nothing left but its zones and debts is folded into a small tuple until it is
 seen again.
+
+Beyond ``cache`` consumers in memory, the least recently seen ones are moved, in
+batches, to a private temporary SQLite file (`spill.ColdStore`) and read back when
+they are seen again; releases they missed while stored are applied then, as they
+would have been (`Engine._catch_up`). `Engine.run` also writes findings to a
+temporary file beyond ``SPILL_FINDINGS`` and reads them back once the consumers'
+state is gone, so that the two never need memory at the same time.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from .content.analysis import hit_ids
 from .facts import Facts
 from .model import CONTACT, Event, Finding
 from .policy.model import Policy
+from .spill import ColdStore, FindingSpill
 from .state import Account, Context
 from .tz import UTC, get_zone
 
@@ -45,6 +53,31 @@ _Picked = dict[frozenset[int], tuple[_Entry, ...]]
 PICKED = 4096
 _Dormant = tuple[tuple[str, ...], tuple[str, ...], "str | None", "float | None", int]
 
+#: consumer records (live or dormant) kept in memory before the least recently seen
+#: are moved to the cold store: about 200 MB of records. The 1M-row benchmark log
+#: (99,995 consumers) never needs the store; the 10M-row one (1M consumers) keeps one
+#: in ten in memory.
+CACHE = 100_000
+#: findings `run` holds in memory before it writes them to a temporary file; fewer
+#: once the cold store is in use (a log that big has many)
+SPILL_FINDINGS = 65_536
+SPILL_FINDINGS_COLD = 8_192
+
+
+class _Table(dict[str, Any]):
+    """Consumer id → record, for the consumers in memory; ``len`` counts every consumer
+    seen, those in the cold store (or forgotten at the end of `Engine.run`) too."""
+
+    elsewhere = 0
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + self.elsewhere
+
+
+def _last_seen(item: tuple[str, Any]) -> float:
+    record = item[1]
+    return record.last if type(record) is _Consumer else float("-inf")
+
 
 class OutOfOrder(ValueError):
     """An event older than one already evaluated."""
@@ -54,6 +87,15 @@ class _Consumer(Account):
     """The engine's record of a consumer: the account's facts plus each check's state."""
 
     __slots__ = ("last", "release_at", "states")
+    _FIELDS = (*Account.__slots__, "states", "last", "release_at")
+
+    # pickled for the cold store as a bare tuple of values (no slot names)
+    def __getstate__(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(self._FIELDS, state, strict=True):
+            setattr(self, name, value)
 
     def __init__(self) -> None:
         super().__init__()
@@ -80,7 +122,7 @@ class Engine:
     """Evaluate a policy over events fed in time order (ties in any order)."""
 
     def __init__(self, policy: Policy, default_timezone: str | None = None,
-                 facts: Facts | None = None) -> None:
+                 facts: Facts | None = None, *, cache: int | None = None) -> None:
         self.policy = policy
         #: account facts for the content rules (read lazily through each Context)
         self.facts = facts
@@ -95,9 +137,14 @@ class Engine:
         self._dispatch: dict[tuple[Any, ...], _Dispatch] = {}
         self._account_checks: dict[str, tuple[tuple[int, Check], ...]] = {}
         self._zones: dict[tuple[str, ...], tuple[tuple[str, tzinfo], ...]] = {}
-        #: every consumer seen: a live record, or (zones, debts, region, first talk, told)
-        #: while dormant
-        self.consumers: dict[str, _Consumer | _Dormant] = {}
+        #: every consumer in memory: a live record, or (zones, debts, region, first talk,
+        #: told) while dormant; the others are in ``_store``
+        self.consumers: _Table = _Table()
+        #: consumer records in memory before some are moved to the cold store (default
+        #: `CACHE`; None inside the engine: no limit)
+        self._cache: int | None = CACHE if cache is None else max(cache, 1)
+        self._store: ColdStore | None = None
+        self._regionless = 0  # consumers never seen with a region
         # routing: rules scoped to regions see a consumer's last known region
         self.regional = any(c.regions for c in self.checks)
         self._region_zones = policy.region_zones
@@ -180,10 +227,12 @@ class Engine:
             self._release_due(epoch)
         consumer = self.consumers.get(ev.consumer_id)
         if type(consumer) is not _Consumer:
-            consumer = self._revive(ev.consumer_id, consumer)
+            consumer = self._revive(ev.consumer_id, consumer, epoch)
         consumer.last = epoch
         account: Account = consumer
         if ev.region:
+            if account.region is None:
+                self._regionless -= 1
             account.region = ev.region
         elif account.region:
             ev = ev._replace(region=account.region)
@@ -241,21 +290,83 @@ class Engine:
         Its own findings are not wanted (the history behind a `decide` question)."""
         self.feed(ev, until)
 
-    def _revive(self, consumer_id: str, dormant: Any) -> _Consumer:
+    def _revive(self, consumer_id: str, dormant: Any, now: float) -> _Consumer:
+        """The record of a consumer not live in memory: new, dormant or stored."""
+        fresh = dormant is None  # not in the table: it needs room
+        if fresh and self._store is not None:
+            dormant = self._store.get(consumer_id)
+            if dormant is not None:
+                self.consumers.elsewhere -= 1
+                if type(dormant) is _Consumer:
+                    dormant = self._catch_up(dormant, now)
+                    if type(dormant) is _Consumer:
+                        self._evict()
+                        self.consumers[consumer_id] = dormant
+                        if dormant.release_at:
+                            heapq.heappush(self._releases, (dormant.release_at, consumer_id))
+                        return dormant
         consumer = _Consumer()
         if dormant is not None:
             (consumer.zones, consumer.debts, consumer.region, consumer.first_talk,
              consumer.told) = dormant
+        else:
+            self._regionless += 1
+        if fresh:
+            self._evict()
         self.consumers[consumer_id] = consumer
         return consumer
 
+    def _evict(self) -> None:
+        """Move the least recently seen consumers to the cold store when too many are in
+        memory (an eighth of the cache at a time)."""
+        consumers = self.consumers
+        if self._cache is None or dict.__len__(consumers) < self._cache:
+            return
+        if self._store is None:
+            self._store = ColdStore()
+        batch = max(self._cache // 8, 1)
+        # the least recently seen (dormant ones first): one scan per batch, rather than
+        # keeping the table in recency order on every event
+        keys = [k for k, _ in heapq.nsmallest(batch, consumers.items(), key=_last_seen)]
+        self._store.put([(k, consumers[k]) for k in keys])
+        for k in keys:
+            record = consumers.pop(k)
+            if type(record) is _Consumer:
+                # a held finding's context points back at the record: a cycle, which the
+                # paused garbage collector (`runner.gc_paused`) would never free
+                record.states = {}
+        consumers.elsewhere += len(keys)
+        releases = self._releases
+        if len(releases) > 2 * self._cache:
+            # stored consumers' entries are skipped when due: drop them now
+            self._releases = [(due, k) for due, k in releases
+                              if type(c := consumers.get(k)) is _Consumer and c.release_at == due]
+            heapq.heapify(self._releases)
+
+    def _catch_up(self, consumer: _Consumer, now: float) -> _Consumer | _Dormant:
+        """Apply to a consumer read back from the store the releases that fell due while
+        it was stored (by ``now``).
+
+        In memory, each would have been applied at the first event at or after it fell
+        due, perhaps a little later than here; but every step releases the states idle
+        past their horizon and schedules the next for the earliest horizon left, so
+        whatever the instants of the steps, the chain ends with the same states released
+        (exactly those idle past both their horizon and `RELEASE_STEP` by ``now``) and
+        the consumer folded or not alike: the record is the one memory would hold."""
+        while consumer.release_at and consumer.release_at <= now:
+            folded = self._release(consumer, consumer.release_at)
+            if folded is not None:
+                return folded
+        return consumer
+
     def _schedule(self, consumer_id: str, consumer: _Consumer) -> None:
-        finite = [h for i in consumer.states if (h := self._horizons[i]) is not None]
-        if finite:
-            consumer.release_at = consumer.last + max(min(finite), RELEASE_STEP)
+        if self._next_release(consumer):
             heapq.heappush(self._releases, (consumer.release_at, consumer_id))
-        else:
-            consumer.release_at = 0.0
+
+    def _next_release(self, consumer: _Consumer) -> float:
+        finite = [h for i in consumer.states if (h := self._horizons[i]) is not None]
+        consumer.release_at = consumer.last + max(min(finite), RELEASE_STEP) if finite else 0.0
+        return consumer.release_at
 
     def _release_due(self, now: float) -> None:
         """Release the state of every consumer whose windows have all passed by ``now``."""
@@ -264,19 +375,29 @@ class Engine:
             due, consumer_id = heapq.heappop(releases)
             consumer = self.consumers.get(consumer_id)
             if type(consumer) is not _Consumer or consumer.release_at != due:
-                continue  # dormant, or rescheduled since
-            idle = now - consumer.last
-            for index in list(consumer.states):
-                horizon = self._horizons[index]
-                if horizon is not None and idle >= horizon:
-                    self._held += self.checks[index].flush(consumer.states.pop(index))
-            if consumer.states:
-                self._schedule(consumer_id, consumer)
-            elif not consumer.standing():
-                self.consumers[consumer_id] = (consumer.zones, consumer.debts, consumer.region,
-                                               consumer.first_talk, consumer.told)
-            else:
-                consumer.release_at = 0.0
+                continue  # dormant, stored (it catches up when read back), or rescheduled
+            folded = self._release(consumer, now)
+            if folded is not None:
+                self.consumers[consumer_id] = folded
+            elif consumer.release_at:
+                heapq.heappush(releases, (consumer.release_at, consumer_id))
+
+    def _release(self, consumer: _Consumer, now: float) -> _Dormant | None:
+        """Release the check state idle past its horizon at ``now`` and set when the
+        consumer is next due; the dormant tuple it folds into when nothing is left."""
+        idle = now - consumer.last
+        for index in list(consumer.states):
+            horizon = self._horizons[index]
+            if horizon is not None and idle >= horizon:
+                self._held += self.checks[index].flush(consumer.states.pop(index))
+        if consumer.states:
+            self._next_release(consumer)
+        elif not consumer.standing():
+            return (consumer.zones, consumer.debts, consumer.region, consumer.first_talk,
+                    consumer.told)
+        else:
+            consumer.release_at = 0.0
+        return None
 
     def _context(self, ev: Event, account: Account) -> Context:
         names = ev.timezones or account.zones or (
@@ -305,17 +426,29 @@ class Engine:
         """Consumers never seen with a region, when some rule is routed by subdivision."""
         if not any(any("-" in r for r in c.regions) for c in self.checks):
             return None
-        return sum(1 for c in self.consumers.values()
-                   if (c.region if isinstance(c, _Consumer) else c[2]) is None)
+        return self._regionless
 
     def close(self) -> list[Finding]:
-        """Findings still held back (windows not yet closed at the end of the log)."""
+        """Findings still held back (windows not yet closed at the end of the log).
+
+        With the cold store in use, the consumers in it are forgotten (only counted):
+        feed no more events after closing."""
         out, self._held = self._held, []
         for consumer in self.consumers.values():
             if type(consumer) is _Consumer:
                 for index, state in consumer.states.items():
                     out.extend(self.checks[index].flush(state))
                 consumer.states = {}
+        store, self._store = self._store, None
+        if store is not None:
+            try:
+                for key, record in store.items():
+                    if type(record) is _Consumer and key not in self.consumers:
+                        for index, state in record.states.items():
+                            out.extend(self.checks[index].flush(state))
+                        record.states = {}  # no cycle left for a paused collector
+            finally:
+                store.close()
         return out
 
     # -- what-if questions (for `decide`) ------------------------------------------------
@@ -323,8 +456,15 @@ class Engine:
     def fork(self) -> Engine:
         """An engine in the same state whose feeding leaves this one untouched."""
         other = copy.copy(self)  # checks, zones and dispatch caches are shared: read-only
-        other.consumers = {k: c.clone(self.checks) if type(c) is _Consumer else c
-                           for k, c in self.consumers.items()}
+        other.consumers = _Table((k, c.clone(self.checks) if type(c) is _Consumer else c)
+                                 for k, c in self.consumers.items())
+        if self._store is not None:  # the fork holds every consumer in memory
+            other._store, other._cache = None, None
+            for k, c in self._store.items():  # fresh copies; stale ones are in memory
+                if k not in other.consumers:
+                    other.consumers[k] = c
+        else:
+            other.consumers.elsewhere = self.consumers.elsewhere
         other._releases = list(self._releases)
         other._held = list(self._held)
         return other
@@ -342,6 +482,12 @@ class Engine:
         index = next(i for i, c in enumerate(self.checks) if c.rule.id == rule_id)
         check = self.checks[index]
         known = self.consumers.get(ev.consumer_id)
+        if known is None and self._store is not None:
+            known = self._store.get(ev.consumer_id)  # a copy, as it would be in memory now
+            if type(known) is _Consumer:
+                held, self._held = self._held, []
+                known = self._catch_up(known, self.last_epoch)
+                self._held = held
         if isinstance(known, _Consumer):
             # a copy: the event's region must be seen as `feed` would record it
             consumer = known.clone(self.checks) if ev.region else known
@@ -367,8 +513,38 @@ class Engine:
         return bound
 
     def run(self, events: Iterable[Event]) -> list[Finding]:
+        """Every finding over a whole log. Beyond `SPILL_FINDINGS` findings are written to
+        a temporary file until the end; the engine then keeps only its counts (events,
+        consumers, consumers without a region) while they are read back."""
         out: list[Finding] = []
-        for ev in events:
-            out.extend(self.feed(ev))
-        out.extend(self.close())
-        return out
+        spill = FindingSpill()
+        try:
+            for ev in events:
+                found = self.feed(ev)
+                if found:
+                    out += found
+                    if len(out) >= (SPILL_FINDINGS if self._store is None
+                                    else SPILL_FINDINGS_COLD):
+                        spill.write(out)
+                        out = []
+            out += self.close()
+            if not spill.count:
+                return out
+            spill.write(out)
+            out = []
+            self._forget()
+            return spill.read()
+        except BaseException:
+            if self._store is not None:  # the run is abandoned (e.g. `Unsorted`)
+                self._store.close()
+                self._store = None
+            raise
+        finally:
+            spill.close()
+
+    def _forget(self) -> None:
+        """Drop every consumer's record, keeping the counts."""
+        consumers = self.consumers
+        consumers.elsewhere += dict.__len__(consumers)
+        consumers.clear()
+        self._releases = []

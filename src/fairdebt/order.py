@@ -17,6 +17,9 @@ from typing import IO, Any
 from .model import CONTACT, Event
 
 DEFAULT_CHUNK = 200_000
+#: events per pickled block of a spill file: the merge holds one block of every run in
+#: memory (10M shuffled rows: 50 runs), so blocks are kept small
+BLOCK = 512
 
 
 def sort_key(ev: Event) -> tuple[Any, ...]:
@@ -109,8 +112,8 @@ def _spill(buffer: list[Event]) -> IO[bytes]:
     f = tempfile.TemporaryFile(prefix="fairdebt-sort-")  # noqa: SIM115 - closed by caller
     os.fchmod(f.fileno(), 0o600)
     # one self-contained pickle per block: a reader's memo must start afresh with each
-    for start in range(0, len(buffer), 4096):
-        pickle.dump([tuple(e) for e in buffer[start:start + 4096]], f,
+    for start in range(0, len(buffer), BLOCK):
+        pickle.dump([tuple(e) for e in buffer[start:start + BLOCK]], f,
                     protocol=pickle.HIGHEST_PROTOCOL)
     f.flush()
     f.seek(0)

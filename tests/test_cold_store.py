@@ -261,3 +261,33 @@ def test_evicted_records_are_freed_without_the_garbage_collector() -> None:
         gc.garbage.clear()
         if was:
             gc.enable()
+
+
+def test_stored_records_leave_the_runs_facts_out() -> None:
+    """A held finding keeps its context; with facts loaded, storing the consumer must not
+    pickle the run's whole facts table into every record (nor lose the findings)."""
+    import pickle
+
+    from fairdebt.facts import Facts
+
+    facts = Facts.from_rows([{"consumer_id": f"C{c}", "time_barred": "true"}
+                             for c in range(2000)])
+    events = _log()
+    plain = Engine(POLICY, cache=2)
+    with_facts = Engine(POLICY, None, facts, cache=2)
+    found_plain: list[Finding] = []
+    found_facts: list[Finding] = []
+    used = False
+    for ev in events:
+        found_plain += plain.feed(ev)
+        found_facts += with_facts.feed(ev)
+        used |= with_facts._store is not None
+    found_plain += plain.close()
+    found_facts += with_facts.close()
+    assert used
+    assert sorted(map(repr, found_facts)) == sorted(map(repr, found_plain))
+    ctx = Context.__new__(Context)
+    for name in Context.__slots__:
+        object.__setattr__(ctx, name, facts if name == "facts" else None)
+    assert pickle.loads(pickle.dumps(ctx)).facts is None
+    assert len(pickle.dumps(ctx)) < 200

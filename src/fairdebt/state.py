@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import Event, Finding
 from .timewindows import DayWindows, parse_designation
@@ -174,6 +174,16 @@ class Context:
     replayed for `decide`): checks may skip building them."""
     facts: Facts | None = None
     """The run's account facts (`fairdebt.facts`), when some were loaded."""
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        # a held finding's context is stored with its consumer (spill.ColdStore): the run's
+        # facts are shared by every consumer, and rebuilding a finding never reads them
+        return tuple(None if name == "facts" else getattr(self, name)
+                     for name in self.__slots__)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(self.__slots__, state, strict=True):
+            object.__setattr__(self, name, value)
 
     def day_start(self, ordinal: int) -> float:
         """The first instant of local day ``ordinal`` (as in `day`), as an epoch."""

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import fairdebt
@@ -276,6 +276,9 @@ def test_fast_refuses_what_it_cannot_read(tmp_path: Path) -> None:
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(lines=rows(), share=st.integers(min_value=200, max_value=3000))
+# every consumer id empty: the share hash once indexed an empty byte buffer (IndexError)
+@example(lines=["yesterday,,E0,bogus,call,outbound,consumer,voicemail, D1,+15550001,home,"
+                "America/Chicago,collection,,,false,,"], share=200)
 def test_a_log_taken_in_shares_of_consumers(tmp_path: Path, lines: list[str],
                                             share: int) -> None:
     """A large file is split by consumer into shares evaluated one at a time (bounded

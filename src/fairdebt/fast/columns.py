@@ -198,8 +198,10 @@ def _share(np: Any, pc: Any, consumer: Any, parts: int) -> Any:
     n = len(text)
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=n + 1,
                             offset=text.offset * 4).astype(np.int64)
-    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] is not None \
-        else np.zeros(1, dtype=np.uint8)
+    values = text.buffers()[2]
+    data = np.frombuffer(values, dtype=np.uint8) if values is not None else np.zeros(0, np.uint8)
+    if not len(data):  # every id empty: an (unused) byte, so indexing below stays in range
+        data = np.zeros(1, dtype=np.uint8)
     ends, lengths = offsets[1:], np.diff(offsets)
     h = lengths.copy()
     for k in range(1, 17):

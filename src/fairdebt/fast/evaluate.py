@@ -508,18 +508,26 @@ class Evaluation:
         if check.after_talk:  # counting starts at the first conversation: not done here
             self.replay[i] |= flagged
             return []
-        exact = self._exact(i, rows, flagged, check.by_debt)
-        if not len(exact):
+        narrowed = self._exact_groups(i, check, rows, flagged)
+        if narrowed is None:
             return []
-        srt, group = self._sorted_groups(check, exact, check.by_debt)
-        if not len(srt):
-            return []
+        srt, group = narrowed
         lo = self._window_starts(check, srt, group)
         count = np.arange(len(srt)) - lo + 1
         out = []
         for at in np.nonzero(count > check.max)[0].tolist():
             out.append((i, int(srt[at]), srt[lo[at]:at + 1]))
         return out
+
+    def _exact_groups(self, i: int, check: FrequencyCap | Cooldown, rows: Any,
+                      flagged: Any) -> tuple[Any, Any] | None:
+        """The flagged consumers' rows counted exactly (per debt where the rule counts per
+        debt), sorted and grouped as the first, debt-blind pass was; None if none remain."""
+        exact = self._exact(i, rows, flagged, check.by_debt)
+        if not len(exact):
+            return None
+        srt, group = self._sorted_groups(check, exact, check.by_debt)
+        return (srt, group) if len(srt) else None
 
     def _cooldown(self, i: int, check: Cooldown) -> list[tuple[int, int, Any]]:
         np = self.np
@@ -546,12 +554,10 @@ class Evaluation:
         flagged[self.consumer[srt[hit]]] = True
         if not flagged.any():
             return []
-        exact = self._exact(i, rows, flagged, check.by_debt)
-        if not len(exact):
+        narrowed = self._exact_groups(i, check, rows, flagged)
+        if narrowed is None:
             return []
-        srt, group = self._sorted_groups(check, exact, check.by_debt)
-        if not len(srt):
-            return []
+        srt, group = narrowed
         hit, prev = hits(srt, group)
         return [(i, int(srt[at]), int(srt[prev[at]])) for at in np.nonzero(hit)[0].tolist()]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..model import Report
 from . import (
@@ -33,6 +33,13 @@ FORMATS: dict[str, Renderer] = {
     "html": html_format.render,
 }
 
+#: formats that can be written in pieces as they are rendered (a report of millions of
+#: findings is then never one string in memory); the others are one string
+CHUNKED: dict[str, Callable[[Report, RenderOptions], Iterator[str]]] = {
+    "json": json_format.chunks,
+    "jsonl": jsonl_format.chunks,
+}
+
 #: formats whose output usually lands where many people can read it (CI logs, code
 #: scanning, dashboards): phone numbers and emails are masked there unless --show-pii
 MASKED_BY_DEFAULT = frozenset({"sarif", "github", "gitlab", "junit", "html"})
@@ -48,4 +55,14 @@ def render(fmt: str, report: Report, options: RenderOptions) -> str:
     return FORMATS[fmt](mask_report(report) if masks(fmt, options) else report, options)
 
 
-__all__ = ["FORMATS", "MASKED_BY_DEFAULT", "RenderOptions", "Renderer", "masks", "render"]
+def render_chunks(fmt: str, report: Report, options: RenderOptions) -> Iterator[str]:
+    """`render`'s text in pieces that join to it."""
+    shown = mask_report(report) if masks(fmt, options) else report
+    if fmt in CHUNKED:
+        yield from CHUNKED[fmt](shown, options)
+    else:
+        yield FORMATS[fmt](shown, options)
+
+
+__all__ = ["CHUNKED", "FORMATS", "MASKED_BY_DEFAULT", "RenderOptions", "Renderer", "masks",
+           "render", "render_chunks"]

@@ -8,21 +8,30 @@ loses no rejected row and can tell a truncated file (no summary) from a clean on
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ..model import Report
 from .options import RenderOptions
 
+BATCH = 1024
+
 
 def render(report: Report, options: RenderOptions) -> str:
-    def line(kind: str, doc: dict[str, Any]) -> str:
-        return json.dumps({"kind": kind, **doc}, ensure_ascii=False) + "\n"
+    return "".join(chunks(report, options))
 
-    out = [line("finding", f.to_dict()) for f in report.findings]
-    out.extend(line("rejected", r.to_dict()) for r in report.rejected)
+
+def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
+    """The lines in pieces of up to `BATCH`, so a large report is never one string."""
+    for kind, items in (("finding", report.findings), ("rejected", report.rejected)):
+        for start in range(0, len(items), BATCH):
+            yield "".join([_line(kind, x.to_dict()) for x in items[start:start + BATCH]])
     summary: dict[str, Any] = {"fairdebt": options.version, "policies": list(report.policies),
                                **report.summary.to_dict()}
     if options.baseline is not None:
         summary["suppressed"] = {"count": options.suppressed, "baseline": options.baseline}
-    out.append(line("summary", summary))
-    return "".join(out)
+    yield _line("summary", summary)
+
+
+def _line(kind: str, doc: dict[str, Any]) -> str:
+    return json.dumps({"kind": kind, **doc}, ensure_ascii=False) + "\n"

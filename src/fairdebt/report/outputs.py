@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..io.atomic import replacing
 from ..model import Report
-from . import FORMATS, github_format, render
+from . import FORMATS, github_format, render_chunks
 from .options import RenderOptions
 
 STDOUT = "-"
@@ -108,32 +108,35 @@ def write(outputs: list[Output], report: Report, options: RenderOptions,
     """
     for out in outputs:
         if out.to_stdout:
-            stdout(render(out.format, report, options))
+            for piece in render_chunks(out.format, report, options):
+                stdout(piece)
         else:
-            def text(tty: bool, fmt: str = out.format) -> str:
+            def text(tty: bool, fmt: str = out.format) -> Iterable[str]:
                 painted = tty if color is None else color
-                return render(fmt, report, dataclasses.replace(options, color=painted))
+                return render_chunks(fmt, report, dataclasses.replace(options, color=painted))
 
             _save(out.path, text, "w")
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and any(o.format == "github" for o in outputs):
         try:
-            _save(summary_file, lambda tty: github_format.step_summary(report, options), "a")
+            _save(summary_file, lambda tty: [github_format.step_summary(report, options)], "a")
         except OutputError as exc:
             if warn is not None:
                 warn(f"job summary not written: {exc}")
 
 
-def _save(path: str, text: Callable[[bool], str], mode: str) -> None:
-    """Write ``text(is_a_terminal)`` to ``path``: a report replaces the file whole (never a
-    half report after Ctrl-C), the job summary (``mode="a"``) is appended in one write."""
+def _save(path: str, text: Callable[[bool], Iterable[str]], mode: str) -> None:
+    """Write the pieces of ``text(is_a_terminal)`` to ``path``: a report replaces the file
+    whole (never a half report after Ctrl-C), the job summary (``mode="a"``) is appended
+    in one write."""
     try:
         # newline="" keeps each format's own line endings (CSV uses CRLF, per RFC 4180)
         if mode == "w":
             with replacing(path) as fh:
-                fh.write(text(fh.isatty()))
+                for piece in text(fh.isatty()):
+                    fh.write(piece)
         else:
             with open(path, mode, encoding="utf-8", newline="") as fh:
-                fh.write(text(fh.isatty()))
+                fh.write("".join(text(fh.isatty())))
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

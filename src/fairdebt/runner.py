@@ -33,6 +33,7 @@ from .model import Event, Finding, Rejected, Report, Summary
 from .order import DEFAULT_CHUNK, Unsorted, sorted_events, streamed
 from .policy.model import Policy
 from .scale.progress import Progress
+from .spill import FindingSpill
 from .tz import get_zone
 
 
@@ -139,8 +140,9 @@ def _columnar(job: _Job, engine: str) -> list[_Part] | None:
 
 #: the fast path holds one share of the log's columns in memory at a time: a file larger
 #: than this is split by consumer into shares of about this size (the 1M-row benchmark log,
-#: 155 MB, peaked at 700 MB read whole and at 470 MB in four shares, no slower)
-SHARE_BYTES = 50 * 1000 * 1000
+#: 155 MB, peaked at 700 MB read whole, 362 MB in 50 MB shares, 264 MB in 20 MB ones,
+#: no slower)
+SHARE_BYTES = 20 * 1000 * 1000
 
 
 def _not_columnar(job: _Job) -> str | None:
@@ -161,18 +163,39 @@ def _not_columnar(job: _Job) -> str | None:
 
 def _columnar_parts(job: _Job) -> list[_Part]:
     """Kept consumers decided column-wise, the others streamed: see `fairdebt.fast`.
-    A large file is taken in shares of consumers, one at a time."""
-    from .fast.columns import partitions, plain_csv, read_columns
+    A large file is taken in shares of consumers, one at a time; each share's findings
+    wait on disk, so the run's peak is one share's work or all the findings, not both."""
+    from .fast.columns import partitions, plain_csv, read_columns, release
 
     path, name = job.sources[0]
     header = plain_csv(path)
     shares = max(1, -(-os.path.getsize(path) // SHARE_BYTES))
     parts: list[_Part] = []
-    for columns in ([read_columns(path, name, header)] if shares == 1
-                    else partitions(path, name, header, shares)):
-        parts += _columnar_share(job, columns)
-        if job.progress is not None:  # rows read, counted when their share is done
-            job.progress.add(columns.rows)
+    spill = FindingSpill() if shares > 1 else None
+    held: list[tuple[_Part, int]] = []  # spilled parts and how many findings each had
+    try:
+        for columns in ([read_columns(path, name, header)] if shares == 1
+                        else partitions(path, name, header, shares)):
+            rows = columns.rows
+            got = _columnar_share(job, columns)
+            del columns  # before the next share is read, not after
+            if spill is not None:
+                for part in got:
+                    _order_findings(part, {name: 0})  # here, where the keys are few
+                    spill.write(part.findings)
+                    held.append((part, len(part.findings)))
+                    part.findings = []
+            parts += got
+            if job.progress is not None:  # rows read, counted when their share is done
+                job.progress.add(rows)
+        if spill is not None:
+            release()
+            back, start = spill.read(), 0
+            for part, count in held:
+                part.findings, start = back[start:start + count], start + count
+    finally:
+        if spill is not None:
+            spill.close()
     return parts
 
 
@@ -232,6 +255,7 @@ class _Part:
     unmatched: int | None = None
     merged: int | None = None
     notes: list[str] = field(default_factory=list)
+    ordered: bool = False  # findings already in the report's order
 
 
 _JOB: _Job | None = None  # set before forking: workers inherit it instead of a pickle
@@ -411,12 +435,29 @@ def check_events(events: Iterable[Event | Mapping[str, Any]], policy: Policy, *,
     return _report(policy, parts, {})
 
 
+def _finding_order(file_order: Mapping[str, int]) -> Callable[[Finding], tuple[Any, ...]]:
+    """The report's order of findings: a total order, so that the report does not depend
+    on how the work was split."""
+    last = len(file_order)
+    return lambda f: (file_order.get(f.file, last), f.file, f.line, f.rule, f.debt_id or "",
+                      f.event_id, f.message)
+
+
+def _order_findings(part: _Part, file_order: Mapping[str, int] | None = None) -> None:
+    if not part.ordered:
+        part.findings.sort(key=_finding_order(file_order or {}))
+        part.ordered = True
+
+
 def _report(policy: Policy, parts: list[_Part], file_order: Mapping[str, int]) -> Report:
-    findings = [f for p in parts for f in p.findings]
+    # each part in order, then merged: a merge holds one sort key per part, where one
+    # sort of them all holds a key per finding (~110 bytes each)
+    for p in parts:
+        _order_findings(p, file_order)
+    runs = [p.findings for p in parts if p.findings]
+    findings = runs[0] if len(runs) == 1 else \
+        list(heapq.merge(*runs, key=_finding_order(file_order)))
     rejected = [r for p in parts for r in p.rejected]
-    # a total order, so that the report does not depend on how the work was split
-    findings.sort(key=lambda f: (file_order.get(f.file, len(file_order)), f.file, f.line,
-                                 f.rule, f.debt_id or "", f.event_id, f.message))
     rejected.sort(key=lambda r: (file_order.get(r.file, len(file_order)), r.file, r.line))
     by_rule = Counter(f.rule for f in findings)
     by_severity = Counter(f.severity for f in findings)

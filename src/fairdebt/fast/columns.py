@@ -12,6 +12,7 @@ commas. Any other file is left to the streaming reader (the caller falls back).
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from ..io.parquet import PARQUET_MAGIC
 from ..io.sources import MAX_FIELD
 
 BLOCK = 1 << 24
+STREAM_BLOCK = 1 << 20
 LINE = "\0line"  # the column that carries each row's line through a share's file
 #: every byte a plain file may hold: printable ASCII and the line feed
 _ALLOWED = bytes(range(0x20, 0x7F)) + b"\n"
@@ -150,6 +152,9 @@ def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[
     import pyarrow.ipc as ipc
 
     read, parse, convert = _options(header)
+    # small blocks: the streaming reader's memory grows with its block size (16 MB blocks
+    # held ~370 MB over the 1M-row log, 1 MB blocks ~165 MB over the 10M one), no slower
+    read.block_size = STREAM_BLOCK
     with tempfile.TemporaryDirectory(prefix="fairdebt-fast-") as folder:
         files = [f"{folder}/{p}.arrow" for p in range(parts)]
         writers: list[Any] = [None] * parts
@@ -164,13 +169,16 @@ def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[
                 batch = pa.RecordBatch.from_arrays([*batch.columns, lines],
                                                    names=[*batch.schema.names, LINE])
                 first += n
+                # one stable sort by share, then a slice per share (rows keep their order)
+                order = np.argsort(share, kind="stable")
+                bounds = np.searchsorted(share[order], np.arange(parts + 1)).tolist()
+                batch = batch.take(pa.array(order))
                 for p in range(parts):
-                    mask = share == p
-                    if not mask.any():
+                    if bounds[p] == bounds[p + 1]:
                         continue
                     if writers[p] is None:
                         writers[p] = ipc.new_file(files[p], batch.schema)
-                    writers[p].write_batch(batch.filter(pa.array(mask)))
+                    writers[p].write_batch(batch.slice(bounds[p], bounds[p + 1] - bounds[p]))
         except (pa.ArrowInvalid, OSError) as exc:
             raise NotPlain(f"Arrow cannot read it: {exc}") from None
         finally:
@@ -181,6 +189,21 @@ def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[
             if writers[p] is None:
                 continue
             yield _columns([_read_share(files[p])], name)
+
+
+def release() -> None:
+    """Return the memory the allocators keep cached after the last share to the system,
+    before the findings are read back into memory: Arrow's (~70 MB on the 1M-row log)
+    and, with glibc, the C heap's free pages (~20 MB)."""
+    import contextlib
+    import ctypes
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # not glibc: no malloc_trim
+            ctypes.CDLL(None).malloc_trim(0)
 
 
 def _read_share(path: str) -> Any:

@@ -619,13 +619,19 @@ class Evaluation:
         ids = self._event_ids(sorted(counted))
         probe = Account()
         findings: list[Finding] = []
+        # a row with several findings (hours, a cap, a redial) gets one context; a row
+        # counted by several windows of a burst, one `Counted` per debt
+        contexts: dict[int, Any] = {}
+        named_rows: dict[tuple[int, str], Counted] = {}
         for i, row, detail in found:
             if isinstance(detail, list):  # decided already (`_ask`)
                 findings.extend(detail)
                 continue
             check = self.checks[i]
             ev = events[row]
-            ctx = self.engine._context(ev, probe)
+            ctx = contexts.get(row)
+            if ctx is None:
+                ctx = contexts[row] = self.engine._context(ev, probe)
             if detail is None:
                 got = check.evaluate(ctx, None)
             elif isinstance(detail, int):
@@ -637,8 +643,9 @@ class Evaluation:
                 assert isinstance(check, FrequencyCap)
                 debt = ev.debt_ids[0] if check.by_debt else ""
                 # as the check records them: the debts counted toward ("" is none)
-                named = [Counted(float(self.epoch[j]), int(self.day[j]), ids[j],
-                                 (debt,) if debt else (), self.dest_names[self.dest[j]])
+                named = [named_rows.get((j, debt)) or named_rows.setdefault(
+                    (j, debt), Counted(float(self.epoch[j]), int(self.day[j]), ids[j],
+                                       (debt,) if debt else (), self.dest_names[self.dest[j]]))
                          for j in _read_by_finding(detail, check.max)]
                 # `FrequencyCap._finding` reads the window's length, its first `max` entries
                 # and its last: the entries between stand in for the rows they count

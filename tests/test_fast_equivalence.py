@@ -275,22 +275,22 @@ def test_fast_refuses_what_it_cannot_read(tmp_path: Path) -> None:
 
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(lines=rows(), share=st.integers(min_value=200, max_value=3000))
+@given(lines=rows(), share=st.integers(min_value=200, max_value=3000),
+       spill=st.sampled_from([0, 2, 10**9]))
 # every consumer id empty: the share hash once indexed an empty byte buffer (IndexError)
 @example(lines=["yesterday,,E0,bogus,call,outbound,consumer,voicemail, D1,+15550001,home,"
-                "America/Chicago,collection,,,false,,"], share=200)
+                "America/Chicago,collection,,,false,,"], share=200, spill=0)
 def test_a_log_taken_in_shares_of_consumers(tmp_path: Path, lines: list[str],
-                                            share: int) -> None:
+                                            share: int, spill: int) -> None:
     """A large file is split by consumer into shares evaluated one at a time (bounded
-    memory): small shares here, so that most logs are split into several."""
+    memory): small shares here, so that most logs are split into several; their
+    findings wait on disk from the first share, once a few are projected, or never."""
     from fairdebt import runner
 
-    saved = runner.SHARE_BYTES
-    runner.SHARE_BYTES = share
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(runner, "SHARE_BYTES", share)
+        mp.setattr(runner, "SPILL_FINDINGS", spill)
         stream, fast = _both(tmp_path, lines, POLICIES["us-reg-f"])
-    finally:
-        runner.SHARE_BYTES = saved
     assert fast == stream
 
 

@@ -161,17 +161,18 @@ def _not_columnar(job: _Job) -> str | None:
     return None
 
 
-#: findings the fast path keeps in memory (~650 bytes each, ~65 MB) before it sends the
-#: next shares' findings to disk: spilling costs ~6 µs a finding, so a run with fewer
-#: (the 1M-row benchmark log has 43,348) never pays for it
-SPILL_FINDINGS = 100_000
+#: findings a run may hold in memory (~650 bytes each, ~200 MB): when the first shares
+#: of a large file project more, each share's findings wait on disk instead. Spilling
+#: costs ~6 µs a finding, so a run that fits (the 1M-row benchmark logs) never pays it
+SPILL_FINDINGS = 300_000
 
 
 def _columnar_parts(job: _Job) -> list[_Part]:
     """Kept consumers decided column-wise, the others streamed: see `fairdebt.fast`.
-    A large file is taken in shares of consumers, one at a time; once the findings
-    held pass `SPILL_FINDINGS`, each further share's wait on disk until the last share
-    is done, so the run's peak is one share's work or the findings, not both."""
+    A large file is taken in shares of consumers, one at a time; once the shares done
+    project more findings than `SPILL_FINDINGS` for the file, each share's findings
+    wait on disk until the last share is done, so the run's peak is one share's work or
+    the findings, not both."""
     from .fast.columns import partitions, plain_csv, read_columns, release
 
     path, name = job.sources[0]
@@ -180,18 +181,18 @@ def _columnar_parts(job: _Job) -> list[_Part]:
     parts: list[_Part] = []
     spill: FindingSpill | None = None
     held: list[tuple[_Part, int]] = []  # spilled parts and how many findings each had
-    kept = 0
+    found = 0
     try:
-        for columns in ([read_columns(path, name, header)] if shares == 1
-                        else partitions(path, name, header, shares)):
+        for done, columns in enumerate([read_columns(path, name, header)] if shares == 1
+                                       else partitions(path, name, header, shares), 1):
             rows = columns.rows
             got = _columnar_share(job, columns)
             del columns  # before the next share is read, not after
-            kept += sum(len(part.findings) for part in got)
-            if kept > SPILL_FINDINGS and shares > 1:
+            found += sum(len(part.findings) for part in got)
+            # shares are about equal (consumers hashed), so this projects the file's
+            if spill is not None or (shares > 1 and found * shares > SPILL_FINDINGS * done):
                 spill = spill or FindingSpill()
                 for part in got:
-                    kept -= len(part.findings)
                     _order_findings(part, {name: 0})  # here, where the keys are few
                     spill.write(part.findings)
                     held.append((part, len(part.findings)))

@@ -8,7 +8,7 @@ event, its local time in every candidate zone, and the account.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -221,7 +221,8 @@ def next_local(ctx: Context, find: Callable[[datetime], datetime | None]) -> flo
 
 def make_finding(rule_id: str, severity: str, citation: str, policy: str, ctx: Context,
                  message: str, *, debt_id: str | None = None,
-                 evidence: tuple[str, ...] = ()) -> Finding:
+                 evidence: tuple[str, ...] = (), content: Mapping[str, Any] | None = None
+                 ) -> Finding:
     ev = ctx.event
     if debt_id is None and len(ev.debt_ids) == 1:
         debt_id = ev.debt_ids[0]
@@ -231,5 +232,5 @@ def make_finding(rule_id: str, severity: str, citation: str, policy: str, ctx: C
         rule=rule_id, severity=severity, message=message, citation=citation,
         file=ev.file, line=ev.line, event_id=ev.event_id, consumer_id=ev.consumer_id,
         debt_id=debt_id, timestamp=ev.timestamp.isoformat(),
-        local_time=ctx.local_time_text(), evidence=evidence, policy=policy,
+        local_time=ctx.local_time_text(), evidence=evidence, policy=policy, content=content,
     )

@@ -103,9 +103,14 @@ class Check:
         return self.rule.when(ev) and routed(self.regions, ev.region)
 
     def finding(self, ctx: Context, detail: str, *, debt_id: str | None = None,
-                evidence: tuple[str, ...] = ()) -> Finding:
+                evidence: tuple[str, ...] = (), suffix: str = "",
+                severity: str | None = None, content: Mapping[str, Any] | None = None
+                ) -> Finding:
+        """The rule's finding for ``ctx``: its message is the rule's, then ``detail``, then
+        ``suffix``; ``severity`` overrides the rule's."""
         rule = self.rule
         base = rule.message or self.DEFAULT_MESSAGE or rule.summary
         message = f"{base}: {detail}" if base and detail else (base or detail)
-        return make_finding(rule.id, rule.severity, rule.citation, rule.policy, ctx, message,
-                            debt_id=debt_id, evidence=evidence)
+        return make_finding(rule.id, severity or rule.severity, rule.citation, rule.policy,
+                            ctx, message + suffix, debt_id=debt_id, evidence=evidence,
+                            content=content)

@@ -6,7 +6,6 @@ A content rule looks only at events that carry words (``text``, ``subject`` or a
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -382,14 +381,11 @@ class ContentCheck(Check):
             if debts:
                 detail += f"; a violation for debt {', '.join(debts)} by its account facts"
                 content["fact_debts"] = debts
-        found = self.finding(ctx, detail)
-        changes: dict[str, Any] = {"content": content or None}
-        if (missing or severity == "warning") and found.severity == "error":
-            changes["severity"] = "warning"
-        if suffix:
-            changes["message"] = found.message + suffix
-        # one replace for all of it (each costs about as much as making the finding)
-        return dataclasses.replace(found, **changes)
+        # made once with its final message and severity (a dataclasses.replace afterwards
+        # costs about as much as making the finding)
+        warn = (missing or severity == "warning") and self.rule.severity == "error"
+        return self.finding(ctx, detail, suffix=suffix, severity="warning" if warn else None,
+                            content=content or None)
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET) -> str:
@@ -405,12 +401,14 @@ def snippet(text: str, start: int, end: int, width: int = SNIPPET) -> str:
     return ("…" if a > 0 else "") + _masked(piece) + ("…" if b < len(text) else "")
 
 
-_DIGIT = re.compile(r"\d")
+#: seven digits (``\\d``, as the phone expression), anything between them
+_SEVEN_DIGITS = re.compile(r"\d(?:\D*\d){6}")
 
 
 def _masked(text: str) -> str:
     """``mask_text(text)``, skipped when there is nothing it could mask: an email
-    address needs an "@" and a phone number a digit (``\\d``, as its expression)."""
-    if "@" not in text and not _DIGIT.search(text):
+    address needs an "@", and a number is masked only with at least `pii.MIN_DIGITS`
+    (seven) digits, all of them ``\\d`` characters of the text."""
+    if "@" not in text and not _SEVEN_DIGITS.search(text):
         return text
     return mask_text(text)

@@ -106,8 +106,16 @@ def test_scripts_counts_ascii_letters_as_the_regular_expressions_do() -> None:
     from fairdebt.content.text import _HAN_RE, _LATIN_RE, scripts
 
     rng = random.Random(3)
+    # ASCII, then any text: Han (the supplementary planes too), Latin beyond ASCII, the
+    # letters just outside the expressions' ranges
     for _ in range(500):
         text = "".join(chr(rng.randrange(0, 128)) for _ in range(rng.randrange(0, 60)))
+        assert scripts(text) == (len(_HAN_RE.findall(text)), len(_LATIN_RE.findall(text)))
+    ranges = [(0, 0x80), (0x80, 0x300), (0x3000, 0x3500), (0x4DB0, 0x4E10), (0x9FF0, 0xA010),
+              (0xF8F0, 0xFB10), (0xFF00, 0xFF70), (0x1FFF0, 0x20010), (0x31340, 0x31360)]
+    for _ in range(3000):
+        text = "".join(chr(rng.randrange(*rng.choice(ranges)))
+                       for _ in range(rng.randrange(0, 40)))
         assert scripts(text) == (len(_HAN_RE.findall(text)), len(_LATIN_RE.findall(text)))
 
 
@@ -236,3 +244,83 @@ def test_a_swapped_index_is_used_by_everything_made_after_the_swap() -> None:
                                             for s in m.gate() or ())
     finally:
         terms.INDEX = analysis.INDEX = saved
+
+
+REQUIRE_MIX = """
+  - id: t/initial
+    check: require_phrases
+    when: {party: [consumer, spouse]}
+    params:
+      communication: initial
+      wordings: {en: [attempt to collect a debt], zh: [催收]}
+  - id: t/later
+    check: require_phrases
+    params:
+      communication: later
+      latin_default: es
+      wordings: {es: [cobrador de deudas], en: [debt collector]}
+  - id: t/any
+    check: require_phrases
+    when: {channel: [sms, email]}
+    params:
+      wordings: {en: {phrases: [opt out], patterns: ['reply\\W+stop']}}
+  - id: t/subject-only
+    check: require_phrases
+    params:
+      fields: [subject]
+      wordings: {en: [notice]}
+  - id: t/us-only
+    check: require_phrases
+    params:
+      wordings: {zh: [工号]}
+"""
+
+
+def _require_events() -> list:  # type: ignore[type-arg]
+    from content_corpus import _events, specs
+
+    events = _events(specs(1500, seed=77))
+    # some consumers outside any region and some with other parties: the stateful
+    # rules' `when` and routing, and communications that are not (inbound, no words)
+    # parties the stateful rules' `when` leaves out, and consumers with several debts
+    # (what is initial is per debt)
+    out = []
+    for i, ev in enumerate(events):
+        if i % 7 == 3:
+            ev = ev._replace(region=None)
+        if i % 11 == 5:
+            ev = ev._replace(text=None, subject=None, transcript=())
+        if i % 6 == 1:
+            ev = ev._replace(party=("parent", "guardian", "executor")[i % 3])
+        if i % 4 == 2:
+            ev = ev._replace(debt_ids=((f"X{i % 3}",), (), ("X1", "X2"))[i % 3])
+        out.append(ev)
+    return out
+
+
+def test_require_phrases_batch_gives_what_the_rules_give_one_by_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The engine evaluates a dispatch's consecutive `require_phrases` rules by one call
+    (`RequireBatch`); the rules called one by one are the reference."""
+    import fairdebt
+    from fairdebt.checks.require_phrases import RequireBatch, RequirePhrases
+    from fairdebt.engine import Engine
+
+    path = tmp_path / "p.yaml"
+    path.write_text("id: t\nregions: [US]\nrules:\n" + REQUIRE_MIX, encoding="utf-8")
+    policies = [fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"]),
+                fairdebt.load_policy(path)]
+    events = _require_events()
+    for policy in policies:
+        batched = Engine(policy)
+        got = [f.to_dict() for ev in events for f in batched.feed(ev)]
+        used = [e for entries, _ in batched._dispatch.values() for e in entries
+                if isinstance(e[1], RequireBatch)]
+        assert used  # the batch was really what ran
+        with monkeypatch.context() as m:
+            m.setattr(RequirePhrases, "batched", classmethod(lambda cls, checks: None))
+            reference = Engine(policy)
+            want = [f.to_dict() for ev in events for f in reference.feed(ev)]
+            assert not any(isinstance(e[1], RequireBatch)
+                           for entries, _ in reference._dispatch.values() for e in entries)
+        assert len(want) > 100
+        assert got == want

@@ -30,6 +30,26 @@ def routed(regions: tuple[str, ...], region: str | None) -> bool:
     return any(region == r or region.startswith(r + "-") for r in regions)
 
 
+class Batch:
+    """Several stateless checks evaluated by one call (`Check.batched`): work they share
+    is done once per event."""
+
+    def __init__(self, checks: list[Check]) -> None:
+        self.checks = checks
+
+    def new_state(self) -> None:
+        """A batch is stateless (the engine never asks; it has the shape of a check)."""
+        return None
+
+    def evaluate(self, ctx: Context, state: None) -> list[Finding] | None:
+        out: list[Finding] | None = None
+        for check in self.checks:
+            found = check.evaluate(ctx, None)
+            if found:
+                out = found if out is None else out + found
+        return out
+
+
 class Check:
     KIND: ClassVar[str] = ""
     PARAMS: ClassVar[dict[str, Any]] = {"type": "object", "additionalProperties": False}
@@ -65,6 +85,13 @@ class Check:
 
     def configure(self, params: Mapping[str, Any]) -> None:
         """Turn validated params into attributes once, not per event."""
+
+    @classmethod
+    def batched(cls, checks: list[Check]) -> Batch | None:
+        """One evaluator for several stateless checks of this kind that a dispatch calls
+        one after the other (in that order), whose ``evaluate`` returns what theirs
+        would, concatenated; None: the kind has no batch (each check is called)."""
+        return None
 
     def new_state(self) -> Any:
         """Per-consumer state; checks that keep none return None and are never given any."""

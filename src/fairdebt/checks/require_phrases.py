@@ -23,12 +23,12 @@ from collections.abc import Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
-from ..content.analysis import Segment
+from ..content.analysis import Segment, Words
 from ..content.analysis import words as words_of
 from ..content.check import STRINGS, TERMS_OBJECT, ContentCheck, Matcher, schema
 from ..model import Event, Finding
 from ..state import Context
-from .base import routed
+from .base import Batch, Check, routed
 from .third_party import NOT_REACHED
 
 LANG_TAG = "^[a-z]{2,3}$"
@@ -103,6 +103,11 @@ class RequirePhrases(ContentCheck):
 
     TRACKS_COMMUNICATIONS = True
 
+    @classmethod
+    def batched(cls, checks: list[Check]) -> Batch | None:
+        rules = [c for c in checks if isinstance(c, RequirePhrases)]
+        return RequireBatch(rules) if len(rules) == len(checks) else None
+
     @property
     def fields(self) -> frozenset[str]:
         if not self.stateful:
@@ -149,18 +154,17 @@ class RequirePhrases(ContentCheck):
             segs: Sequence[Segment] = analyzed.collector
             if not segs:
                 return None
-            langs = ev.lang
-            if not langs:
-                detected = analyzed.langs.get(self.latin_default)
-                if detected is None:
-                    detected = analyzed.langs[self.latin_default] = languages(
-                        segs, self.latin_default)
-                langs = detected
+            langs = ev.lang or _detected(analyzed, self.latin_default)
         else:
             segs = self.words(ctx)
             if not segs:
                 return None
             langs = ev.lang or languages(segs, self.latin_default)
+        return self._verdict(ctx, segs, langs)
+
+    def _verdict(self, ctx: Context, segs: Sequence[Segment], langs: tuple[str, ...]
+                 ) -> list[Finding] | None:
+        """The finding when some language in ``langs`` lacks its wording in ``segs``."""
         absent: list[str] = []
         unknown: list[str] = []
         wordings = self.wordings
@@ -191,3 +195,53 @@ class RequirePhrases(ContentCheck):
                   f"wording: cannot tell whether {self.what} is there")
         return [self.content_finding(ctx, detail, segs[0], None, missing, severity="warning",
                                      languages=list(langs), unconfigured_languages=unknown)]
+
+
+def _detected(analyzed: Words, latin_default: str) -> tuple[str, ...]:
+    """The languages of the collector's words, worked out once per event."""
+    found = analyzed.langs.get(latin_default)
+    if found is None:
+        found = analyzed.langs[latin_default] = languages(analyzed.collector, latin_default)
+    return found
+
+
+class RequireBatch(Batch):
+    """A pack's `require_phrases` rules, one after the other in a dispatch, as one call:
+    whether the event is a communication, whether it is the initial one, the
+    collector's words and their languages are worked out once for all of them
+    (`RequirePhrases.evaluate` is the reference, and what this does rule by rule)."""
+
+    def __init__(self, checks: list[RequirePhrases]) -> None:
+        super().__init__(list(checks))
+        self.rules = checks
+
+    def evaluate(self, ctx: Context, state: None) -> list[Finding] | None:
+        ev = ctx.event
+        if ctx.quiet or not ev.has_content:
+            return None
+        communication: bool | None = None
+        initial: bool | None = None
+        analyzed: Words | None = None
+        out: list[Finding] | None = None
+        for check in self.rules:
+            if check.stateful:
+                if communication is None:
+                    communication = is_communication(ev)
+                if not communication or not check._applies(ev):
+                    continue
+                if initial is None:
+                    initial = ctx.account.initial(ev.debt_ids)
+                if initial != (check.communication == "initial"):
+                    continue
+            if check.collector_words:
+                if analyzed is None:
+                    analyzed = words_of(ev)
+                if not analyzed.collector:
+                    continue
+                found = check._verdict(ctx, analyzed.collector,
+                                       ev.lang or _detected(analyzed, check.latin_default))
+            else:
+                found = check._check(ctx)
+            if found:
+                out = found if out is None else out + found
+        return out

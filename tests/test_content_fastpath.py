@@ -55,6 +55,30 @@ def test_translate_path_agrees_on_random_unicode() -> None:
         same(text)
 
 
+def test_mostly_ascii_text_agrees_with_the_character_loop() -> None:
+    """`_prepare_latin` (lower case, then a replace per non-ASCII character) on text
+    that is mostly ASCII with a few other characters: curly quotes and dashes (which
+    it takes), and ones it must leave to the table (upper case, Han, spaces, expanding,
+    combining, normalizing to another of the text's characters)."""
+    from fairdebt.content.text import _prepare_latin
+
+    rng = random.Random(12)
+    odd = list("’‘“”–—·…éçÀİẞΣσςﬁ①½\u00a0\u3000\u2009一爆訊ＡＢａ\u0301\u200bµμΩΩ")
+    plain = list("abcdefgHIJ 0123,.;:!?'-$")
+    taken = 0
+    for _ in range(20000):
+        n = rng.randrange(0, 40)
+        text = "".join(rng.choice(odd) if rng.random() < 0.08 else rng.choice(plain)
+                       for _ in range(n))
+        same(text)
+        got = _prepare_latin(text)
+        if got is not None:
+            taken += 1
+            want = _prepare_slow(text)
+            assert (got.norm, got.src, got.breaks) == (want.norm, want.src, want.breaks), text
+    assert taken > 2000
+
+
 def test_typical_messages_take_the_fast_path() -> None:
     for text in ("尊敬的客戶，您在華信銀行的欠款100元已逾期，請儘快還款。",
                  "爆 通 讯 录", "We’d like to help – call Mon–Fri.", "Hi  there\n\nyou"):

@@ -82,14 +82,15 @@ def _last_seen(item: tuple[str, Any]) -> float:
 
 def _batch(entries: tuple[_Entry, ...], gates: _Gates) -> tuple[tuple[_Entry, ...], _Gates]:
     """Runs of consecutive checks of one kind that is batched (`Check.batched`) as one
-    entry each: stateless, never skipped (no gate, no `requires`, not dated), so one
-    call in their place, in their order, returns their findings in the same order."""
+    entry each (a run of one too: the batch may have a quicker path than the check):
+    stateless, never skipped (no gate, no `requires`, not dated), so one call in their
+    place, in their order, returns their findings in the same order."""
     out: list[tuple[_Entry, tuple[frozenset[int], ...] | None]] = []
     run: list[_Entry] = []
 
     def flush() -> None:
         checks = [c for _, c, _, _ in run if isinstance(c, Check)]
-        merged = type(checks[0]).batched(checks) if len(checks) > 1 else None
+        merged = type(checks[0]).batched(checks) if checks else None
         if merged is not None:
             out.append(((-1, merged, None, None), None))
         else:

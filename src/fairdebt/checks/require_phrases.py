@@ -236,10 +236,16 @@ class RequireBatch(Batch):
             if check.collector_words:
                 if analyzed is None:
                     analyzed = words_of(ev)
-                if not analyzed.collector:
+                segs = analyzed.collector
+                if not segs:
                     continue
-                found = check._verdict(ctx, analyzed.collector,
-                                       ev.lang or _detected(analyzed, check.latin_default))
+                langs = ev.lang or _detected(analyzed, check.latin_default)
+                if len(langs) == 1:
+                    # the usual message: one language, its wording in the first text
+                    matcher = check.wordings.get(langs[0])
+                    if matcher is not None and matcher.present(segs[0]):
+                        continue
+                found = check._verdict(ctx, segs, langs)
             else:
                 found = check._check(ctx)
             if found:

@@ -483,6 +483,8 @@ def normalize(text: str) -> str:
 
 
 _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+#: the runs of text between Chinese characters (`scripts` counts these: fewer matches)
+_NOT_HAN_RUNS = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 
 
@@ -494,10 +496,10 @@ def scripts(text: str) -> tuple[int, int]:
     """(Chinese characters, Latin letters) in ``text``, as ``_HAN_RE`` and ``_LATIN_RE``
     count them: what language detection uses. No per-character Python loop, and no
     list of every match: ASCII letters are what deleting them takes away (from the
-    text's ASCII characters), Chinese ones what removing them does."""
+    text's ASCII characters), Chinese ones what the runs between them leave."""
     ascii_part = text.encode("ascii", "ignore")
     latin = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
     if len(ascii_part) == len(text):
         return 0, latin
-    return (len(text) - len(_HAN_RE.sub("", text)),
+    return (len(text) - sum(map(len, _NOT_HAN_RUNS.findall(text))),
             latin + len(_LATIN_BEYOND_ASCII.findall(text)))

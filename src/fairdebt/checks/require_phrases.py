@@ -180,6 +180,12 @@ class RequirePhrases(ContentCheck):
                 absent.append(lang)
         if not absent and not unknown:
             return None
+        return self._report(ctx, segs, langs, absent, unknown)
+
+    def _report(self, ctx: Context, segs: Sequence[Segment], langs: tuple[str, ...],
+                absent: list[str], unknown: list[str]) -> list[Finding] | None:
+        """The finding for wordings ``absent`` and languages without any (``unknown``),
+        unless the facts allow it."""
         verdict, missing = self.gate(ctx)
         if verdict is not None:
             return None
@@ -240,12 +246,14 @@ class RequireBatch(Batch):
                 if not segs:
                     continue
                 langs = ev.lang or _detected(analyzed, check.latin_default)
-                if len(langs) == 1:
-                    # the usual message: one language, its wording in the first text
-                    matcher = check.wordings.get(langs[0])
-                    if matcher is not None and matcher.present(segs[0]):
+                matcher = check.wordings.get(langs[0]) if len(langs) == 1 else None
+                if matcher is not None:  # the usual message: one language, one text
+                    if matcher.present(segs[0]):
                         continue
-                found = check._verdict(ctx, segs, langs)
+                    found = check._report(ctx, segs, langs, [langs[0]], []) \
+                        if len(segs) == 1 else check._verdict(ctx, segs, langs)
+                else:
+                    found = check._verdict(ctx, segs, langs)
             else:
                 found = check._check(ctx)
             if found:

@@ -195,6 +195,13 @@ def test_clause_breaks_are_the_matches_of_the_clause_expression() -> None:
         want = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
                 for m in _CLAUSE.finditer(norm)]
         assert Prepared(norm, norm, None).breaks == want, repr(norm)
+    # ASCII text (English: delimiters found as bytes)
+    ascii_pieces = [*"ab .,;:!?-x\n\t", " - ", "a.m.", "1,000", "...", "e.g. "]
+    for _ in range(20000):
+        norm = "".join(rng.choice(ascii_pieces) for _ in range(rng.randrange(0, 14)))
+        want = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
+                for m in _CLAUSE.finditer(norm)]
+        assert Prepared(norm, norm, None).breaks == want, repr(norm)
 
 
 def test_the_ascii_fast_path_is_taken_exactly_when_the_old_test_allowed_it() -> None:

@@ -51,6 +51,7 @@ _CLAUSE = re.compile(r"[.!?;:,](?=\s|$)|[。！？；：，、\n]|\s[-–—]\s"
 # the characters _CLAUSE matches alone (a Latin one only before whitespace or the end)
 _DELIMITERS = re.compile("([.!?;:,。！？；：，、\n])")
 _LATIN_DELIMS = frozenset(".!?;:,")
+_LATIN_AS_DOT = bytes.maketrans(b"!?;:,", b".....")
 # ASCII text needs the slow pass only for runs of whitespace or control characters
 _ASCII_SLOW = re.compile(r"\s\s|[\t\n\r\f\v\x00-\x08\x0e-\x1f\x7f]")
 _CLAUSE_CHARS = frozenset(".!?;:,。！？；：，、\n")
@@ -158,7 +159,18 @@ class Prepared:
         """Sorted normalized positions of clause breaks."""
         if self._breaks is None:
             norm = self.norm
-            if norm.isprintable() and " -" not in norm and " –" not in norm \
+            if norm.isascii() and norm.isprintable() and " -" not in norm:
+                # the same in ASCII (English) text, where the delimiters are bytes: one
+                # C split on one of them, the others translated to it, finds them all
+                parts = norm.encode("ascii").translate(_LATIN_AS_DOT).split(b".")
+                found = []
+                at = -1
+                size = len(norm)
+                for part in parts[:-1]:
+                    at += len(part) + 1
+                    if at + 1 == size or norm[at + 1] == " ":
+                        found.append(at)
+            elif norm.isprintable() and " -" not in norm and " –" not in norm \
                     and " —" not in norm:
                 # no whitespace but " " (whitespace is not printable, but for the space)
                 # and no " - ": then the matches of _CLAUSE are the delimiter characters

@@ -15,7 +15,7 @@ import threading
 
 from ..model import Event
 from . import terms
-from .terms import INDEX, TermIndex
+from .terms import INDEX, TermIndex, scan_with
 from .terms import hit_ids as ids_of
 from .text import WORD_CHARS, Prepared, prepare, scripts
 
@@ -137,12 +137,14 @@ class Words:
         self.event = event
         self.version = version
         self.segments = segs
+        #: the collector's segments (what the forbid and require kinds read)
+        self.collector: tuple[Segment, ...]
         if len(segs) == 1:
             self.ids = segs[0].ids
+            self.collector = segs if segs[0].speaker == "collector" else ()
         else:
             self.ids = frozenset().union(*(seg.ids for seg in segs))
-        #: the collector's segments (what the forbid and require kinds read)
-        self.collector = tuple(seg for seg in segs if seg.speaker == "collector")
+            self.collector = tuple(seg for seg in segs if seg.speaker == "collector")
         #: latin_default → the languages of the collector's words (require_phrases)
         self.langs: dict[str, tuple[str, ...]] = {}
 
@@ -175,20 +177,26 @@ def _analyze(ev: Event) -> Words:
             and INDEX.current:
         _last = mine
         return mine
-    INDEX.automaton()  # rebuilt first if rules were loaded with new phrases since
+    built = INDEX.built()  # rebuilt first if rules were loaded with new phrases since
     version = INDEX.version
+    text = ev.text
+    if text and ev.subject is None and not ev.transcript:  # a text message: one segment
+        prep = prepare(text)
+        found = _last = _local.last = Words(ev, version, (
+            Segment("text", author(ev), prep, scan_with(built, prep.norm)),))
+        return found
     out: list[Segment] = []
-    if ev.text is not None or ev.subject is not None or ev.transcript:
+    if text is not None or ev.subject is not None or ev.transcript:
         who = author(ev)
-        scan = INDEX.scan
-        for name, value in (("subject", ev.subject), ("text", ev.text)):
+        for name, value in (("subject", ev.subject), ("text", text)):
             if value:
                 prep = prepare(value)
-                out.append(Segment(name, who, prep, scan(prep.norm)))
+                out.append(Segment(name, who, prep, scan_with(built, prep.norm)))
         for i, (speaker, said) in enumerate(ev.transcript):
             if said:
                 prep = prepare(said)
-                out.append(Segment(f"transcript[{i}]", speaker, prep, scan(prep.norm)))
+                out.append(Segment(f"transcript[{i}]", speaker, prep,
+                                   scan_with(built, prep.norm)))
     found = _last = _local.last = Words(ev, version, tuple(out))
     return found
 

@@ -147,10 +147,20 @@ class TermIndex:
         """Every occurrence (overlapping ones too) of every phrase: (index of its last
         character, id). Built by the C iterator alone (no Python code per hit): most
         hits are never looked at, only which phrases were found."""
-        auto, known = self._built()
-        out = Hits(auto.iter(norm)) if auto.kind != ahocorasick.EMPTY else Hits()
-        out.known = known
-        return out
+        return scan_with(self._built(), norm)
+
+    def built(self) -> tuple[Any, int]:
+        """The automaton, rebuilt first if phrases were interned or released since, and
+        how many ids it knows: for `scan_with`, to scan several texts with one check."""
+        return self._built()
+
+
+def scan_with(built: tuple[Any, int], norm: str) -> Hits:
+    """`TermIndex.scan` with the automaton and id count from `TermIndex.built`."""
+    auto, known = built
+    out = Hits(auto.iter(norm)) if auto.kind != ahocorasick.EMPTY else Hits()
+    out.known = known
+    return out
 
 
 INDEX = TermIndex()

@@ -162,11 +162,11 @@ class Prepared:
             if norm.isascii() and norm.isprintable() and " -" not in norm:
                 # the same in ASCII (English) text, where the delimiters are bytes: one
                 # C split on one of them, the others translated to it, finds them all
-                parts = norm.encode("ascii").translate(_LATIN_AS_DOT).split(b".")
+                chunks = norm.encode("ascii").translate(_LATIN_AS_DOT).split(b".")
                 found = []
                 at = -1
                 size = len(norm)
-                for part in parts[:-1]:
+                for part in chunks[:-1]:
                     at += len(part) + 1
                     if at + 1 == size or norm[at + 1] == " ":
                         found.append(at)

@@ -103,6 +103,8 @@ class Account:
         naming no debt: the first communication at all)."""
         if not debt_ids:
             return self.told == 0
+        if len(debt_ids) == 1:  # the usual contact (no generator for it)
+            return not self.told >> (self.debts.index(debt_ids[0]) + 1) & 1
         return any(not self.told >> (self.debts.index(d) + 1) & 1 for d in debt_ids)
 
     def note_communication(self, debt_ids: tuple[str, ...]) -> None:
@@ -193,6 +195,8 @@ class Context:
         if not self.zone_known:
             return None
         sources = self.event.zone_sources
+        if not sources and len(self.zones) == 1:  # the usual case, without the join
+            return f"{self.local_times[0].isoformat()} ({self.zones[0][0]})"
         if sources and len(sources) == len(self.zones):
             return "; ".join(f"{t.isoformat()} ({name}: from {source})" for (name, _), t, source
                              in zip(self.zones, self.local_times, sources, strict=True))

@@ -233,11 +233,11 @@ class RequireBatch(Batch):
             if check.stateful:
                 if communication is None:
                     communication = is_communication(ev)
-                if not communication or not check._applies(ev):
-                    continue
-                if initial is None:
-                    initial = ctx.account.initial(ev.debt_ids)
-                if initial != (check.communication == "initial"):
+                    if communication:
+                        initial = ctx.account.initial(ev.debt_ids)
+                # (the rule's own `when` last: it is a dict lookup, the others are shared)
+                if not communication or initial != (check.communication == "initial") \
+                        or not check._applies(ev):
                     continue
             if check.collector_words:
                 if analyzed is None:

@@ -20,7 +20,7 @@ from . import terms
 from .analysis import Segment, has_content
 from .analysis import words as words_of
 from .literals import required
-from .terms import Literal, Phrase, TermIndex, compile_pattern, may_match
+from .terms import Literal, Phrase, TermIndex, compile_pattern, may_match, probe
 
 FIELDS = ("text", "subject", "transcript")
 FACTS = ("time_barred", "judgment", "secured", "litigation_intended", "offer_expires_at",
@@ -100,10 +100,10 @@ class Matcher:
         held: list[Literal] = []
         #: (pattern, pre-check clauses of phrase ids, the highest id in them, whether
         #: every match holds a literal: then it is never empty, and RE2 saying "a
-        #: match" is enough)
+        #: match" is enough, what `may_match` asks)
         self._patterns = tuple(
             (rx, *(_precheck(rx.pattern, index, held) if literals else ((), -1)),
-             bool(required(rx.pattern))) for rx in self.patterns)
+             bool(required(rx.pattern)), probe(rx)) for rx in self.patterns)
         # holding them keeps their ids in the index
         self._phrases: tuple[Phrase | Literal, ...] = (*phrases, *held)
 
@@ -147,8 +147,8 @@ class Matcher:
             seg = seg.lazy()
         if self.tids:
             yield from self._phrase_spans(seg)
-        for rx, pre, top, _solid in self._patterns:
-            if not may_run(rx, pre, top, seg):
+        for rx, pre, top, _solid, raw in self._patterns:
+            if not may_run(raw, pre, top, seg):
                 continue
             for m in rx.finditer(seg.prep.norm):
                 if m.end() > m.start():
@@ -159,8 +159,8 @@ class Matcher:
         if self.lazy:
             seg = seg.lazy()
         out = self._phrase_spans(seg) if self.tids else []
-        for rx, pre, top, _solid in self._patterns:
-            if may_run(rx, pre, top, seg):
+        for rx, pre, top, _solid, raw in self._patterns:
+            if may_run(raw, pre, top, seg):
                 out += [m.span() for m in rx.finditer(seg.prep.norm) if m.end() > m.start()]
         return out
 
@@ -180,8 +180,8 @@ class Matcher:
                 for tid in common:
                     if spans(tid, tids[tid]):
                         return True
-        for rx, pre, top, solid in self._patterns:
-            if not may_run(rx, pre, top, seg):
+        for rx, pre, top, solid, raw in self._patterns:
+            if not may_run(raw, pre, top, seg):
                 continue
             if solid:  # a match holds a literal: it is never empty
                 return True
@@ -204,17 +204,18 @@ def _precheck(pattern: str, index: TermIndex, held: list[Literal]
     return tuple(clauses), max((max(c) for c in clauses), default=-1)
 
 
-def may_run(rx: Any, pre: tuple[frozenset[int], ...], top: int, seg: Segment) -> bool:
-    """False when pattern ``rx`` certainly has no match in the segment: a clause of its
+def may_run(raw: Any, pre: tuple[frozenset[int], ...], top: int, seg: Segment) -> bool:
+    """False when a pattern certainly has no match in the segment: a clause of its
     required literals has none in the segment's scan (a scan that looked for them all),
-    or RE2 finds nothing (`terms.may_match`)."""
+    or RE2 finds nothing (`terms.may_match`, asking ``raw``, the pattern's
+    `terms.probe`)."""
     if pre and top < seg.known:
         ids = seg.ids
         for clause in pre:
             if clause.isdisjoint(ids):
                 return False
-        return may_match(rx, seg)
-    return may_match(rx, seg)
+        return may_match(raw, seg)
+    return may_match(raw, seg)
 
 
 def fact(ctx: Context, name: str) -> Any:

@@ -215,29 +215,36 @@ class RequireBatch(Batch):
     """A pack's `require_phrases` rules, one after the other in a dispatch, as one call:
     whether the event is a communication, whether it is the initial one, the
     collector's words and their languages are worked out once for all of them
-    (`RequirePhrases.evaluate` is the reference, and what this does rule by rule)."""
+    (`RequirePhrases.evaluate` is the reference, and what this does rule by rule).
+
+    The engine makes a batch for one dispatch, i.e. for events that agree on every
+    field some rule selects on (`Check.fields`); whether an event is a communication
+    and a rule's own ``when`` and regions (`RequirePhrases._applies`) read only such
+    fields, so they are asked of the first event and hold for the others."""
 
     def __init__(self, checks: list[RequirePhrases]) -> None:
         super().__init__(list(checks))
         self.rules = checks
+        #: the rules that can speak for this dispatch's events (None: not known yet)
+        self._live: tuple[RequirePhrases, ...] | None = None
 
     def evaluate(self, ctx: Context, state: None) -> list[Finding] | None:
         ev = ctx.event
         if ctx.quiet or not ev.has_content:
             return None
-        communication: bool | None = None
+        live = self._live
+        if live is None:
+            talk = is_communication(ev)
+            live = self._live = tuple(c for c in self.rules
+                                      if not c.stateful or (talk and c._applies(ev)))
         initial: bool | None = None
         analyzed: Words | None = None
         out: list[Finding] | None = None
-        for check in self.rules:
+        for check in live:
             if check.stateful:
-                if communication is None:
-                    communication = is_communication(ev)
-                    if communication:
-                        initial = ctx.account.initial(ev.debt_ids)
-                # (the rule's own `when` last: it is a dict lookup, the others are shared)
-                if not communication or initial != (check.communication == "initial") \
-                        or not check._applies(ev):
+                if initial is None:
+                    initial = ctx.account.initial(ev.debt_ids)
+                if initial != (check.communication == "initial"):
                     continue
             if check.collector_words:
                 if analyzed is None:

@@ -355,3 +355,32 @@ def test_require_phrases_batch_gives_what_the_rules_give_one_by_one(tmp_path, mo
                            for entries, _ in reference._dispatch.values() for e in entries)
         assert len(want) > 100
         assert got == want
+
+
+def test_any_span_is_whether_spans_finds_one() -> None:
+    """`Segment.any_span` (stops at the first match) against `Segment.spans`, for every
+    indexed phrase, as a whole word and as a prefix, on the generated corpus."""
+    import fairdebt
+    from content_corpus import specs
+    from fairdebt.content.analysis import Segment
+    from fairdebt.content.terms import INDEX
+
+    from fairdebt.engine import Engine
+
+    # the packs' phrases are in the index while their checks are held
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn"))
+    found = 0
+    for spec in specs(400, seed=31):
+        text = spec.get("text")
+        if not isinstance(text, str) or not text:
+            continue
+        prep = prepare(text)
+        fresh = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        cached = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        for tid in fresh.ids:
+            for prefix in (False, True):
+                want = bool(cached.spans(tid, prefix))
+                assert fresh.any_span(tid, prefix) == want, (text, INDEX.phrases[tid], prefix)
+                assert cached.any_span(tid, prefix) == want
+                found += want
+    assert found > 500 and engine.checks

@@ -71,6 +71,32 @@ class Segment:
                                          lazy.scan(self.prep.norm), lazy)
         return found
 
+    def any_span(self, tid: int, prefix: bool) -> bool:
+        """``bool(spans(tid, prefix))``, stopping at the first match (and remembering
+        nothing): whether a wording is there needs no list of its matches."""
+        found = self._spans.get(tid + tid + prefix)
+        if found is not None:
+            return bool(found)
+        if tid not in self.ids:
+            return False
+        norm = self.prep.norm
+        word = WORD_CHARS
+        phrase = self.index.phrases[tid]
+        check_left = word[phrase[0]]
+        # a match may end inside a word only where the phrase ends with a word character
+        # that is not a prefix's
+        check_right = word[phrase[-1]] and not prefix
+        length = len(phrase)
+        size = len(norm)
+        at = norm.find(phrase)
+        while at >= 0:
+            if not (check_left and at and word[norm[at - 1]]):
+                end = at + length
+                if not check_right or end >= size or not word[norm[end]]:
+                    return True
+            at = norm.find(phrase, at + 1)
+        return False
+
     def spans(self, tid: int, prefix: bool) -> list[tuple[int, int, int]]:
         """The matches of phrase ``tid``: its hits that start on a word boundary and end
         on one, or for a ``prefix`` phrase ("garnish*") are extended to the end of their

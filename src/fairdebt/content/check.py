@@ -176,9 +176,9 @@ class Matcher:
         if tids:
             common = self.tidset.intersection(seg.ids)
             if common:
-                spans = seg.spans
+                any_span = seg.any_span
                 for tid in common:
-                    if spans(tid, tids[tid]):
+                    if any_span(tid, tids[tid]):
                         return True
         for rx, pre, top, solid, raw in self._patterns:
             if not may_run(raw, pre, top, seg):

@@ -364,7 +364,6 @@ def test_any_span_is_whether_spans_finds_one() -> None:
     from content_corpus import specs
     from fairdebt.content.analysis import Segment
     from fairdebt.content.terms import INDEX
-
     from fairdebt.engine import Engine
 
     # the packs' phrases are in the index while their checks are held

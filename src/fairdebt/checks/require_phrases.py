@@ -225,35 +225,46 @@ class RequireBatch(Batch):
     def __init__(self, checks: list[RequirePhrases]) -> None:
         super().__init__(list(checks))
         self.rules = checks
-        #: the rules that can speak for this dispatch's events (None: not known yet)
-        self._live: tuple[RequirePhrases, ...] | None = None
+        #: the rules that can speak for this dispatch's events, each with what it asks:
+        #: (rule, None or whether it wants the initial communication, whether it reads
+        #: the shared collector's words, its latin_default, its wordings); None: not
+        #: known yet
+        self._live: tuple[tuple[RequirePhrases, bool | None, bool, str,
+                                dict[str, Matcher]], ...] | None = None
+
+    def _plan(self, ev: Event) -> tuple[tuple[RequirePhrases, bool | None, bool, str,
+                                              dict[str, Matcher]], ...]:
+        if not ev.has_content:
+            return ()
+        talk = is_communication(ev)
+        return tuple((c, c.communication == "initial" if c.stateful else None,
+                      c.collector_words, c.latin_default, c.wordings)
+                     for c in self.rules if not c.stateful or (talk and c._applies(ev)))
 
     def evaluate(self, ctx: Context, state: None) -> list[Finding] | None:
-        ev = ctx.event
-        if ctx.quiet or not ev.has_content:
-            return None
         live = self._live
+        ev = ctx.event
         if live is None:
-            talk = is_communication(ev)
-            live = self._live = tuple(c for c in self.rules
-                                      if not c.stateful or (talk and c._applies(ev)))
+            live = self._live = self._plan(ev)
+        if ctx.quiet or not live:
+            return None
         initial: bool | None = None
         analyzed: Words | None = None
         out: list[Finding] | None = None
-        for check in live:
-            if check.stateful:
+        for check, timing, collector_words, latin_default, wordings in live:
+            if timing is not None:
                 if initial is None:
                     initial = ctx.account.initial(ev.debt_ids)
-                if initial != (check.communication == "initial"):
+                if initial != timing:
                     continue
-            if check.collector_words:
+            if collector_words:
                 if analyzed is None:
                     analyzed = words_of(ev)
                 segs = analyzed.collector
                 if not segs:
                     continue
-                langs = ev.lang or _detected(analyzed, check.latin_default)
-                matcher = check.wordings.get(langs[0]) if len(langs) == 1 else None
+                langs = ev.lang or _detected(analyzed, latin_default)
+                matcher = wordings.get(langs[0]) if len(langs) == 1 else None
                 if matcher is not None:  # the usual message: one language, one text
                     if matcher.present(segs[0]):
                         continue

@@ -55,6 +55,30 @@ def test_translate_path_agrees_on_random_unicode() -> None:
         same(text)
 
 
+def test_mostly_ascii_text_agrees_with_the_character_loop() -> None:
+    """`_prepare_latin` (lower case, then a replace per non-ASCII character) on text
+    that is mostly ASCII with a few other characters: curly quotes and dashes (which
+    it takes), and ones it must leave to the table (upper case, Han, spaces, expanding,
+    combining, normalizing to another of the text's characters)."""
+    from fairdebt.content.text import _prepare_latin
+
+    rng = random.Random(12)
+    odd = list("’‘“”–—·…éçÀİẞΣσςﬁ①½\u00a0\u3000\u2009一爆訊ＡＢａ\u0301\u200bµμΩΩ")
+    plain = list("abcdefgHIJ 0123,.;:!?'-$")
+    taken = 0
+    for _ in range(20000):
+        n = rng.randrange(0, 40)
+        text = "".join(rng.choice(odd) if rng.random() < 0.08 else rng.choice(plain)
+                       for _ in range(n))
+        same(text)
+        got = _prepare_latin(text)
+        if got is not None:
+            taken += 1
+            want = _prepare_slow(text)
+            assert (got.norm, got.src, got.breaks) == (want.norm, want.src, want.breaks), text
+    assert taken > 2000
+
+
 def test_typical_messages_take_the_fast_path() -> None:
     for text in ("尊敬的客戶，您在華信銀行的欠款100元已逾期，請儘快還款。",
                  "爆 通 讯 录", "We’d like to help – call Mon–Fri.", "Hi  there\n\nyou"):
@@ -106,8 +130,16 @@ def test_scripts_counts_ascii_letters_as_the_regular_expressions_do() -> None:
     from fairdebt.content.text import _HAN_RE, _LATIN_RE, scripts
 
     rng = random.Random(3)
+    # ASCII, then any text: Han (the supplementary planes too), Latin beyond ASCII, the
+    # letters just outside the expressions' ranges
     for _ in range(500):
         text = "".join(chr(rng.randrange(0, 128)) for _ in range(rng.randrange(0, 60)))
+        assert scripts(text) == (len(_HAN_RE.findall(text)), len(_LATIN_RE.findall(text)))
+    ranges = [(0, 0x80), (0x80, 0x300), (0x3000, 0x3500), (0x4DB0, 0x4E10), (0x9FF0, 0xA010),
+              (0xF8F0, 0xFB10), (0xFF00, 0xFF70), (0x1FFF0, 0x20010), (0x31340, 0x31360)]
+    for _ in range(3000):
+        text = "".join(chr(rng.randrange(*rng.choice(ranges)))
+                       for _ in range(rng.randrange(0, 40)))
         assert scripts(text) == (len(_HAN_RE.findall(text)), len(_LATIN_RE.findall(text)))
 
 
@@ -163,6 +195,13 @@ def test_clause_breaks_are_the_matches_of_the_clause_expression() -> None:
         want = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
                 for m in _CLAUSE.finditer(norm)]
         assert Prepared(norm, norm, None).breaks == want, repr(norm)
+    # ASCII text (English: delimiters found as bytes)
+    ascii_pieces = [*"ab .,;:!?-x\n\t", " - ", "a.m.", "1,000", "...", "e.g. "]
+    for _ in range(20000):
+        norm = "".join(rng.choice(ascii_pieces) for _ in range(rng.randrange(0, 14)))
+        want = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
+                for m in _CLAUSE.finditer(norm)]
+        assert Prepared(norm, norm, None).breaks == want, repr(norm)
 
 
 def test_the_ascii_fast_path_is_taken_exactly_when_the_old_test_allowed_it() -> None:
@@ -186,10 +225,12 @@ def test_masking_is_skipped_only_where_it_would_change_nothing() -> None:
     from fairdebt.report.pii import mask_text
 
     rng = random.Random(10)
+    # (digits a few at a time too: fewer than seven in all is skipped, seven is not)
     pieces = ["call ", "1-800-555-0100", "555 0100", "x", "@", "pat@example.com", " ",
-              "١٢٣٤٥٦٧٨", "+44 20 7946 0958", "２０２６", "abc", "ext. 12", "."]
-    for _ in range(5000):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6)))
+              "١٢٣٤٥٦٧٨", "+44 20 7946 0958", "２０２６", "abc", "ext. 12", ".",
+              "1", "12", "3-4", "567", "(8)", "²", "٣", "$", "-"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 9)))
         assert _masked(text) == mask_text(text), text
 
 
@@ -234,3 +275,111 @@ def test_a_swapped_index_is_used_by_everything_made_after_the_swap() -> None:
                                             for s in m.gate() or ())
     finally:
         terms.INDEX = analysis.INDEX = saved
+
+
+REQUIRE_MIX = """
+  - id: t/initial
+    check: require_phrases
+    when: {party: [consumer, spouse]}
+    params:
+      communication: initial
+      wordings: {en: [attempt to collect a debt], zh: [催收]}
+  - id: t/later
+    check: require_phrases
+    params:
+      communication: later
+      latin_default: es
+      wordings: {es: [cobrador de deudas], en: [debt collector]}
+  - id: t/any
+    check: require_phrases
+    when: {channel: [sms, email]}
+    params:
+      wordings: {en: {phrases: [opt out], patterns: ['reply\\W+stop']}}
+  - id: t/subject-only
+    check: require_phrases
+    params:
+      fields: [subject]
+      wordings: {en: [notice]}
+  - id: t/us-only
+    check: require_phrases
+    params:
+      wordings: {zh: [工号]}
+"""
+
+
+def _require_events() -> list:  # type: ignore[type-arg]
+    from content_corpus import _events, specs
+
+    events = _events(specs(1500, seed=77))
+    # some consumers outside any region and some with other parties: the stateful
+    # rules' `when` and routing, and communications that are not (inbound, no words)
+    # parties the stateful rules' `when` leaves out, and consumers with several debts
+    # (what is initial is per debt)
+    out = []
+    for i, ev in enumerate(events):
+        if i % 7 == 3:
+            ev = ev._replace(region=None)
+        if i % 11 == 5:
+            ev = ev._replace(text=None, subject=None, transcript=())
+        if i % 6 == 1:
+            ev = ev._replace(party=("parent", "guardian", "executor")[i % 3])
+        if i % 4 == 2:
+            ev = ev._replace(debt_ids=((f"X{i % 3}",), (), ("X1", "X2"))[i % 3])
+        out.append(ev)
+    return out
+
+
+def test_require_phrases_batch_gives_what_the_rules_give_one_by_one(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The engine evaluates a dispatch's consecutive `require_phrases` rules by one call
+    (`RequireBatch`); the rules called one by one are the reference."""
+    import fairdebt
+    from fairdebt.checks.require_phrases import RequireBatch, RequirePhrases
+    from fairdebt.engine import Engine
+
+    path = tmp_path / "p.yaml"
+    path.write_text("id: t\nregions: [US]\nrules:\n" + REQUIRE_MIX, encoding="utf-8")
+    policies = [fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"]),
+                fairdebt.load_policy(path)]
+    events = _require_events()
+    for policy in policies:
+        batched = Engine(policy)
+        got = [f.to_dict() for ev in events for f in batched.feed(ev)]
+        used = [e for entries, _ in batched._dispatch.values() for e in entries
+                if isinstance(e[1], RequireBatch)]
+        assert used  # the batch was really what ran
+        with monkeypatch.context() as m:
+            m.setattr(RequirePhrases, "batched", classmethod(lambda cls, checks: None))
+            reference = Engine(policy)
+            want = [f.to_dict() for ev in events for f in reference.feed(ev)]
+            assert not any(isinstance(e[1], RequireBatch)
+                           for entries, _ in reference._dispatch.values() for e in entries)
+        assert len(want) > 100
+        assert got == want
+
+
+def test_any_span_is_whether_spans_finds_one() -> None:
+    """`Segment.any_span` (stops at the first match) against `Segment.spans`, for every
+    indexed phrase, as a whole word and as a prefix, on the generated corpus."""
+    import fairdebt
+    from content_corpus import specs
+    from fairdebt.content.analysis import Segment
+    from fairdebt.content.terms import INDEX
+    from fairdebt.engine import Engine
+
+    # the packs' phrases are in the index while their checks are held
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn"))
+    found = 0
+    for spec in specs(400, seed=31):
+        text = spec.get("text")
+        if not isinstance(text, str) or not text:
+            continue
+        prep = prepare(text)
+        fresh = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        cached = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        for tid in fresh.ids:
+            for prefix in (False, True):
+                want = bool(cached.spans(tid, prefix))
+                assert fresh.any_span(tid, prefix) == want, (text, INDEX.phrases[tid], prefix)
+                assert cached.any_span(tid, prefix) == want
+                found += want
+    assert found > 500 and engine.checks

@@ -203,3 +203,22 @@ def test_a_patterns_literals_stay_in_the_index_only_while_its_matcher_lives() ->
     del m
     gc.collect()
     assert not INDEX.holds("qzvx alpha gamma") and not INDEX.holds("qzvx beta gamma")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_patterns, st.lists(_texts, min_size=1, max_size=4))
+def test_the_probe_without_groups_matches_where_the_pattern_does(pattern: str,
+                                                               texts: list[str]) -> None:
+    """`terms.probe` (the pattern compiled with never_capture) answers `may_match`: it
+    must find a match, empty ones included, exactly where the pattern itself does."""
+    from fairdebt.content.terms import may_match, probe
+
+    if not _compiles(pattern):
+        return
+    rx = compile_pattern(pattern)
+    raw = probe(rx)
+    assert raw is not None and raw is not rx._regexp
+    for text in [*texts, pattern]:
+        prep = prepare(text)
+        seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        assert may_match(raw, seg) == (rx.search(prep.norm) is not None), (pattern, text)

@@ -25,6 +25,7 @@ from operator import attrgetter
 from typing import Any
 
 from .checks import CHECKS, Check
+from .checks.base import Batch
 from .checks.require_phrases import is_communication
 from .content.analysis import hit_ids
 from .facts import Facts
@@ -42,7 +43,7 @@ RELEASE_STEP = 4 * 86400.0
 
 
 _NONE: Any = object()
-_Entry = tuple[int, Check, "str | None", "tuple[int, int] | None"]
+_Entry = tuple[int, "Check | Batch", "str | None", "tuple[int, int] | None"]
 _Gates = tuple["tuple[frozenset[int], ...] | None", ...]
 #: the dispatch of one kind of event: its checks, and when some of them have a
 #: `Check.phrase_gate`: (every phrase id a gate names, each check's gate, the checks
@@ -77,6 +78,38 @@ class _Table(dict[str, Any]):
 def _last_seen(item: tuple[str, Any]) -> float:
     record = item[1]
     return record.last if type(record) is _Consumer else float("-inf")
+
+
+def _batch(entries: tuple[_Entry, ...], gates: _Gates) -> tuple[tuple[_Entry, ...], _Gates]:
+    """Runs of consecutive checks of one kind that is batched (`Check.batched`) as one
+    entry each (a run of one too: the batch may have a quicker path than the check):
+    stateless, never skipped (no gate, no `requires`, not dated), so one call in their
+    place, in their order, returns their findings in the same order."""
+    out: list[tuple[_Entry, tuple[frozenset[int], ...] | None]] = []
+    run: list[_Entry] = []
+
+    def flush() -> None:
+        checks = [c for _, c, _, _ in run if isinstance(c, Check)]
+        merged = type(checks[0]).batched(checks) if checks else None
+        if merged is not None:
+            out.append(((-1, merged, None, None), None))
+        else:
+            out.extend((e, None) for e in run)
+        run.clear()
+
+    for entry, gate in zip(entries, gates, strict=True):
+        index, check, requires, in_force = entry
+        plain = index < 0 and gate is None and requires is None and in_force is None \
+            and isinstance(check, Check)
+        if run and not (plain and type(check) is type(run[0][1])):
+            flush()
+        if plain:
+            run.append(entry)
+        else:
+            out.append((entry, gate))
+    if run:
+        flush()
+    return tuple(e for e, _ in out), tuple(g for _, g in out)
 
 
 class OutOfOrder(ValueError):
@@ -186,10 +219,11 @@ class Engine:
 
     def _dispatch_for(self, ev: Event) -> _Dispatch:
         checks = [(i, c) for i, c in enumerate(self.checks) if c.selects(ev)]
-        entries = tuple((i if self._stateful[i] else -1, c, c.requires, c.in_force)
-                        for i, c in checks)
+        entries: tuple[_Entry, ...] = tuple(
+            (i if self._stateful[i] else -1, c, c.requires, c.in_force) for i, c in checks)
         # only stateless checks are skipped: a stateful one must see every event
         gates = tuple(c.phrase_gate if not self._stateful[i] else None for i, c in checks)
+        entries, gates = _batch(entries, gates)
         if all(g is None for g in gates):
             return entries, None
         named = frozenset().union(*(s for g in gates if g is not None for s in g))

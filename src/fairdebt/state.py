@@ -8,7 +8,7 @@ event, its local time in every candidate zone, and the account.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -103,6 +103,8 @@ class Account:
         naming no debt: the first communication at all)."""
         if not debt_ids:
             return self.told == 0
+        if len(debt_ids) == 1:  # the usual contact (no generator for it)
+            return not self.told >> (self.debts.index(debt_ids[0]) + 1) & 1
         return any(not self.told >> (self.debts.index(d) + 1) & 1 for d in debt_ids)
 
     def note_communication(self, debt_ids: tuple[str, ...]) -> None:
@@ -193,6 +195,8 @@ class Context:
         if not self.zone_known:
             return None
         sources = self.event.zone_sources
+        if not sources and len(self.zones) == 1:  # the usual case, without the join
+            return f"{self.local_times[0].isoformat()} ({self.zones[0][0]})"
         if sources and len(sources) == len(self.zones):
             return "; ".join(f"{t.isoformat()} ({name}: from {source})" for (name, _), t, source
                              in zip(self.zones, self.local_times, sources, strict=True))
@@ -221,7 +225,8 @@ def next_local(ctx: Context, find: Callable[[datetime], datetime | None]) -> flo
 
 def make_finding(rule_id: str, severity: str, citation: str, policy: str, ctx: Context,
                  message: str, *, debt_id: str | None = None,
-                 evidence: tuple[str, ...] = ()) -> Finding:
+                 evidence: tuple[str, ...] = (), content: Mapping[str, Any] | None = None
+                 ) -> Finding:
     ev = ctx.event
     if debt_id is None and len(ev.debt_ids) == 1:
         debt_id = ev.debt_ids[0]
@@ -231,5 +236,5 @@ def make_finding(rule_id: str, severity: str, citation: str, policy: str, ctx: C
         rule=rule_id, severity=severity, message=message, citation=citation,
         file=ev.file, line=ev.line, event_id=ev.event_id, consumer_id=ev.consumer_id,
         debt_id=debt_id, timestamp=ev.timestamp.isoformat(),
-        local_time=ctx.local_time_text(), evidence=evidence, policy=policy,
+        local_time=ctx.local_time_text(), evidence=evidence, policy=policy, content=content,
     )

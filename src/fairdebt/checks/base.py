@@ -30,6 +30,26 @@ def routed(regions: tuple[str, ...], region: str | None) -> bool:
     return any(region == r or region.startswith(r + "-") for r in regions)
 
 
+class Batch:
+    """Several stateless checks evaluated by one call (`Check.batched`): work they share
+    is done once per event."""
+
+    def __init__(self, checks: list[Check]) -> None:
+        self.checks = checks
+
+    def new_state(self) -> None:
+        """A batch is stateless (the engine never asks; it has the shape of a check)."""
+        return None
+
+    def evaluate(self, ctx: Context, state: None) -> list[Finding] | None:
+        out: list[Finding] | None = None
+        for check in self.checks:
+            found = check.evaluate(ctx, None)
+            if found:
+                out = found if out is None else out + found
+        return out
+
+
 class Check:
     KIND: ClassVar[str] = ""
     PARAMS: ClassVar[dict[str, Any]] = {"type": "object", "additionalProperties": False}
@@ -65,6 +85,13 @@ class Check:
 
     def configure(self, params: Mapping[str, Any]) -> None:
         """Turn validated params into attributes once, not per event."""
+
+    @classmethod
+    def batched(cls, checks: list[Check]) -> Batch | None:
+        """One evaluator for several stateless checks of this kind that a dispatch calls
+        one after the other (in that order), whose ``evaluate`` returns what theirs
+        would, concatenated; None: the kind has no batch (each check is called)."""
+        return None
 
     def new_state(self) -> Any:
         """Per-consumer state; checks that keep none return None and are never given any."""
@@ -103,9 +130,14 @@ class Check:
         return self.rule.when(ev) and routed(self.regions, ev.region)
 
     def finding(self, ctx: Context, detail: str, *, debt_id: str | None = None,
-                evidence: tuple[str, ...] = ()) -> Finding:
+                evidence: tuple[str, ...] = (), suffix: str = "",
+                severity: str | None = None, content: Mapping[str, Any] | None = None
+                ) -> Finding:
+        """The rule's finding for ``ctx``: its message is the rule's, then ``detail``, then
+        ``suffix``; ``severity`` overrides the rule's."""
         rule = self.rule
         base = rule.message or self.DEFAULT_MESSAGE or rule.summary
         message = f"{base}: {detail}" if base and detail else (base or detail)
-        return make_finding(rule.id, rule.severity, rule.citation, rule.policy, ctx, message,
-                            debt_id=debt_id, evidence=evidence)
+        return make_finding(rule.id, severity or rule.severity, rule.citation, rule.policy,
+                            ctx, message + suffix, debt_id=debt_id, evidence=evidence,
+                            content=content)

@@ -23,12 +23,12 @@ from collections.abc import Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
-from ..content.analysis import Segment
+from ..content.analysis import Segment, Words
 from ..content.analysis import words as words_of
 from ..content.check import STRINGS, TERMS_OBJECT, ContentCheck, Matcher, schema
 from ..model import Event, Finding
 from ..state import Context
-from .base import routed
+from .base import Batch, Check, routed
 from .third_party import NOT_REACHED
 
 LANG_TAG = "^[a-z]{2,3}$"
@@ -103,6 +103,11 @@ class RequirePhrases(ContentCheck):
 
     TRACKS_COMMUNICATIONS = True
 
+    @classmethod
+    def batched(cls, checks: list[Check]) -> Batch | None:
+        rules = [c for c in checks if isinstance(c, RequirePhrases)]
+        return RequireBatch(rules) if len(rules) == len(checks) else None
+
     @property
     def fields(self) -> frozenset[str]:
         if not self.stateful:
@@ -149,18 +154,17 @@ class RequirePhrases(ContentCheck):
             segs: Sequence[Segment] = analyzed.collector
             if not segs:
                 return None
-            langs = ev.lang
-            if not langs:
-                detected = analyzed.langs.get(self.latin_default)
-                if detected is None:
-                    detected = analyzed.langs[self.latin_default] = languages(
-                        segs, self.latin_default)
-                langs = detected
+            langs = ev.lang or _detected(analyzed, self.latin_default)
         else:
             segs = self.words(ctx)
             if not segs:
                 return None
             langs = ev.lang or languages(segs, self.latin_default)
+        return self._verdict(ctx, segs, langs)
+
+    def _verdict(self, ctx: Context, segs: Sequence[Segment], langs: tuple[str, ...]
+                 ) -> list[Finding] | None:
+        """The finding when some language in ``langs`` lacks its wording in ``segs``."""
         absent: list[str] = []
         unknown: list[str] = []
         wordings = self.wordings
@@ -176,6 +180,12 @@ class RequirePhrases(ContentCheck):
                 absent.append(lang)
         if not absent and not unknown:
             return None
+        return self._report(ctx, segs, langs, absent, unknown)
+
+    def _report(self, ctx: Context, segs: Sequence[Segment], langs: tuple[str, ...],
+                absent: list[str], unknown: list[str]) -> list[Finding] | None:
+        """The finding for wordings ``absent`` and languages without any (``unknown``),
+        unless the facts allow it."""
         verdict, missing = self.gate(ctx)
         if verdict is not None:
             return None
@@ -191,3 +201,79 @@ class RequirePhrases(ContentCheck):
                   f"wording: cannot tell whether {self.what} is there")
         return [self.content_finding(ctx, detail, segs[0], None, missing, severity="warning",
                                      languages=list(langs), unconfigured_languages=unknown)]
+
+
+def _detected(analyzed: Words, latin_default: str) -> tuple[str, ...]:
+    """The languages of the collector's words, worked out once per event."""
+    found = analyzed.langs.get(latin_default)
+    if found is None:
+        found = analyzed.langs[latin_default] = languages(analyzed.collector, latin_default)
+    return found
+
+
+class RequireBatch(Batch):
+    """A pack's `require_phrases` rules, one after the other in a dispatch, as one call:
+    whether the event is a communication, whether it is the initial one, the
+    collector's words and their languages are worked out once for all of them
+    (`RequirePhrases.evaluate` is the reference, and what this does rule by rule).
+
+    The engine makes a batch for one dispatch, i.e. for events that agree on every
+    field some rule selects on (`Check.fields`); whether an event is a communication
+    and a rule's own ``when`` and regions (`RequirePhrases._applies`) read only such
+    fields, so they are asked of the first event and hold for the others."""
+
+    def __init__(self, checks: list[RequirePhrases]) -> None:
+        super().__init__(list(checks))
+        self.rules = checks
+        #: the rules that can speak for this dispatch's events, each with what it asks:
+        #: (rule, None or whether it wants the initial communication, whether it reads
+        #: the shared collector's words, its latin_default, its wordings); None: not
+        #: known yet
+        self._live: tuple[tuple[RequirePhrases, bool | None, bool, str,
+                                dict[str, Matcher]], ...] | None = None
+
+    def _plan(self, ev: Event) -> tuple[tuple[RequirePhrases, bool | None, bool, str,
+                                              dict[str, Matcher]], ...]:
+        if not ev.has_content:
+            return ()
+        talk = is_communication(ev)
+        return tuple((c, c.communication == "initial" if c.stateful else None,
+                      c.collector_words, c.latin_default, c.wordings)
+                     for c in self.rules if not c.stateful or (talk and c._applies(ev)))
+
+    def evaluate(self, ctx: Context, state: None) -> list[Finding] | None:
+        live = self._live
+        ev = ctx.event
+        if live is None:
+            live = self._live = self._plan(ev)
+        if ctx.quiet or not live:
+            return None
+        initial: bool | None = None
+        analyzed: Words | None = None
+        out: list[Finding] | None = None
+        for check, timing, collector_words, latin_default, wordings in live:
+            if timing is not None:
+                if initial is None:
+                    initial = ctx.account.initial(ev.debt_ids)
+                if initial != timing:
+                    continue
+            if collector_words:
+                if analyzed is None:
+                    analyzed = words_of(ev)
+                segs = analyzed.collector
+                if not segs:
+                    continue
+                langs = ev.lang or _detected(analyzed, latin_default)
+                matcher = wordings.get(langs[0]) if len(langs) == 1 else None
+                if matcher is not None:  # the usual message: one language, one text
+                    if matcher.present(segs[0]):
+                        continue
+                    found = check._report(ctx, segs, langs, [langs[0]], []) \
+                        if len(segs) == 1 else check._verdict(ctx, segs, langs)
+                else:
+                    found = check._verdict(ctx, segs, langs)
+            else:
+                found = check._check(ctx)
+            if found:
+                out = found if out is None else out + found
+        return out

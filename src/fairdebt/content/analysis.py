@@ -15,7 +15,7 @@ import threading
 
 from ..model import Event
 from . import terms
-from .terms import INDEX, TermIndex
+from .terms import INDEX, TermIndex, scan_with
 from .terms import hit_ids as ids_of
 from .text import WORD_CHARS, Prepared, prepare, scripts
 
@@ -70,6 +70,32 @@ class Segment:
             found = self._lazy = Segment(self.field, self.speaker, self.prep,
                                          lazy.scan(self.prep.norm), lazy)
         return found
+
+    def any_span(self, tid: int, prefix: bool) -> bool:
+        """``bool(spans(tid, prefix))``, stopping at the first match (and remembering
+        nothing): whether a wording is there needs no list of its matches."""
+        found = self._spans.get(tid + tid + prefix)
+        if found is not None:
+            return bool(found)
+        if tid not in self.ids:
+            return False
+        norm = self.prep.norm
+        word = WORD_CHARS
+        phrase = self.index.phrases[tid]
+        check_left = word[phrase[0]]
+        # a match may end inside a word only where the phrase ends with a word character
+        # that is not a prefix's
+        check_right = word[phrase[-1]] and not prefix
+        length = len(phrase)
+        size = len(norm)
+        at = norm.find(phrase)
+        while at >= 0:
+            if not (check_left and at and word[norm[at - 1]]):
+                end = at + length
+                if not check_right or end >= size or not word[norm[end]]:
+                    return True
+            at = norm.find(phrase, at + 1)
+        return False
 
     def spans(self, tid: int, prefix: bool) -> list[tuple[int, int, int]]:
         """The matches of phrase ``tid``: its hits that start on a word boundary and end
@@ -137,12 +163,14 @@ class Words:
         self.event = event
         self.version = version
         self.segments = segs
+        #: the collector's segments (what the forbid and require kinds read)
+        self.collector: tuple[Segment, ...]
         if len(segs) == 1:
             self.ids = segs[0].ids
+            self.collector = segs if segs[0].speaker == "collector" else ()
         else:
             self.ids = frozenset().union(*(seg.ids for seg in segs))
-        #: the collector's segments (what the forbid and require kinds read)
-        self.collector = tuple(seg for seg in segs if seg.speaker == "collector")
+            self.collector = tuple(seg for seg in segs if seg.speaker == "collector")
         #: latin_default → the languages of the collector's words (require_phrases)
         self.langs: dict[str, tuple[str, ...]] = {}
 
@@ -175,20 +203,26 @@ def _analyze(ev: Event) -> Words:
             and INDEX.current:
         _last = mine
         return mine
-    INDEX.automaton()  # rebuilt first if rules were loaded with new phrases since
+    built = INDEX.built()  # rebuilt first if rules were loaded with new phrases since
     version = INDEX.version
+    text = ev.text
+    if text and ev.subject is None and not ev.transcript:  # a text message: one segment
+        prep = prepare(text)
+        found = _last = _local.last = Words(ev, version, (
+            Segment("text", author(ev), prep, scan_with(built, prep.norm)),))
+        return found
     out: list[Segment] = []
-    if ev.text is not None or ev.subject is not None or ev.transcript:
+    if text is not None or ev.subject is not None or ev.transcript:
         who = author(ev)
-        scan = INDEX.scan
-        for name, value in (("subject", ev.subject), ("text", ev.text)):
+        for name, value in (("subject", ev.subject), ("text", text)):
             if value:
                 prep = prepare(value)
-                out.append(Segment(name, who, prep, scan(prep.norm)))
+                out.append(Segment(name, who, prep, scan_with(built, prep.norm)))
         for i, (speaker, said) in enumerate(ev.transcript):
             if said:
                 prep = prepare(said)
-                out.append(Segment(f"transcript[{i}]", speaker, prep, scan(prep.norm)))
+                out.append(Segment(f"transcript[{i}]", speaker, prep,
+                                   scan_with(built, prep.norm)))
     found = _last = _local.last = Words(ev, version, tuple(out))
     return found
 

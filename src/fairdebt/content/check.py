@@ -6,7 +6,6 @@ A content rule looks only at events that carry words (``text``, ``subject`` or a
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -21,7 +20,7 @@ from . import terms
 from .analysis import Segment, has_content
 from .analysis import words as words_of
 from .literals import required
-from .terms import Literal, Phrase, TermIndex, compile_pattern, may_match
+from .terms import Literal, Phrase, TermIndex, compile_pattern, may_match, probe
 
 FIELDS = ("text", "subject", "transcript")
 FACTS = ("time_barred", "judgment", "secured", "litigation_intended", "offer_expires_at",
@@ -101,10 +100,10 @@ class Matcher:
         held: list[Literal] = []
         #: (pattern, pre-check clauses of phrase ids, the highest id in them, whether
         #: every match holds a literal: then it is never empty, and RE2 saying "a
-        #: match" is enough)
+        #: match" is enough, what `may_match` asks)
         self._patterns = tuple(
             (rx, *(_precheck(rx.pattern, index, held) if literals else ((), -1)),
-             bool(required(rx.pattern))) for rx in self.patterns)
+             bool(required(rx.pattern)), probe(rx)) for rx in self.patterns)
         # holding them keeps their ids in the index
         self._phrases: tuple[Phrase | Literal, ...] = (*phrases, *held)
 
@@ -148,8 +147,8 @@ class Matcher:
             seg = seg.lazy()
         if self.tids:
             yield from self._phrase_spans(seg)
-        for rx, pre, top, _solid in self._patterns:
-            if not may_run(rx, pre, top, seg):
+        for rx, pre, top, _solid, raw in self._patterns:
+            if not may_run(raw, pre, top, seg):
                 continue
             for m in rx.finditer(seg.prep.norm):
                 if m.end() > m.start():
@@ -160,8 +159,8 @@ class Matcher:
         if self.lazy:
             seg = seg.lazy()
         out = self._phrase_spans(seg) if self.tids else []
-        for rx, pre, top, _solid in self._patterns:
-            if may_run(rx, pre, top, seg):
+        for rx, pre, top, _solid, raw in self._patterns:
+            if may_run(raw, pre, top, seg):
                 out += [m.span() for m in rx.finditer(seg.prep.norm) if m.end() > m.start()]
         return out
 
@@ -177,12 +176,12 @@ class Matcher:
         if tids:
             common = self.tidset.intersection(seg.ids)
             if common:
-                spans = seg.spans
+                any_span = seg.any_span
                 for tid in common:
-                    if spans(tid, tids[tid]):
+                    if any_span(tid, tids[tid]):
                         return True
-        for rx, pre, top, solid in self._patterns:
-            if not may_run(rx, pre, top, seg):
+        for rx, pre, top, solid, raw in self._patterns:
+            if not may_run(raw, pre, top, seg):
                 continue
             if solid:  # a match holds a literal: it is never empty
                 return True
@@ -205,17 +204,18 @@ def _precheck(pattern: str, index: TermIndex, held: list[Literal]
     return tuple(clauses), max((max(c) for c in clauses), default=-1)
 
 
-def may_run(rx: Any, pre: tuple[frozenset[int], ...], top: int, seg: Segment) -> bool:
-    """False when pattern ``rx`` certainly has no match in the segment: a clause of its
+def may_run(raw: Any, pre: tuple[frozenset[int], ...], top: int, seg: Segment) -> bool:
+    """False when a pattern certainly has no match in the segment: a clause of its
     required literals has none in the segment's scan (a scan that looked for them all),
-    or RE2 finds nothing (`terms.may_match`)."""
+    or RE2 finds nothing (`terms.may_match`, asking ``raw``, the pattern's
+    `terms.probe`)."""
     if pre and top < seg.known:
         ids = seg.ids
         for clause in pre:
             if clause.isdisjoint(ids):
                 return False
-        return may_match(rx, seg)
-    return may_match(rx, seg)
+        return may_match(raw, seg)
+    return may_match(raw, seg)
 
 
 def fact(ctx: Context, name: str) -> Any:
@@ -382,14 +382,11 @@ class ContentCheck(Check):
             if debts:
                 detail += f"; a violation for debt {', '.join(debts)} by its account facts"
                 content["fact_debts"] = debts
-        found = self.finding(ctx, detail)
-        changes: dict[str, Any] = {"content": content or None}
-        if (missing or severity == "warning") and found.severity == "error":
-            changes["severity"] = "warning"
-        if suffix:
-            changes["message"] = found.message + suffix
-        # one replace for all of it (each costs about as much as making the finding)
-        return dataclasses.replace(found, **changes)
+        # made once with its final message and severity (a dataclasses.replace afterwards
+        # costs about as much as making the finding)
+        warn = (missing or severity == "warning") and self.rule.severity == "error"
+        return self.finding(ctx, detail, suffix=suffix, severity="warning" if warn else None,
+                            content=content or None)
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET) -> str:
@@ -405,12 +402,21 @@ def snippet(text: str, start: int, end: int, width: int = SNIPPET) -> str:
     return ("…" if a > 0 else "") + _masked(piece) + ("…" if b < len(text) else "")
 
 
-_DIGIT = re.compile(r"\d")
+#: seven digits (``\d``, as the phone expression), anything between them: anchored
+#: (``match``), so one linear pass, where ``search`` would rescan from every digit
+_SEVEN_DIGITS = re.compile(r"(?:\D*\d){7}")
+_ASCII_DIGITS = b"0123456789"
 
 
 def _masked(text: str) -> str:
     """``mask_text(text)``, skipped when there is nothing it could mask: an email
-    address needs an "@" and a phone number a digit (``\\d``, as its expression)."""
-    if "@" not in text and not _DIGIT.search(text):
-        return text
+    address needs an "@", and a number is masked only with at least `pii.MIN_DIGITS`
+    (seven) digits, all of them ``\\d`` characters of the text (in ASCII text, 0-9:
+    counted as what deleting them takes away)."""
+    if "@" not in text:
+        if text.isascii():
+            if len(text) - len(text.encode("ascii").translate(None, _ASCII_DIGITS)) < 7:
+                return text
+        elif _SEVEN_DIGITS.match(text) is None:
+            return text
     return mask_text(text)

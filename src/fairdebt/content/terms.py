@@ -147,10 +147,20 @@ class TermIndex:
         """Every occurrence (overlapping ones too) of every phrase: (index of its last
         character, id). Built by the C iterator alone (no Python code per hit): most
         hits are never looked at, only which phrases were found."""
-        auto, known = self._built()
-        out = Hits(auto.iter(norm)) if auto.kind != ahocorasick.EMPTY else Hits()
-        out.known = known
-        return out
+        return scan_with(self._built(), norm)
+
+    def built(self) -> tuple[Any, int]:
+        """The automaton, rebuilt first if phrases were interned or released since, and
+        how many ids it knows: for `scan_with`, to scan several texts with one check."""
+        return self._built()
+
+
+def scan_with(built: tuple[Any, int], norm: str) -> Hits:
+    """`TermIndex.scan` with the automaton and id count from `TermIndex.built`."""
+    auto, known = built
+    out = Hits(auto.iter(norm)) if auto.kind != ahocorasick.EMPTY else Hits()
+    out.known = known
+    return out
 
 
 INDEX = TermIndex()
@@ -202,14 +212,29 @@ except AttributeError:  # pragma: no cover - another version of the wrapper
     _UNANCHORED = None
 
 
-def may_match(rx: Any, seg: Any) -> bool:
-    """False when pattern ``rx`` certainly has no match in segment ``seg``'s normalized
-    text. The wrapper's ``finditer`` re-encodes the text and maps offsets on every call;
-    most messages match no pattern, and this asks RE2 once, on the segment's UTF-8
-    bytes (encoded once for all patterns), exactly the question ``finditer`` asks first.
+def probe(rx: Any) -> Any:
+    """What `may_match` asks for pattern ``rx`` (compiled by `compile_pattern`): the RE2
+    object under the wrapper of a twin whose parentheses capture nothing (RE2's
+    ``never_capture``). It matches exactly where ``rx`` does, and RE2 then need not
+    work out where each group is (about 2.5× quicker on a Chinese message with three
+    groups). ``rx``'s own RE2 object if the twin cannot be made; None without one."""
+    if _UNANCHORED is None:
+        return None
+    try:
+        twin = compile_re2(rx.pattern, case_sensitive=False, never_capture=True)
+    except ValueError:  # pragma: no cover - the same pattern compiled without the option
+        twin = rx
+    return getattr(twin, "_regexp", None)
+
+
+def may_match(raw: Any, seg: Any) -> bool:
+    """False when the pattern whose `probe` is ``raw`` certainly has no match in segment
+    ``seg``'s normalized text (None: no answer, True). The wrapper's ``finditer``
+    re-encodes the text and maps offsets on every call; most messages match no pattern,
+    and this asks RE2 once, on the segment's UTF-8 bytes (encoded once for all
+    patterns), exactly the question ``finditer`` asks first.
     """
-    raw = getattr(rx, "_regexp", None)
-    if raw is None or _UNANCHORED is None:
+    if raw is None:
         return True
     data = seg.utf8
     return bool(raw.Match(_UNANCHORED, data, 0, len(data))[0] != _NO_MATCH)
@@ -221,13 +246,15 @@ def compile_pattern(pattern: str) -> Any:
     return compile_re2(pattern, case_sensitive=False, what="pattern ")
 
 
-def compile_re2(pattern: str, *, case_sensitive: bool = True, what: str = "") -> Any:
+def compile_re2(pattern: str, *, case_sensitive: bool = True, what: str = "",
+                never_capture: bool = False) -> Any:
     """Compile with RE2 (linear-time matching, memory bounded so that no pattern can ask
     for a huge automaton); ValueError naming RE2's reason. Shared by content rules and
     import mappings. ``what`` starts the message (e.g. "pattern ")."""
     options = re2.Options()
     options.log_errors = False  # the reason goes into the policy or mapping error
     options.case_sensitive = case_sensitive
+    options.never_capture = never_capture
     options.max_mem = 8 << 20
     try:
         return re2.compile(pattern, options)

@@ -18,11 +18,13 @@ collector actually wrote. Normalizing is one left-to-right pass (linear time):
 Lexicon entries go through the same function, so a rule written in Traditional
 characters or with odd spacing matches the same texts.
 
-Speed: plain ASCII is only lower-cased; other text made of characters that normalize
-one for one goes through two ``str.translate`` tables and a regular expression over
-character classes (`_prepare_fast`); only text with zero-width, combining or
-expanding characters takes the character loop (`_prepare_slow`, the reference the
-tests compare the fast path with).
+Speed: plain ASCII is only lower-cased; so is mostly ASCII text whose other
+characters are curly quotes, dashes and the like, each then replaced by its normalized
+one (`_prepare_latin`); other text made of characters that normalize one for one goes
+through one ``str.translate`` table (normalized character and class in one pass) and a
+regular expression over the character classes (`_prepare_fast`); only text with
+zero-width, combining or expanding characters takes the character loop
+(`_prepare_slow`, the reference the tests compare the fast paths with).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ _CLAUSE = re.compile(r"[.!?;:,](?=\s|$)|[。！？；：，、\n]|\s[-–—]\s"
 # the characters _CLAUSE matches alone (a Latin one only before whitespace or the end)
 _DELIMITERS = re.compile("([.!?;:,。！？；：，、\n])")
 _LATIN_DELIMS = frozenset(".!?;:,")
+_LATIN_AS_DOT = bytes.maketrans(b"!?;:,", b".....")
 # ASCII text needs the slow pass only for runs of whitespace or control characters
 _ASCII_SLOW = re.compile(r"\s\s|[\t\n\r\f\v\x00-\x08\x0e-\x1f\x7f]")
 _CLAUSE_CHARS = frozenset(".!?;:,。！？；：，、\n")
@@ -156,7 +159,18 @@ class Prepared:
         """Sorted normalized positions of clause breaks."""
         if self._breaks is None:
             norm = self.norm
-            if norm.isprintable() and " -" not in norm and " –" not in norm \
+            if norm.isascii() and norm.isprintable() and " -" not in norm:
+                # the same in ASCII (English) text, where the delimiters are bytes: one
+                # C split on one of them, the others translated to it, finds them all
+                chunks = norm.encode("ascii").translate(_LATIN_AS_DOT).split(b".")
+                found = []
+                at = -1
+                size = len(norm)
+                for part in chunks[:-1]:
+                    at += len(part) + 1
+                    if at + 1 == size or norm[at + 1] == " ":
+                        found.append(at)
+            elif norm.isprintable() and " -" not in norm and " –" not in norm \
                     and " —" not in norm:
                 # no whitespace but " " (whitespace is not printable, but for the space)
                 # and no " - ": then the matches of _CLAUSE are the delimiter characters
@@ -235,7 +249,6 @@ _C_HAN, _C_SPACE, _C_NEWLINE, _C_SEP, _C_CLAUSE, _C_OTHER, _C_SLOW = "hsnpcox"
 # (dropped), a run of whitespace that is not one plain space (one space); the first
 # pattern when the text has no such run of whitespace (most texts: it is much faster)
 _DROPS = re.compile(r"h(?P<drop>[snpc]+)(?=h)")
-_NOTHING = re.compile(r"(?!)")  # no match: the edits were made above
 _EDITS = re.compile(r"h(?P<drop>[snpc]+)(?=h)|(?P<space>[sn]{2,}|n)")
 
 
@@ -254,17 +267,21 @@ def _fast_entry(ch: str) -> tuple[str, str]:
     return norm, _C_OTHER
 
 
-#: translate tables (plain dicts: ``str.translate`` is fastest with those), filled as
-#: characters are first seen: code point → normalized character, → class letter
-_NORM_TABLE: dict[int, str] = {}
-_CLASS_TABLE: dict[int, str] = {}
+#: code point → its normalized character then its class letter (`_fast_entry`): one
+#: translate table (a plain dict: ``str.translate`` is fastest with those) for both, so
+#: one pass, filled as characters are first seen
+_TABLE: dict[int, str] = {}
+#: the classes a character keeps no matter what is around it: a text whose only
+#: non-ASCII characters are of these (and printable, without double spaces) is
+#: normalized by `_prepare_latin`
+_LONE = frozenset((_C_SEP, _C_CLAUSE, _C_OTHER))
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def _learn(chars: Iterable[str]) -> None:
     for ch in chars:
         norm, cls = _fast_entry(ch)
-        _NORM_TABLE[ord(ch)] = norm
-        _CLASS_TABLE[ord(ch)] = cls
+        _TABLE[ord(ch)] = norm + cls
 
 
 _learn(chr(c) for c in range(256))
@@ -272,36 +289,80 @@ _learn(chr(c) for c in range(256))
 
 def _prepare_fast(text: str) -> Prepared | None:
     """`_prepare_slow`'s result for texts of one-for-one characters; None for others."""
-    classes = text.translate(_CLASS_TABLE)
-    # the tables know Latin-1 from the start: a character they do not know yet is
-    # above U+00FF and stays as it is, so the class string is ASCII exactly when every
-    # character is known (isascii is a flag test, not a scan)
-    if not classes.isascii() or _C_SLOW in classes:
-        unknown = set(classes).difference("hsnpcox")
-        if unknown:
-            _learn(unknown)
-            classes = text.translate(_CLASS_TABLE)
-        if _C_SLOW in classes:
-            return None
-    mapped = text.translate(_NORM_TABLE)
+    # (tried on mostly ASCII text only: Chinese text is not for it, and would pay for
+    # looking at each of its characters)
+    if len(text.encode("ascii", "ignore")) * 4 >= len(text) * 3:
+        found = _prepare_latin(text)
+        if found is not None:
+            return found
+    size = len(text)
+    both = text.translate(_TABLE)
+    # a character the table does not know yet stays as it is: one character, not two
+    if len(both) != size + size:
+        _learn({ch for ch in text if ord(ch) not in _TABLE})
+        both = text.translate(_TABLE)
+    classes = both[1::2]
+    if _C_SLOW in classes:
+        return None
+    mapped = both[0::2]
     if _C_NEWLINE in classes or "ss" in classes:
-        edits = _EDITS
-    elif _C_HAN in classes:
-        edits = _DROPS
-    else:  # nothing to drop or collapse: one character for one
-        return _trimmed(text, mapped, list(range(len(mapped))), [])
+        return _edited(text, mapped, classes)
+    if _C_HAN not in classes:  # nothing to drop or collapse: one character for one
+        return _trimmed(text, mapped, list(range(size)), [])
+    # (most Chinese text) only separators between Han characters to drop: the pieces
+    # between them are kept, and their offsets
+    pieces: list[str] = []
+    src: list[int] = []
+    breaks: list[int] = []
+    kept = 0  # where the next piece starts
+    removed = 0  # characters dropped so far
+    for m in _DROPS.finditer(classes):
+        a, b = m.span(1)
+        if classes.find(_C_CLAUSE, a, b) >= 0:
+            breaks.append(a - removed)
+        pieces.append(mapped[kept:a])
+        src += range(kept, a)
+        removed += b - a
+        kept = b
+    if not removed:
+        return _trimmed(text, mapped, list(range(size)), breaks)
+    pieces.append(mapped[kept:])
+    src += range(kept, size)
+    return _trimmed(text, "".join(pieces), src, breaks)
+
+
+def _prepare_latin(text: str) -> Prepared | None:
+    """`_prepare_fast` for printable text without double spaces whose non-ASCII
+    characters (curly quotes, dashes in an English text) each keep their class
+    wherever they are (`_LONE`: nothing dropped or collapsed around them) and are
+    their own lower case: then the text is its lower case (all an ASCII character
+    becomes) with each of those characters replaced by its normalized one, without
+    a table lookup per character. None for other texts."""
+    if not text.isprintable() or "  " in text:
+        return None  # whitespace other than single spaces, control characters
+    odd = set(_NON_ASCII.findall(text))
+    swaps = []
+    for ch in odd:
+        entry = _TABLE.get(ord(ch))
+        if entry is None or entry[1] not in _LONE or ch.lower() != ch:
+            return None
+        if entry[0] != ch:
+            swaps.append((ch, entry[0]))
+    mapped = text.lower()
+    for ch, norm in swaps:
+        if norm in odd:  # a later replace would change it again (no such character today)
+            return None
+        mapped = mapped.replace(ch, norm)
+    return _trimmed(text, mapped, list(range(len(text))), [])
+
+
+def _edited(text: str, mapped: str, classes: str) -> Prepared:
+    """`_prepare_fast` for text with line breaks or runs of whitespace (and perhaps
+    separators between Han characters)."""
     keep = bytearray(b"\x01") * len(text)  # 0: the character is dropped
     breaks: list[int] = []
     removed = 0  # characters dropped so far
-    if edits is _DROPS:  # (most Chinese text) only drops, and no line break anywhere
-        for m in _DROPS.finditer(classes):
-            a, b = m.span(1)
-            if classes.find(_C_CLAUSE, a, b) >= 0:
-                breaks.append(a - removed)
-            keep[a:b] = bytes(b - a)
-            removed += b - a
-        edits = _NOTHING
-    for m in edits.finditer(classes):
+    for m in _EDITS.finditer(classes):
         kind = m.lastgroup or ""  # one of the two groups always took part
         a, b = m.span(kind)
         if kind == "drop":
@@ -434,15 +495,23 @@ def normalize(text: str) -> str:
 
 
 _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+#: the runs of text between Chinese characters (`scripts` counts these: fewer matches)
+_NOT_HAN_RUNS = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 
 
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_LATIN_BEYOND_ASCII = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 
 
 def scripts(text: str) -> tuple[int, int]:
-    """(Chinese characters, Latin letters) in ``text``: what language detection uses
-    (counted by regular expressions: C speed, no per-character Python loop)."""
-    if text.isascii():  # letters are what deleting them takes away
-        return 0, len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
-    return len(_HAN_RE.findall(text)), len(_LATIN_RE.findall(text))
+    """(Chinese characters, Latin letters) in ``text``, as ``_HAN_RE`` and ``_LATIN_RE``
+    count them: what language detection uses. No per-character Python loop, and no
+    list of every match: ASCII letters are what deleting them takes away (from the
+    text's ASCII characters), Chinese ones what the runs between them leave."""
+    ascii_part = text.encode("ascii", "ignore")
+    latin = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
+    if len(ascii_part) == len(text):
+        return 0, latin
+    return (len(text) - sum(map(len, _NOT_HAN_RUNS.findall(text))),
+            latin + len(_LATIN_BEYOND_ASCII.findall(text)))

@@ -107,7 +107,8 @@ def mask_text(text: str, keep: Iterable[str] = ()) -> str:
         names = {k: chr(_PLACEHOLDER + i) for i, k in enumerate(kept)}
         pattern = re.compile(r"(?<![\w+])(?:" + "|".join(map(re.escape, kept)) + r")(?!\w)")
         text = pattern.sub(lambda m: names[m.group(0)], text)
-    text = _EMAIL.sub(lambda m: mask_email(m.group(1), m.group(2)), text)
+    if "@" in text:  # (an address has one: no scan of every other text)
+        text = _EMAIL.sub(lambda m: mask_email(m.group(1), m.group(2)), text)
     text = _mask_phones(text)
     for k in kept:
         text = text.replace(names[k], k)

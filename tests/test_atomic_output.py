@@ -216,3 +216,21 @@ def test_sort_spill_files_are_private_nameless_and_closed_on_every_exit(
         else:
             merged.close()
     assert _open_in(tmp_path) == []
+
+
+def test_an_interrupt_right_after_the_file_is_created_removes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C that lands between creating the temporary file and knowing its name (it
+    happened under load: SIGINT sent the moment the file appeared) leaves nothing."""
+    real_open = os.open
+
+    def created_then_interrupted(path: str, flags: int, mode: int = 0o777) -> int:
+        os.close(real_open(path, flags, mode))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", created_then_interrupted)
+    with pytest.raises(KeyboardInterrupt), replacing(str(tmp_path / "report.json")) as fh:
+        fh.write("never")
+    monkeypatch.undo()
+    assert leftovers(tmp_path) == []
+    assert not (tmp_path / "report.json").exists()

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -39,17 +39,29 @@ def replacing(path: str, *, encoding: str = "utf-8", newline: str | None = "") -
         return
     directory, name = os.path.split(target)
     # same directory, so the final rename stays on one file system and is atomic;
-    # mkstemp creates it 0600, so a half-written report is private while it grows
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=directory)
+    # created 0600, so a half-written report is private while it grows. The name is
+    # chosen before the file is created inside the ``try``: a Ctrl-C landing just after
+    # the creation (before mkstemp would have returned its name) still removes it
+    temporary = os.path.join(directory, f".{name}.{secrets.token_hex(8)}.part")
+    ours = True
     try:
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
+        except FileExistsError:  # someone else's file by that name: never remove it
+            ours = False
+            raise
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
             yield fh
         os.chmod(temporary, stat.S_IMODE(before.st_mode) if before else _default_mode())
         os.replace(temporary, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if ours:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         raise
+
+
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation below the text layer
 
 
 def _default_mode() -> int:

@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 import fairdebt
 from fairdebt.cli import main
 from fairdebt.model import Finding, Rejected, Report, Summary
-from fairdebt.report import json_format, jsonl_format, render, render_chunks
+from fairdebt.report import (
+    csv_format,
+    json_format,
+    jsonl_format,
+    render,
+    render_chunks,
+    text_format,
+)
 from fairdebt.report.options import RenderOptions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,10 +96,27 @@ def test_real_reports_with_content_findings_render_identically(tmp_path: Path) -
             assert json_format.render(report, options) == json_format.reference(report, options)
 
 
+@pytest.mark.parametrize("module", [text_format, csv_format, json_format, jsonl_format])
+@pytest.mark.parametrize("batch", [1, 2, 5])
+def test_pieces_of_any_size_join_to_the_same_text(module: Any, batch: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    report = fairdebt.check_files([str(ROOT / "fixtures" / "sample-calls.csv")],
+                                  fairdebt.load_policy("us-reg-f"))
+    for options in (RenderOptions(), RenderOptions(baseline="b.json", suppressed=1),
+                    RenderOptions(quiet=True)):
+        whole = module.render(report, options)  # the default batch holds every finding
+        default = list(module.chunks(report, options))
+        monkeypatch.setattr(module, "BATCH", batch)
+        pieces = list(module.chunks(report, options))
+        monkeypatch.undo()
+        assert "".join(pieces) == whole
+        assert len(pieces) > len(default) or options.quiet
+
+
 def test_render_chunks_join_to_render_and_mask_like_it() -> None:
     report = fairdebt.check_files([str(ROOT / "fixtures" / "sample-calls.csv")],
                                   fairdebt.load_policy("us-reg-f"))
-    for fmt in ("json", "jsonl", "text", "sarif"):
+    for fmt in ("json", "jsonl", "text", "csv", "sarif"):
         for options in (RenderOptions(), RenderOptions(redact=True)):
             assert "".join(render_chunks(fmt, report, options)) == render(fmt, report, options)
 

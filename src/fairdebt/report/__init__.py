@@ -36,8 +36,10 @@ FORMATS: dict[str, Renderer] = {
 #: formats that can be written in pieces as they are rendered (a report of millions of
 #: findings is then never one string in memory); the others are one string
 CHUNKED: dict[str, Callable[[Report, RenderOptions], Iterator[str]]] = {
+    "text": text_format.chunks,
     "json": json_format.chunks,
     "jsonl": jsonl_format.chunks,
+    "csv": csv_format.chunks,
 }
 
 #: formats whose output usually lands where many people can read it (CI logs, code

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from ..model import Finding, Report
 from .fingerprint import fingerprint
@@ -24,12 +25,27 @@ def neutralize(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
+#: findings per piece written (see `chunks`)
+BATCH = 1024
+
+
 def render(report: Report, options: RenderOptions) -> str:
+    return "".join(chunks(report, options))
+
+
+def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
+    """The rows in pieces of up to `BATCH` findings, the header first."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows([neutralize(cell) for cell in _cells(f)] for f in report.findings)
-    return out.getvalue()
+    findings = report.findings
+    for start in range(0, len(findings), BATCH):
+        writer.writerows([neutralize(cell) for cell in _cells(f)]
+                         for f in findings[start:start + BATCH])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()  # the header alone when there is no finding, else ""
 
 
 def _cells(f: Finding) -> list[str]:

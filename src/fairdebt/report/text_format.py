@@ -3,7 +3,7 @@ auditor can read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import groupby
 
 from ..model import Finding, Report
@@ -25,37 +25,57 @@ def shown(text: str) -> str:
     return text.translate(_SHOWN)
 
 
+#: lines per piece written (see `chunks`)
+BATCH = 1024
+
+
 def render(report: Report, options: RenderOptions) -> str:
+    return "".join(chunks(report, options))
+
+
+def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
+    """The report in pieces of up to `BATCH` lines: a run with hundreds of thousands of
+    findings is never one string."""
+    batch: list[str] = []
+    for line in _lines(report, options):
+        batch.append(line)
+        if len(batch) >= BATCH:
+            yield "\n".join(batch) + "\n"
+            batch = []
+    if batch:
+        yield "\n".join(batch) + "\n"
+
+
+def _lines(report: Report, options: RenderOptions) -> Iterator[str]:
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if options.color else text
 
-    lines: list[str] = []
     if not options.quiet:
         # stable: within a consumer, the report order (file, line) — timestamps may carry
         # different UTC offsets, so their text does not sort in time order
         by_consumer = sorted(report.findings, key=lambda f: f.consumer_id)
         for consumer, group in groupby(by_consumer, key=lambda f: f.consumer_id):
             items = list(group)
-            lines.append(paint(f"consumer {shown(consumer)} — {_count(len(items))}", BOLD))
+            yield paint(f"consumer {shown(consumer)} — {_count(len(items))}", BOLD)
             # then by rule, rules in the order they first appear for this consumer
             by_rule: dict[str, list[Finding]] = {}
             for f in items:
                 by_rule.setdefault(f.rule, []).append(f)
             for rule, hits in by_rule.items():
-                lines.append(f"  {paint(shown(rule), BOLD)} — {_count(len(hits))}")
-                lines.extend(_finding(f, paint) for f in hits)
-            lines.append("")
+                yield f"  {paint(shown(rule), BOLD)} — {_count(len(hits))}"
+                for f in hits:
+                    yield _finding(f, paint)
+            yield ""
         for r in report.rejected:
-            lines.append(f"{shown(r.file)}:{r.line}: {paint('rejected', COLORS['warning'])}: "
-                         f"{shown(r.reason)}")
+            yield (f"{shown(r.file)}:{r.line}: {paint('rejected', COLORS['warning'])}: "
+                   f"{shown(r.reason)}")
         if report.rejected:
-            lines.append("")
-    lines.extend(_summary(report, paint))
+            yield ""
+    yield from _summary(report, paint)
     if options.baseline is not None:
         n = options.suppressed
-        lines.append(f"  {n} finding{'s' if n != 1 else ''} suppressed by baseline "
-                     f"{options.baseline}")
-    return "\n".join(lines) + "\n"
+        yield (f"  {n} finding{'s' if n != 1 else ''} suppressed by baseline "
+               f"{options.baseline}")
 
 
 def _count(n: int) -> str:

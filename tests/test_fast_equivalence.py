@@ -294,6 +294,21 @@ def test_a_log_taken_in_shares_of_consumers(tmp_path: Path, lines: list[str],
     assert fast == stream
 
 
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(lines=rows(), jobs=st.integers(min_value=2, max_value=3))
+def test_shares_evaluated_in_several_processes(tmp_path: Path, lines: list[str],
+                                               jobs: int) -> None:
+    """``--jobs N`` with the fast path: the shares of consumers go to N processes; the
+    report is the streaming engine's (with one process) all the same."""
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="ascii")
+    policy = POLICIES["us-reg-f"]
+    stream = check_paths([str(path)], policy, engine="stream")
+    fast = check_paths([str(path)], policy, engine="fast", jobs=jobs)
+    assert _json(fast) == _json(stream)
+
+
 def test_progress_counts_the_rows_the_fast_path_reads() -> None:
     import io
 

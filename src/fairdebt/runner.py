@@ -156,8 +156,6 @@ def _not_columnar(job: _Job) -> str | None:
         return "account facts (--facts) are read by the streaming engine"
     if job.encoding is not None:
         return "UTF-8 input only"
-    if job.jobs != 1:
-        return "one process (--jobs 1)"
     return None
 
 
@@ -178,6 +176,8 @@ def _columnar_parts(job: _Job) -> list[_Part]:
     path, name = job.sources[0]
     header = plain_csv(path)
     shares = max(1, -(-os.path.getsize(path) // SHARE_BYTES))
+    if job.jobs > 1:
+        return _columnar_in_processes(job, header, max(shares, job.jobs))
     parts: list[_Part] = []
     spill: FindingSpill | None = None
     held: list[tuple[_Part, int]] = []  # spilled parts and how many findings each had
@@ -210,6 +210,37 @@ def _columnar_parts(job: _Job) -> list[_Part]:
         if spill is not None:
             spill.close()
     return parts
+
+
+def _columnar_in_processes(job: _Job, header: list[str], shares: int) -> list[_Part]:
+    """The shares of consumers evaluated by ``job.jobs`` processes at once, each share by
+    one of them, the parts in share order. The findings come back to this process
+    (pickled), so they are all in memory at the end, as with ``--jobs`` streaming."""
+    from .fast.columns import split
+
+    global _JOB
+    parts: list[_Part] = []
+    with split(job.sources[0][0], header, shares) as files:
+        _JOB = job
+        try:
+            with _quiet_children():
+                pool = multiprocessing.get_context("fork").Pool(job.jobs, initializer=_worker)
+            with pool:
+                for rows, got in pool.imap(_forked_share, files):
+                    parts += got
+                    if job.progress is not None:
+                        job.progress.add(rows)
+        finally:
+            _JOB = None
+    return parts
+
+
+def _forked_share(file: str) -> tuple[int, list[_Part]]:
+    from .fast.columns import read_share
+
+    assert _JOB is not None
+    columns = read_share(file, _JOB.sources[0][1])
+    return columns.rows, _columnar_share(_JOB, columns)
 
 
 def _columnar_share(job: _Job, columns: Any) -> list[_Part]:

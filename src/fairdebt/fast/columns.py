@@ -12,6 +12,7 @@ commas. Any other file is left to the streaming reader (the caller falls back).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -142,9 +143,23 @@ def _columns(holder: list[Any], name: str) -> Columns:
 
 def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[Columns]:
     """The file's rows split by consumer into ``parts`` shares (each consumer wholly in
-    one), each with its rows' line numbers: one pass over the file spills the shares to
-    private temporary Arrow files, then each is read back in turn, so memory holds one
-    share at a time."""
+    one), each with its rows' line numbers, read back one at a time (see `split`), so
+    memory holds one share at a time."""
+    with split(path, header, parts) as files:
+        for file in files:
+            yield read_share(file, name)
+
+
+def read_share(file: str, name: str) -> Columns:
+    """One share `split` wrote, as the columns of the file ``name``."""
+    return _columns([_read_share(file)], name)
+
+
+@contextlib.contextmanager
+def split(path: str, header: list[str], parts: int) -> Iterator[list[str]]:
+    """One pass over the file writes its rows, split by consumer into ``parts`` shares,
+    to private temporary Arrow files, each row with its line number; yields the files of
+    the shares that got rows, and removes them all afterwards."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -185,17 +200,13 @@ def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[
             for w in writers:
                 if w is not None:
                     w.close()
-        for p in range(parts):
-            if writers[p] is None:
-                continue
-            yield _columns([_read_share(files[p])], name)
+        yield [f for f, w in zip(files, writers, strict=True) if w is not None]
 
 
 def release() -> None:
     """Return the memory the allocators keep cached after the last share to the system,
     before the findings are read back into memory: Arrow's (~70 MB on the 1M-row log)
     and, with glibc, the C heap's free pages (~20 MB)."""
-    import contextlib
     import ctypes
 
     import pyarrow as pa

@@ -39,6 +39,7 @@ another is dropped; dropping a clause only weakens the pre-check.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from .text import is_han
@@ -305,9 +306,11 @@ def _best(clauses: tuple[Clause, ...]) -> Clause | None:
     return max(usable, key=_score) if usable else None
 
 
+@functools.lru_cache(maxsize=4096)
 def required(pattern: str) -> tuple[Clause, ...]:
     """Clauses of literals every match of ``pattern`` contains (see the module
-    docstring); () when there is no usable pre-check."""
+    docstring); () when there is no usable pre-check. Cached: every engine built for a
+    policy (one per share of the fast path) asks again for the same patterns."""
     try:
         info = _Parser(pattern).parse()
     except (Opaque, IndexError):

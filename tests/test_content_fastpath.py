@@ -13,7 +13,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fairdebt.content.text import _prepare_fast, _prepare_slow, prepare
+from fairdebt.content.text import _prepare_fast, _prepare_slow, prepare, scripts
 
 # the characters that make normalization interesting, and some plain ones
 TRICKY = list(
@@ -33,9 +33,16 @@ def same(text: str) -> None:
         assert prepare(text).norm == want.norm
         return
     assert got.norm == want.norm
-    assert got.src == want.src
+    # (the offset map is made when first asked for: ask before and after the breaks)
     assert got.breaks == want.breaks
+    assert got.src == want.src
     assert got.dropped == want.dropped
+    # script counts worked out by the translate pass: what language detection counts
+    assert got.scripts is None or got.scripts == scripts(text), text
+    again = _prepare_fast(text)  # a finding's offsets, the map not asked for before
+    if want.norm:
+        assert again is not None
+        assert again.span(0, len(again.norm)) == want.span(0, len(want.norm))
 
 
 @settings(max_examples=2000, deadline=None)
@@ -84,6 +91,9 @@ def test_typical_messages_take_the_fast_path() -> None:
                  "爆 通 讯 录", "We’d like to help – call Mon–Fri.", "Hi  there\n\nyou"):
         assert _prepare_fast(text) is not None
         same(text)
+    # the translate pass counts scripts (Chinese text needs no second pass for them)
+    chinese = _prepare_fast("尊敬的客戶，您在華信銀行的欠款100元 ok 已逾期。")
+    assert chinese is not None and chinese.scripts == (18, 2)
 
 
 def test_the_engine_skips_content_rules_whose_phrases_are_absent(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -250,6 +250,8 @@ class RequireBatch(Batch):
             return None
         initial: bool | None = None
         analyzed: Words | None = None
+        segs: tuple[Segment, ...] = ()
+        own = ev.lang
         out: list[Finding] | None = None
         for check, timing, collector_words, latin_default, wordings in live:
             if timing is not None:
@@ -260,10 +262,12 @@ class RequireBatch(Batch):
             if collector_words:
                 if analyzed is None:
                     analyzed = words_of(ev)
-                segs = analyzed.collector
+                    segs = analyzed.collector
                 if not segs:
                     continue
-                langs = ev.lang or _detected(analyzed, latin_default)
+                # (the rules of a pack mostly share a latin_default: one detection)
+                langs = own or analyzed.langs.get(latin_default) \
+                    or _detected(analyzed, latin_default)
                 matcher = wordings.get(langs[0]) if len(langs) == 1 else None
                 if matcher is not None:  # the usual message: one language, one text
                     if matcher.present(segs[0]):

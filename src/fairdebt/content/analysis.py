@@ -51,7 +51,8 @@ class Segment:
     def scripts(self) -> tuple[int, int]:
         """(Chinese characters, Latin letters) in the original text (`text.scripts`)."""
         if self._scripts is None:
-            self._scripts = scripts(self.prep.original)
+            # (the translate pass of most Chinese text counted them on the way)
+            self._scripts = self.prep.scripts or scripts(self.prep.original)
         return self._scripts
 
     @property

@@ -354,15 +354,19 @@ def test_require_phrases_batch_gives_what_the_rules_give_one_by_one(tmp_path, mo
     for policy in policies:
         batched = Engine(policy)
         got = [f.to_dict() for ev in events for f in batched.feed(ev)]
-        used = [e for entries, _ in batched._dispatch.values() for e in entries
+        used = [e for entries, *_ in batched._dispatch.values() for e in entries
                 if isinstance(e[1], RequireBatch)]
         assert used  # the batch was really what ran
         with monkeypatch.context() as m:
             m.setattr(RequirePhrases, "batched", classmethod(lambda cls, checks: None))
             reference = Engine(policy)
+            # and whether each contact is a communication asked of every event, not
+            # once per dispatch
+            assert batched._keyed_contact
+            reference._keyed_contact = False
             want = [f.to_dict() for ev in events for f in reference.feed(ev)]
             assert not any(isinstance(e[1], RequireBatch)
-                           for entries, _ in reference._dispatch.values() for e in entries)
+                           for entries, *_ in reference._dispatch.values() for e in entries)
         assert len(want) > 100
         assert got == want
 
@@ -393,3 +397,29 @@ def test_any_span_is_whether_spans_finds_one() -> None:
                 assert cached.any_span(tid, prefix) == want
                 found += want
     assert found > 500 and engine.checks
+
+
+def test_contact_notes_answered_per_dispatch_agree_with_each_event() -> None:
+    """The engine asks `notes_contact` once per dispatch and skips
+    `Account.note_contact` when it says no: it must say no only where
+    `note_contact` keeps nothing."""
+    import itertools
+    from datetime import datetime, timezone
+
+    from fairdebt.model import Event
+    from fairdebt.state import Account, notes_contact
+
+    ts = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+    kept = 0
+    for party, direction, channel, outcome in itertools.product(
+            ("consumer", "spouse", "third_party", "creditor"), ("inbound", "outbound"),
+            ("call", "sms", "email", None), ("conversation", "delivered", "voicemail", None)):
+        ev = Event(ts, ts.timestamp(), "C1", "e1", party=party, direction=direction,
+                   channel=channel, outcome=outcome, debt_ids=("D1",))
+        account = Account()
+        account.note_contact(ev)
+        changed = (account.conversations, account.inbound, account.first_talk) != (
+            None, None, None)
+        assert changed == notes_contact(ev), (party, direction, channel, outcome)
+        kept += changed
+    assert kept > 10

@@ -114,7 +114,8 @@ class Account:
             self.told |= 1 << (self.debts.index(d) + 1)
 
     def note_contact(self, ev: Event) -> None:
-        """Remember what later checks depend on: conversations and inbound contacts."""
+        """Remember what later checks depend on: conversations and inbound contacts
+        (nothing when `notes_contact` says no)."""
         # consent comes from the consumer, so only a conversation with the consumer ends it
         if ev.channel == "call" and ev.outcome == "conversation" and ev.is_consumer_side:
             if self.conversations is None:
@@ -156,6 +157,16 @@ class Account:
             return False
         marked = self.wrong.get(destination)
         return marked is not None and marked <= epoch
+
+
+def notes_contact(ev: Event) -> bool:
+    """Whether `Account.note_contact` keeps anything of ``ev``: a conversation with the
+    consumer or the consumer's own contact (it reads channel, outcome, direction and
+    party only: the engine asks once per dispatch)."""
+    if not ev.is_consumer_side:
+        return False
+    return (ev.channel == "call" and ev.outcome == "conversation") or bool(
+        ev.direction == "inbound" and ev.channel)
 
 
 @dataclass(slots=True)

@@ -423,3 +423,37 @@ def test_contact_notes_answered_per_dispatch_agree_with_each_event() -> None:
         assert changed == notes_contact(ev), (party, direction, channel, outcome)
         kept += changed
     assert kept > 10
+
+
+def test_lazy_context_gives_the_local_times_an_eager_one_gives() -> None:
+    """The engine's `LazyContext` works out local times and day when first read; the
+    eager `Context` (every zone converted up front) is the reference, across DST
+    changes and date lines, read in either order, and after a pickle round trip (the
+    cold store keeps held findings' contexts)."""
+    import pickle
+    from datetime import datetime, timedelta, timezone
+
+    from fairdebt.model import Event
+    from fairdebt.state import Account, Context, LazyContext
+    from fairdebt.tz import get_zone
+
+    names = [("America/New_York",), ("Asia/Shanghai",), ("Pacific/Kiritimati",),
+             ("America/Los_Angeles", "Pacific/Pago_Pago"), ("Europe/London", "UTC")]
+    start = datetime(2026, 3, 7, 0, 0, tzinfo=timezone.utc)
+    for k in range(200):
+        ts = start + timedelta(minutes=97 * k)
+        ev = Event(ts, ts.timestamp(), "C1", f"e{k}")
+        account = Account()
+        zones = tuple((n, get_zone(n)) for n in names[k % len(names)])
+        local = tuple(ts.astimezone(z) for _, z in zones)
+        want = Context(ev, account, zones, local, local[0].toordinal(), True)
+        got = LazyContext(ev, account, zones)
+        if k % 2:
+            assert got.day == want.day
+        assert got.local_times == want.local_times
+        assert [t.utcoffset() for t in got.local_times] == [t.utcoffset() for t in local]
+        assert got.day == want.day
+        assert got.local_time_text() == want.local_time_text()
+        back = pickle.loads(pickle.dumps(LazyContext(ev, account, zones)))
+        assert (back.local_times, back.day, back.zones[0][0], back.zone_known) == (
+            want.local_times, want.day, want.zones[0][0], True)

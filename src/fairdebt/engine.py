@@ -32,7 +32,7 @@ from .facts import Facts
 from .model import CONTACT, Event, Finding
 from .policy.model import Policy
 from .spill import ColdStore, FindingSpill
-from .state import Account, Context, notes_contact
+from .state import Account, Context, LazyContext, notes_contact
 from .tz import UTC, get_zone
 
 #: state is released in steps of at least this much stream time, so a quiet consumer
@@ -452,12 +452,7 @@ class Engine:
             self._region_zone(account.region) if self._region_zones else ()) \
             or self.default_zones
         if names:
-            zones = self._zones.get(names) or self._resolve(names)
-            if len(zones) == 1:
-                first = ev.timestamp.astimezone(zones[0][1])
-                return Context(ev, account, zones, (first,), first.toordinal(), True)
-            local_times = tuple(ev.timestamp.astimezone(z) for _, z in zones)
-            return Context(ev, account, zones, local_times, local_times[0].toordinal(), True)
+            return LazyContext(ev, account, self._zones.get(names) or self._resolve(names))
         utc = ev.timestamp.astimezone(UTC)
         return Context(ev, account, (("UTC", UTC),), (utc,), utc.toordinal(), False)
 

@@ -191,11 +191,12 @@ class Context:
     def __getstate__(self) -> tuple[Any, ...]:
         # a held finding's context is stored with its consumer (spill.ColdStore): the run's
         # facts are shared by every consumer, and rebuilding a finding never reads them
+        # (the fields are Context's slots, also for a `LazyContext`, which has none of its own)
         return tuple(None if name == "facts" else getattr(self, name)
-                     for name in self.__slots__)
+                     for name in Context.__slots__)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        for name, value in zip(self.__slots__, state, strict=True):
+        for name, value in zip(Context.__slots__, state, strict=True):
             object.__setattr__(self, name, value)
 
     def day_start(self, ordinal: int) -> float:
@@ -213,6 +214,55 @@ class Context:
                              in zip(self.zones, self.local_times, sources, strict=True))
         return "; ".join(f"{t.isoformat()} ({name})"
                          for (name, _), t in zip(self.zones, self.local_times, strict=True))
+
+
+_LOCAL_TIMES: Any = Context.__dict__["local_times"]  # the slots under the properties
+_DAY: Any = Context.__dict__["day"]
+
+
+class LazyContext(Context):
+    """A `Context` for an event whose zones are known, its local times and day worked out
+    when first read: most content rules never read them (only their findings do), and
+    converting the time is a good part of the engine's work per event."""
+
+    __slots__ = ()
+
+    def __init__(self, event: Event, account: Account,
+                 zones: tuple[tuple[str, tzinfo], ...]) -> None:
+        # (not the dataclass's __init__: it would set the two lazy fields)
+        self.event = event
+        self.account = account
+        self.zones = zones
+        self.zone_known = True
+        self.quiet = False
+        self.facts = None
+
+    @property
+    def local_times(self) -> tuple[datetime, ...]:
+        try:
+            return _LOCAL_TIMES.__get__(self, Context)  # type: ignore[no-any-return]
+        except AttributeError:
+            stamp = self.event.timestamp
+            found = tuple(stamp.astimezone(zone) for _, zone in self.zones)
+            _LOCAL_TIMES.__set__(self, found)
+            return found
+
+    @local_times.setter
+    def local_times(self, value: tuple[datetime, ...]) -> None:
+        _LOCAL_TIMES.__set__(self, value)
+
+    @property
+    def day(self) -> int:
+        try:
+            return _DAY.__get__(self, Context)  # type: ignore[no-any-return]
+        except AttributeError:
+            found = self.local_times[0].toordinal()
+            _DAY.__set__(self, found)
+            return found
+
+    @day.setter
+    def day(self, value: int) -> None:
+        _DAY.__set__(self, value)
 
 
 def next_local(ctx: Context, find: Callable[[datetime], datetime | None]) -> float | None:

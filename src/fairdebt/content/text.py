@@ -191,16 +191,19 @@ class Prepared:
         if self._breaks is None:
             norm = self.norm
             if norm.isascii() and norm.isprintable() and " -" not in norm:
-                # the same in ASCII (English) text, where the delimiters are bytes: one
-                # C split on one of them, the others translated to it, finds them all
-                chunks = norm.encode("ascii").translate(_LATIN_AS_DOT).split(b".")
+                # the same in ASCII (English) text, where the only whitespace is " " and
+                # the delimiters are bytes: the others translated to ".", a break is a
+                # ". " or a last "."; the pieces between the ". " give their positions
+                # (no test per delimiter: most are inside a number or a URL)
+                flat = norm.encode("ascii").translate(_LATIN_AS_DOT)
+                parts = flat.split(b". ")
                 found = []
-                at = -1
-                size = len(norm)
-                for part in chunks[:-1]:
-                    at += len(part) + 1
-                    if at + 1 == size or norm[at + 1] == " ":
-                        found.append(at)
+                at = -2
+                for part in parts[:-1]:
+                    at += len(part) + 2
+                    found.append(at)
+                if flat.endswith(b"."):
+                    found.append(len(flat) - 1)
             elif norm.isprintable() and " -" not in norm and " –" not in norm \
                     and " —" not in norm:
                 # no whitespace but " " (whitespace is not printable, but for the space)

@@ -457,3 +457,36 @@ def test_lazy_context_gives_the_local_times_an_eager_one_gives() -> None:
         back = pickle.loads(pickle.dumps(LazyContext(ev, account, zones)))
         assert (back.local_times, back.day, back.zones[0][0], back.zone_known) == (
             want.local_times, want.day, want.zones[0][0], True)
+
+
+def test_ascii_text_scanned_by_the_ascii_twin_gives_the_full_automatons_hits() -> None:
+    """ASCII text is scanned by an automaton holding only the ASCII phrases; the full
+    automaton is the reference: the same hits in the same order, on the corpus, on
+    every ASCII phrase alone and on phrases run together (overlaps, shared suffixes)."""
+    import random
+
+    import fairdebt
+    from content_corpus import specs
+    from fairdebt.content.terms import INDEX, Hits, scan_with
+    from fairdebt.engine import Engine
+
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn"))
+    built = INDEX.built()
+    full = built[0]
+    phrases = [p for tid, p in INDEX.phrases.items() if INDEX.holds(p) and p.isascii()]
+    texts = [prepare(t).norm for s in specs(600, seed=41)
+             if isinstance(t := s.get("text"), str)]
+    rng = random.Random(5)
+    texts += phrases
+    texts += [" ".join(rng.choice(phrases) for _ in range(rng.randrange(1, 6)))
+              + rng.choice(["", ".", " now", "s"]) for _ in range(3000)]
+    texts += ["".join(rng.choice(phrases) for _ in range(rng.randrange(1, 4)))
+              for _ in range(3000)]
+    ascii_texts = 0
+    for norm in texts:
+        want = Hits(full.iter(norm))
+        got = scan_with(built, norm)
+        assert list(got) == list(want), norm
+        assert got.known == built[1]
+        ascii_texts += norm.isascii()
+    assert ascii_texts > 6000 and len(phrases) > 200 and engine.checks

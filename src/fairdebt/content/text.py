@@ -196,10 +196,10 @@ class Prepared:
                 # ". " or a last "."; the pieces between the ". " give their positions
                 # (no test per delimiter: most are inside a number or a URL)
                 flat = norm.encode("ascii").translate(_LATIN_AS_DOT)
-                parts = flat.split(b". ")
+                pieces = flat.split(b". ")
                 found = []
                 at = -2
-                for part in parts[:-1]:
+                for part in pieces[:-1]:
                     at += len(part) + 2
                     found.append(at)
                 if flat.endswith(b"."):

@@ -77,6 +77,9 @@ class TermIndex:
         self.version = 0
         #: whether the automaton holds every interned phrase (checked per message)
         self.current = True
+        # no phrase interned or released since `_built` last found the automaton
+        # up to date (set under the lock): then it need not look again per message
+        self._settled = False
 
     @property
     def issued(self) -> int:
@@ -103,6 +106,7 @@ class TermIndex:
                     self._missing = True
                     self.current = False
                 self._ids[phrase] = found
+                self._settled = False
                 self._refs[found] = 0
             self._refs[found] += 1
             return found
@@ -115,6 +119,7 @@ class TermIndex:
             if not self._refs[tid]:
                 del self._refs[tid], self._ids[phrase]
                 self._dormant[phrase] = tid
+                self._settled = False
 
     def _stale(self) -> bool:
         return self._missing or len(self._dormant) > max(self.KEEP_DORMANT, len(self._ids))
@@ -127,7 +132,7 @@ class TermIndex:
         live phrase with a smaller id is in it (`Hits.known`), and its twin holding
         only the phrases written in ASCII."""
         built = self._pair
-        if built is not None and not self._stale():
+        if built is not None and self._settled:
             return built
         with self._lock:
             if self._pair is None or self._stale():
@@ -149,6 +154,7 @@ class TermIndex:
                 self._pair = (fresh, self._next, latin)
                 self.version += 1
                 self.current = True
+            self._settled = True
             pair = self._pair
             assert pair is not None
             return pair
@@ -163,6 +169,9 @@ class TermIndex:
         """The automaton, rebuilt first if phrases were interned or released since, how
         many ids it knows, and its ASCII twin: for `scan_with`, to scan several texts
         with one check."""
+        pair = self._pair
+        if pair is not None and self._settled:  # the usual message: one look
+            return pair
         return self._built()
 
 

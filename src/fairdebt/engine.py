@@ -285,8 +285,10 @@ class Engine:
             ev = ev._replace(region=account.region)
         if ev.timezones:
             account.zones = ev.timezones
-        if ev.debt_ids:
-            account.note_debts(ev.debt_ids)
+        debt_ids = ev.debt_ids
+        # (the usual contact: one debt, known already: nothing to note, no call)
+        if debt_ids and (len(debt_ids) != 1 or debt_ids[0] not in account.debts):
+            account.note_debts(debt_ids)
         out: list[Finding] = []
         states = consumer.states
         if ev.event == CONTACT:

@@ -27,7 +27,7 @@ from typing import Any
 from .checks import CHECKS, Check
 from .checks.base import Batch
 from .checks.require_phrases import is_communication
-from .content.analysis import hit_ids
+from .content.analysis import words
 from .facts import Facts
 from .model import CONTACT, Event, Finding
 from .policy.model import Policy
@@ -216,7 +216,7 @@ class Engine:
             # content rules are skipped when the message's words lack their phrases: one
             # set intersection and a lookup per message, not one call per rule
             named, gates, picked = gated
-            hits = named.intersection(hit_ids(ev))
+            hits = named.intersection(words(ev).ids)  # (the words are analyzed once)
             chosen = picked.get(hits)
             if chosen is None:
                 if len(picked) >= PICKED:

@@ -50,11 +50,14 @@ def is_communication(ev: Event) -> bool:
 def languages(segs: Sequence[Segment], latin_default: str) -> tuple[str, ...]:
     """Languages by script: each counts when it is at least a sixth of the words (a
     Chinese character ~ a word, five Latin letters ~ a word)."""
-    han = latin = 0
-    for seg in segs:
-        h, lat = seg.scripts
-        han += h
-        latin += lat
+    if len(segs) == 1:  # a text message
+        han, latin = segs[0].scripts
+    else:
+        han = latin = 0
+        for seg in segs:
+            h, lat = seg.scripts
+            han += h
+            latin += lat
     words = han + latin / 5
     out = []
     if han >= 2 and han >= words / 6:

@@ -236,16 +236,20 @@ class LazyContext(Context):
         self.zone_known = True
         self.quiet = False
         self.facts = None
+        # not worked out yet (None, not unset: a missing slot raises, which costs more)
+        _LOCAL_TIMES.__set__(self, None)
+        _DAY.__set__(self, None)
 
     @property
     def local_times(self) -> tuple[datetime, ...]:
-        try:
-            return _LOCAL_TIMES.__get__(self, Context)  # type: ignore[no-any-return]
-        except AttributeError:
+        found: tuple[datetime, ...] | None = _LOCAL_TIMES.__get__(self, Context)
+        if found is None:
             stamp = self.event.timestamp
-            found = tuple(stamp.astimezone(zone) for _, zone in self.zones)
+            zones = self.zones
+            found = (stamp.astimezone(zones[0][1]),) if len(zones) == 1 else tuple(
+                stamp.astimezone(zone) for _, zone in zones)
             _LOCAL_TIMES.__set__(self, found)
-            return found
+        return found
 
     @local_times.setter
     def local_times(self, value: tuple[datetime, ...]) -> None:
@@ -253,12 +257,11 @@ class LazyContext(Context):
 
     @property
     def day(self) -> int:
-        try:
-            return _DAY.__get__(self, Context)  # type: ignore[no-any-return]
-        except AttributeError:
+        found: int | None = _DAY.__get__(self, Context)
+        if found is None:
             found = self.local_times[0].toordinal()
             _DAY.__set__(self, found)
-            return found
+        return found
 
     @day.setter
     def day(self, value: int) -> None:

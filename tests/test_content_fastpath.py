@@ -13,7 +13,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fairdebt.content.text import _prepare_fast, _prepare_slow, prepare
+from fairdebt.content.text import _prepare_fast, _prepare_slow, prepare, scripts
 
 # the characters that make normalization interesting, and some plain ones
 TRICKY = list(
@@ -33,9 +33,16 @@ def same(text: str) -> None:
         assert prepare(text).norm == want.norm
         return
     assert got.norm == want.norm
-    assert got.src == want.src
+    # (the offset map is made when first asked for: ask before and after the breaks)
     assert got.breaks == want.breaks
+    assert got.src == want.src
     assert got.dropped == want.dropped
+    # script counts worked out by the translate pass: what language detection counts
+    assert got.scripts is None or got.scripts == scripts(text), text
+    again = _prepare_fast(text)  # a finding's offsets, the map not asked for before
+    if want.norm:
+        assert again is not None
+        assert again.span(0, len(again.norm)) == want.span(0, len(want.norm))
 
 
 @settings(max_examples=2000, deadline=None)
@@ -84,6 +91,9 @@ def test_typical_messages_take_the_fast_path() -> None:
                  "爆 通 讯 录", "We’d like to help – call Mon–Fri.", "Hi  there\n\nyou"):
         assert _prepare_fast(text) is not None
         same(text)
+    # the translate pass counts scripts (Chinese text needs no second pass for them)
+    chinese = _prepare_fast("尊敬的客戶，您在華信銀行的欠款100元 ok 已逾期。")
+    assert chinese is not None and chinese.scripts == (18, 2)
 
 
 def test_the_engine_skips_content_rules_whose_phrases_are_absent(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -344,15 +354,19 @@ def test_require_phrases_batch_gives_what_the_rules_give_one_by_one(tmp_path, mo
     for policy in policies:
         batched = Engine(policy)
         got = [f.to_dict() for ev in events for f in batched.feed(ev)]
-        used = [e for entries, _ in batched._dispatch.values() for e in entries
+        used = [e for entries, *_ in batched._dispatch.values() for e in entries
                 if isinstance(e[1], RequireBatch)]
         assert used  # the batch was really what ran
         with monkeypatch.context() as m:
             m.setattr(RequirePhrases, "batched", classmethod(lambda cls, checks: None))
             reference = Engine(policy)
+            # and whether each contact is a communication asked of every event, not
+            # once per dispatch
+            assert batched._keyed_contact
+            reference._keyed_contact = False
             want = [f.to_dict() for ev in events for f in reference.feed(ev)]
             assert not any(isinstance(e[1], RequireBatch)
-                           for entries, _ in reference._dispatch.values() for e in entries)
+                           for entries, *_ in reference._dispatch.values() for e in entries)
         assert len(want) > 100
         assert got == want
 
@@ -383,3 +397,96 @@ def test_any_span_is_whether_spans_finds_one() -> None:
                 assert cached.any_span(tid, prefix) == want
                 found += want
     assert found > 500 and engine.checks
+
+
+def test_contact_notes_answered_per_dispatch_agree_with_each_event() -> None:
+    """The engine asks `notes_contact` once per dispatch and skips
+    `Account.note_contact` when it says no: it must say no only where
+    `note_contact` keeps nothing."""
+    import itertools
+    from datetime import datetime, timezone
+
+    from fairdebt.model import Event
+    from fairdebt.state import Account, notes_contact
+
+    ts = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+    kept = 0
+    for party, direction, channel, outcome in itertools.product(
+            ("consumer", "spouse", "third_party", "creditor"), ("inbound", "outbound"),
+            ("call", "sms", "email", None), ("conversation", "delivered", "voicemail", None)):
+        ev = Event(ts, ts.timestamp(), "C1", "e1", party=party, direction=direction,
+                   channel=channel, outcome=outcome, debt_ids=("D1",))
+        account = Account()
+        account.note_contact(ev)
+        changed = (account.conversations, account.inbound, account.first_talk) != (
+            None, None, None)
+        assert changed == notes_contact(ev), (party, direction, channel, outcome)
+        kept += changed
+    assert kept > 10
+
+
+def test_lazy_context_gives_the_local_times_an_eager_one_gives() -> None:
+    """The engine's `LazyContext` works out local times and day when first read; the
+    eager `Context` (every zone converted up front) is the reference, across DST
+    changes and date lines, read in either order, and after a pickle round trip (the
+    cold store keeps held findings' contexts)."""
+    import pickle
+    from datetime import datetime, timedelta, timezone
+
+    from fairdebt.model import Event
+    from fairdebt.state import Account, Context, LazyContext
+    from fairdebt.tz import get_zone
+
+    names = [("America/New_York",), ("Asia/Shanghai",), ("Pacific/Kiritimati",),
+             ("America/Los_Angeles", "Pacific/Pago_Pago"), ("Europe/London", "UTC")]
+    start = datetime(2026, 3, 7, 0, 0, tzinfo=timezone.utc)
+    for k in range(200):
+        ts = start + timedelta(minutes=97 * k)
+        ev = Event(ts, ts.timestamp(), "C1", f"e{k}")
+        account = Account()
+        zones = tuple((n, get_zone(n)) for n in names[k % len(names)])
+        local = tuple(ts.astimezone(z) for _, z in zones)
+        want = Context(ev, account, zones, local, local[0].toordinal(), True)
+        got = LazyContext(ev, account, zones)
+        if k % 2:
+            assert got.day == want.day
+        assert got.local_times == want.local_times
+        assert [t.utcoffset() for t in got.local_times] == [t.utcoffset() for t in local]
+        assert got.day == want.day
+        assert got.local_time_text() == want.local_time_text()
+        back = pickle.loads(pickle.dumps(LazyContext(ev, account, zones)))
+        assert (back.local_times, back.day, back.zones[0][0], back.zone_known) == (
+            want.local_times, want.day, want.zones[0][0], True)
+
+
+def test_ascii_text_scanned_by_the_ascii_twin_gives_the_full_automatons_hits() -> None:
+    """ASCII text is scanned by an automaton holding only the ASCII phrases; the full
+    automaton is the reference: the same hits in the same order, on the corpus, on
+    every ASCII phrase alone and on phrases run together (overlaps, shared suffixes)."""
+    import random
+
+    import fairdebt
+    from content_corpus import specs
+    from fairdebt.content.terms import INDEX, Hits, scan_with
+    from fairdebt.engine import Engine
+
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn"))
+    built = INDEX.built()
+    full = built[0]
+    phrases = [p for tid, p in INDEX.phrases.items() if INDEX.holds(p) and p.isascii()]
+    texts = [prepare(t).norm for s in specs(600, seed=41)
+             if isinstance(t := s.get("text"), str)]
+    rng = random.Random(5)
+    texts += phrases
+    texts += [" ".join(rng.choice(phrases) for _ in range(rng.randrange(1, 6)))
+              + rng.choice(["", ".", " now", "s"]) for _ in range(3000)]
+    texts += ["".join(rng.choice(phrases) for _ in range(rng.randrange(1, 4)))
+              for _ in range(3000)]
+    ascii_texts = 0
+    for norm in texts:
+        want = Hits(full.iter(norm))
+        got = scan_with(built, norm)
+        assert list(got) == list(want), norm
+        assert got.known == built[1]
+        ascii_texts += norm.isascii()
+    assert ascii_texts > 6000 and len(phrases) > 200 and engine.checks

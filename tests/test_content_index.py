@@ -79,3 +79,22 @@ def test_the_per_character_cache_is_bounded() -> None:
     hostile = "".join(chr(c) for c in range(0x20, 0x30000) if not 0xD800 <= c < 0xE000)
     text.normalize(hostile)
     assert len(text._CHARS) <= text._CHARS_KEPT
+
+
+def test_the_automaton_follows_every_intern_and_release_between_scans() -> None:
+    """`TermIndex.built` looks only at a flag once the automaton is up to date: each
+    intern and release must clear it, or a new phrase would go unfound and released
+    ones never be dropped."""
+    from fairdebt.content.terms import TermIndex
+
+    index = TermIndex()
+    index.KEEP_DORMANT = 0  # drop released phrases at the next look
+    alpha = index.intern("alpha")
+    assert [tid for _, tid in index.scan("alpha beta")] == [alpha]
+    beta = index.intern("beta")  # after a scan: the next one must see it
+    assert sorted(tid for _, tid in index.scan("alpha beta")) == [alpha, beta]
+    assert index.built()[0] is index.built()[0]  # no rebuild without a change
+    index.release("alpha", alpha)
+    index.release("beta", beta)  # more released than live: dropped at the next look
+    assert len(index.built()[0]) == 0 and alpha not in index.phrases
+    assert list(index.scan("alpha beta")) == []

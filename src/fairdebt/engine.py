@@ -27,12 +27,12 @@ from typing import Any
 from .checks import CHECKS, Check
 from .checks.base import Batch
 from .checks.require_phrases import is_communication
-from .content.analysis import hit_ids
+from .content.analysis import words
 from .facts import Facts
 from .model import CONTACT, Event, Finding
 from .policy.model import Policy
 from .spill import ColdStore, FindingSpill
-from .state import Account, Context
+from .state import Account, Context, LazyContext, notes_contact
 from .tz import UTC, get_zone
 
 #: state is released in steps of at least this much stream time, so a quiet consumer
@@ -45,10 +45,15 @@ RELEASE_STEP = 4 * 86400.0
 _NONE: Any = object()
 _Entry = tuple[int, "Check | Batch", "str | None", "tuple[int, int] | None"]
 _Gates = tuple["tuple[frozenset[int], ...] | None", ...]
-#: the dispatch of one kind of event: its checks, and when some of them have a
+#: the dispatch of one kind of event: its checks; when some of them have a
 #: `Check.phrase_gate`: (every phrase id a gate names, each check's gate, the checks
-#: called for a given set of those ids found in a message)
-_Dispatch = tuple[tuple[_Entry, ...], "tuple[frozenset[int], _Gates, _Picked] | None"]
+#: called for a given set of those ids found in a message); and whether such an event
+#: is a communication (`is_communication`) and changes what `Account.note_contact`
+#: keeps, when the dispatch key holds every field those read (else None: ask each event)
+_Dispatch = tuple[tuple[_Entry, ...], "tuple[frozenset[int], _Gates, _Picked] | None",
+                  "bool | None", "bool | None"]
+#: what `is_communication` and `notes_contact` read (``is_consumer_side`` is ``party``)
+_CONTACT_FIELDS = frozenset({"party", "event", "direction", "channel", "outcome", "message"})
 _Picked = dict[frozenset[int], tuple[_Entry, ...]]
 #: at most this many sets of phrases found are remembered per dispatch (then forgotten)
 PICKED = 4096
@@ -167,6 +172,7 @@ class Engine:
         # dispatch is cached on the values of every field some check filters on
         self._key: Callable[[Event], Any] = attrgetter(*fields, "event") if fields \
             else attrgetter("event")
+        self._keyed_contact = {*fields, "event"} >= _CONTACT_FIELDS
         self._dispatch: dict[tuple[Any, ...], _Dispatch] = {}
         self._account_checks: dict[str, tuple[tuple[int, Check], ...]] = {}
         self._zones: dict[tuple[str, ...], tuple[tuple[str, tzinfo], ...]] = {}
@@ -196,17 +202,21 @@ class Engine:
 
     # -- dispatch ---------------------------------------------------------------------
 
-    def _contact_checks(self, ev: Event) -> tuple[_Entry, ...]:
+    def _contact_checks(self, ev: Event) -> tuple[tuple[_Entry, ...], bool | None,
+                                                    bool | None]:
+        """The checks to call for a contact, whether it is a communication and whether
+        it changes what `Account.note_contact` keeps (None: not known from the
+        dispatch)."""
         key = self._key(ev)
         found = self._dispatch.get(key)
         if found is None:
             found = self._dispatch[key] = self._dispatch_for(ev)
-        entries, gated = found
+        entries, gated, talk, noted = found
         if gated is not None:
             # content rules are skipped when the message's words lack their phrases: one
             # set intersection and a lookup per message, not one call per rule
             named, gates, picked = gated
-            hits = named.intersection(hit_ids(ev))
+            hits = named.intersection(words(ev).ids)  # (the words are analyzed once)
             chosen = picked.get(hits)
             if chosen is None:
                 if len(picked) >= PICKED:
@@ -214,8 +224,8 @@ class Engine:
                 chosen = picked[hits] = tuple(
                     e for e, gate in zip(entries, gates, strict=True)
                     if gate is None or not any(s.isdisjoint(hits) for s in gate))
-            return chosen
-        return entries
+            return chosen, talk, noted
+        return entries, talk, noted
 
     def _dispatch_for(self, ev: Event) -> _Dispatch:
         checks = [(i, c) for i, c in enumerate(self.checks) if c.selects(ev)]
@@ -224,10 +234,13 @@ class Engine:
         # only stateless checks are skipped: a stateful one must see every event
         gates = tuple(c.phrase_gate if not self._stateful[i] else None for i, c in checks)
         entries, gates = _batch(entries, gates)
+        # (answered once per dispatch when they read only fields it is keyed on)
+        talk = is_communication(ev) if self._keyed_contact else None
+        noted = notes_contact(ev) if self._keyed_contact else None
         if all(g is None for g in gates):
-            return entries, None
+            return entries, None, talk, noted
         named = frozenset().union(*(s for g in gates if g is not None for s in g))
-        return entries, (named, gates, {})
+        return entries, (named, gates, {}), talk, noted
 
     def _account_event_checks(self, kind: str) -> tuple[tuple[int, Check], ...]:
         found = self._account_checks.get(kind)
@@ -272,12 +285,14 @@ class Engine:
             ev = ev._replace(region=account.region)
         if ev.timezones:
             account.zones = ev.timezones
-        if ev.debt_ids:
-            account.note_debts(ev.debt_ids)
+        debt_ids = ev.debt_ids
+        # (the usual contact: one debt, known already: nothing to note, no call)
+        if debt_ids and (len(debt_ids) != 1 or debt_ids[0] not in account.debts):
+            account.note_debts(debt_ids)
         out: list[Finding] = []
         states = consumer.states
         if ev.event == CONTACT:
-            entries = self._contact_checks(ev)
+            entries, talk, noted = self._contact_checks(ev)
             if until is not None:
                 horizons = self._horizons
                 entries = tuple(e for e in entries if e[0] >= 0 and (
@@ -300,8 +315,9 @@ class Engine:
                     found = check.evaluate(ctx, state)
                 if found:
                     out += found
-            account.note_contact(ev)
-            if self._communications and is_communication(ev):
+            if noted or noted is None:
+                account.note_contact(ev)
+            if self._communications and (is_communication(ev) if talk is None else talk):
                 account.note_communication(ev.debt_ids)
         else:
             ctx = self._context(ev, account)
@@ -438,12 +454,7 @@ class Engine:
             self._region_zone(account.region) if self._region_zones else ()) \
             or self.default_zones
         if names:
-            zones = self._zones.get(names) or self._resolve(names)
-            if len(zones) == 1:
-                first = ev.timestamp.astimezone(zones[0][1])
-                return Context(ev, account, zones, (first,), first.toordinal(), True)
-            local_times = tuple(ev.timestamp.astimezone(z) for _, z in zones)
-            return Context(ev, account, zones, local_times, local_times[0].toordinal(), True)
+            return LazyContext(ev, account, self._zones.get(names) or self._resolve(names))
         utc = ev.timestamp.astimezone(UTC)
         return Context(ev, account, (("UTC", UTC),), (utc,), utc.toordinal(), False)
 

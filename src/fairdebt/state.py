@@ -114,7 +114,8 @@ class Account:
             self.told |= 1 << (self.debts.index(d) + 1)
 
     def note_contact(self, ev: Event) -> None:
-        """Remember what later checks depend on: conversations and inbound contacts."""
+        """Remember what later checks depend on: conversations and inbound contacts
+        (nothing when `notes_contact` says no)."""
         # consent comes from the consumer, so only a conversation with the consumer ends it
         if ev.channel == "call" and ev.outcome == "conversation" and ev.is_consumer_side:
             if self.conversations is None:
@@ -158,6 +159,16 @@ class Account:
         return marked is not None and marked <= epoch
 
 
+def notes_contact(ev: Event) -> bool:
+    """Whether `Account.note_contact` keeps anything of ``ev``: a conversation with the
+    consumer or the consumer's own contact (it reads channel, outcome, direction and
+    party only: the engine asks once per dispatch)."""
+    if not ev.is_consumer_side:
+        return False
+    return (ev.channel == "call" and ev.outcome == "conversation") or bool(
+        ev.direction == "inbound" and ev.channel)
+
+
 @dataclass(slots=True)
 class Context:
     """One event as the checks see it."""
@@ -180,11 +191,12 @@ class Context:
     def __getstate__(self) -> tuple[Any, ...]:
         # a held finding's context is stored with its consumer (spill.ColdStore): the run's
         # facts are shared by every consumer, and rebuilding a finding never reads them
+        # (the fields are Context's slots, also for a `LazyContext`, which has none of its own)
         return tuple(None if name == "facts" else getattr(self, name)
-                     for name in self.__slots__)
+                     for name in Context.__slots__)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        for name, value in zip(self.__slots__, state, strict=True):
+        for name, value in zip(Context.__slots__, state, strict=True):
             object.__setattr__(self, name, value)
 
     def day_start(self, ordinal: int) -> float:
@@ -202,6 +214,58 @@ class Context:
                              in zip(self.zones, self.local_times, sources, strict=True))
         return "; ".join(f"{t.isoformat()} ({name})"
                          for (name, _), t in zip(self.zones, self.local_times, strict=True))
+
+
+_LOCAL_TIMES: Any = Context.__dict__["local_times"]  # the slots under the properties
+_DAY: Any = Context.__dict__["day"]
+
+
+class LazyContext(Context):
+    """A `Context` for an event whose zones are known, its local times and day worked out
+    when first read: most content rules never read them (only their findings do), and
+    converting the time is a good part of the engine's work per event."""
+
+    __slots__ = ()
+
+    def __init__(self, event: Event, account: Account,
+                 zones: tuple[tuple[str, tzinfo], ...]) -> None:
+        # (not the dataclass's __init__: it would set the two lazy fields)
+        self.event = event
+        self.account = account
+        self.zones = zones
+        self.zone_known = True
+        self.quiet = False
+        self.facts = None
+        # not worked out yet (None, not unset: a missing slot raises, which costs more)
+        _LOCAL_TIMES.__set__(self, None)
+        _DAY.__set__(self, None)
+
+    @property
+    def local_times(self) -> tuple[datetime, ...]:
+        found: tuple[datetime, ...] | None = _LOCAL_TIMES.__get__(self, Context)
+        if found is None:
+            stamp = self.event.timestamp
+            zones = self.zones
+            found = (stamp.astimezone(zones[0][1]),) if len(zones) == 1 else tuple(
+                stamp.astimezone(zone) for _, zone in zones)
+            _LOCAL_TIMES.__set__(self, found)
+        return found
+
+    @local_times.setter
+    def local_times(self, value: tuple[datetime, ...]) -> None:
+        _LOCAL_TIMES.__set__(self, value)
+
+    @property
+    def day(self) -> int:
+        found: int | None = _DAY.__get__(self, Context)
+        if found is None:
+            found = self.local_times[0].toordinal()
+            _DAY.__set__(self, found)
+        return found
+
+    @day.setter
+    def day(self, value: int) -> None:
+        _DAY.__set__(self, value)
 
 
 def next_local(ctx: Context, find: Callable[[datetime], datetime | None]) -> float | None:

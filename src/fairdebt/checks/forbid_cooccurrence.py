@@ -43,16 +43,15 @@ class ForbidCooccurrence(ContentCheck):
         # (no literal pre-check: it runs only after a match)
         self.unless = self.matcher(params.get("unless") or {}, "unless", literals=False)
         self.suggestion = params.get("suggestion", "")
-        # `_apart`: phrase id → the groups it is in, and its length
-        self._where: dict[int, tuple[int, ...]] | None = None
-        self._sizes: dict[int, int] = {}
+        # `_apart`: phrase id → its length less one, and the groups it is in
+        self._where: dict[int, tuple[int, tuple[int, ...]]] | None = None
         self._top = -1
         if self.window is None and not any(g.patterns or g.lazy for g in self.groups):
-            where: dict[int, tuple[int, ...]] = {}
+            where: dict[int, tuple[int, tuple[int, ...]]] = {}
             for i, group in enumerate(self.groups):
                 for tid in group.tids:
-                    where[tid] = (*where.get(tid, ()), i)
-                    self._sizes[tid] = len(terms.INDEX.phrases[tid])
+                    where[tid] = (len(terms.INDEX.phrases[tid]) - 1,
+                                  (*where.get(tid, (0, ()))[1], i))
             self._where = where
             self._top = max(where, default=-1)
         # every group must match: each needs its phrases or its patterns' literals present
@@ -84,13 +83,13 @@ class ForbidCooccurrence(ContentCheck):
         if where is None or self._top >= seg.known:
             return False
         breaks = seg.prep.breaks
-        sizes = self._sizes
         seen: list[set[int]] = [set() for _ in self.groups]
+        get = where.get
         for last, tid in seg.hits:
-            groups = where.get(tid)
-            if groups is not None:
-                clause = bisect_right(breaks, last + 1 - sizes[tid])
-                for g in groups:
+            found = get(tid)
+            if found is not None:
+                clause = bisect_right(breaks, last - found[0])
+                for g in found[1]:
                     seen[g].add(clause)
         return not set.intersection(*seen)
 

@@ -50,11 +50,14 @@ def is_communication(ev: Event) -> bool:
 def languages(segs: Sequence[Segment], latin_default: str) -> tuple[str, ...]:
     """Languages by script: each counts when it is at least a sixth of the words (a
     Chinese character ~ a word, five Latin letters ~ a word)."""
-    han = latin = 0
-    for seg in segs:
-        h, lat = seg.scripts
-        han += h
-        latin += lat
+    if len(segs) == 1:  # a text message
+        han, latin = segs[0].scripts
+    else:
+        han = latin = 0
+        for seg in segs:
+            h, lat = seg.scripts
+            han += h
+            latin += lat
     words = han + latin / 5
     out = []
     if han >= 2 and han >= words / 6:
@@ -250,6 +253,8 @@ class RequireBatch(Batch):
             return None
         initial: bool | None = None
         analyzed: Words | None = None
+        segs: tuple[Segment, ...] = ()
+        own = ev.lang
         out: list[Finding] | None = None
         for check, timing, collector_words, latin_default, wordings in live:
             if timing is not None:
@@ -260,10 +265,12 @@ class RequireBatch(Batch):
             if collector_words:
                 if analyzed is None:
                     analyzed = words_of(ev)
-                segs = analyzed.collector
+                    segs = analyzed.collector
                 if not segs:
                     continue
-                langs = ev.lang or _detected(analyzed, latin_default)
+                # (the rules of a pack mostly share a latin_default: one detection)
+                langs = own or analyzed.langs.get(latin_default) \
+                    or _detected(analyzed, latin_default)
                 matcher = wordings.get(langs[0]) if len(langs) == 1 else None
                 if matcher is not None:  # the usual message: one language, one text
                     if matcher.present(segs[0]):

@@ -51,7 +51,8 @@ class Segment:
     def scripts(self) -> tuple[int, int]:
         """(Chinese characters, Latin letters) in the original text (`text.scripts`)."""
         if self._scripts is None:
-            self._scripts = scripts(self.prep.original)
+            # (the translate pass of most Chinese text counted them on the way)
+            self._scripts = self.prep.scripts or scripts(self.prep.original)
         return self._scripts
 
     @property
@@ -175,11 +176,6 @@ class Words:
         self.langs: dict[str, tuple[str, ...]] = {}
 
 
-def words(ev: Event) -> Words:
-    """The event's words, analyzed (cached for the last event seen by this thread)."""
-    return _analyze(ev)
-
-
 def segments(ev: Event) -> tuple[Segment, ...]:
     """The event's segments (cached for the last event seen by this thread)."""
     return _analyze(ev).segments
@@ -225,6 +221,11 @@ def _analyze(ev: Event) -> Words:
                                    scan_with(built, prep.norm)))
     found = _last = _local.last = Words(ev, version, tuple(out))
     return found
+
+
+#: the event's words, analyzed (cached for the last event seen by this thread): the
+#: function itself, not a wrapper (every content rule asks, on every message)
+words = _analyze
 
 
 def has_content(ev: Event) -> bool:

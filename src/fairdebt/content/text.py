@@ -56,6 +56,11 @@ _LATIN_AS_DOT = bytes.maketrans(b"!?;:,", b".....")
 _ASCII_SLOW = re.compile(r"\s\s|[\t\n\r\f\v\x00-\x08\x0e-\x1f\x7f]")
 _CLAUSE_CHARS = frozenset(".!?;:,。！？；：，、\n")
 
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+#: the runs of text between Chinese characters (`scripts` counts these: fewer matches)
+_NOT_HAN_RUNS = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+
 # character classes of normalized characters
 _OTHER, _HAN, _SPACE, _SEP = 0, 1, 2, 3
 
@@ -128,25 +133,51 @@ def normalize_char(ch: str) -> tuple[str, int]:
 class Prepared:
     """One text, normalized, with the map back (see the module docstring)."""
 
-    __slots__ = ("_breaks", "dropped", "norm", "original", "src")
+    __slots__ = ("_breaks", "_drops", "_src", "dropped", "norm", "original", "scripts")
 
     def __init__(self, original: str, norm: str, src: list[int] | None,
                  dropped: list[int] | None = None) -> None:
         self.original = original
         self.norm = norm
-        #: normalized index → index in ``original`` (None: the same index), with one
-        #: more entry for the end
-        self.src = src
+        self._src = src
+        #: (the spans of ``original`` dropped, whether the first kept character was
+        #: trimmed, whether the last was) when ``src`` is not made yet: most texts never
+        #: need it (only a finding's offsets do)
+        self._drops: tuple[list[tuple[int, int]], bool, bool] | None = None
         #: clause breaks that left no character of their own (a comma dropped between
         #: Chinese characters, a line break collapsed into a space)
         self.dropped = dropped
         self._breaks: list[int] | None = None
+        #: `scripts` of ``original`` when the normalization worked it out on the way
+        #: (the translate table's pass); None: not known
+        self.scripts: tuple[int, int] | None = None
+
+    @property
+    def src(self) -> list[int] | None:
+        """Normalized index → index in ``original`` (None: the same index), with one
+        more entry for the end."""
+        drops = self._drops
+        if drops is not None:
+            spans, head, tail = drops
+            src: list[int] = []
+            kept = 0
+            for a, b in spans:
+                src += range(kept, a)
+                kept = b
+            src += range(kept, len(self.original))
+            if head:
+                del src[0]
+            if tail:
+                src.pop()
+            self._src = src
+            self._drops = None
+        return self._src
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """A normalized span [start, end) as a span of the original text."""
-        if self.src is None:
-            return start, end
         src = self.src
+        if src is None:
+            return start, end
         a = src[start]
         b = src[end] if end < len(src) else len(self.original)
         b = max(b, a + 1) if end > start else a
@@ -160,16 +191,19 @@ class Prepared:
         if self._breaks is None:
             norm = self.norm
             if norm.isascii() and norm.isprintable() and " -" not in norm:
-                # the same in ASCII (English) text, where the delimiters are bytes: one
-                # C split on one of them, the others translated to it, finds them all
-                chunks = norm.encode("ascii").translate(_LATIN_AS_DOT).split(b".")
+                # the same in ASCII (English) text, where the only whitespace is " " and
+                # the delimiters are bytes: the others translated to ".", a break is a
+                # ". " or a last "."; the pieces between the ". " give their positions
+                # (no test per delimiter: most are inside a number or a URL)
+                flat = norm.encode("ascii").translate(_LATIN_AS_DOT)
+                pieces = flat.split(b". ")
                 found = []
-                at = -1
-                size = len(norm)
-                for part in chunks[:-1]:
-                    at += len(part) + 1
-                    if at + 1 == size or norm[at + 1] == " ":
-                        found.append(at)
+                at = -2
+                for part in pieces[:-1]:
+                    at += len(part) + 2
+                    found.append(at)
+                if flat.endswith(b"."):
+                    found.append(len(flat) - 1)
             elif norm.isprintable() and " -" not in norm and " –" not in norm \
                     and " —" not in norm:
                 # no whitespace but " " (whitespace is not printable, but for the space)
@@ -267,9 +301,15 @@ def _fast_entry(ch: str) -> tuple[str, str]:
     return norm, _C_OTHER
 
 
-#: code point → its normalized character then its class letter (`_fast_entry`): one
-#: translate table (a plain dict: ``str.translate`` is fastest with those) for both, so
-#: one pass, filled as characters are first seen
+def _script(ch: str) -> str:
+    """What `scripts` counts ``ch`` as: ``H`` Chinese, ``L`` Latin, ``-`` neither."""
+    return "H" if _HAN_RE.match(ch) else "L" if _LATIN_RE.match(ch) else "-"
+
+
+#: code point → its normalized character, its class letter (`_fast_entry`) and its
+#: script letter (`_script`): one translate table (a plain dict: ``str.translate`` is
+#: fastest with those) for all three, so one pass, filled as characters are first seen
+#: (the script letters spare language detection a pass over Chinese text)
 _TABLE: dict[int, str] = {}
 #: the classes a character keeps no matter what is around it: a text whose only
 #: non-ASCII characters are of these (and printable, without double spaces) is
@@ -281,7 +321,7 @@ _NON_ASCII = re.compile("[^\x00-\x7f]")
 def _learn(chars: Iterable[str]) -> None:
     for ch in chars:
         norm, cls = _fast_entry(ch)
-        _TABLE[ord(ch)] = norm + cls
+        _TABLE[ord(ch)] = norm + cls + _script(ch)
 
 
 _learn(chr(c) for c in range(256))
@@ -297,22 +337,29 @@ def _prepare_fast(text: str) -> Prepared | None:
             return found
     size = len(text)
     both = text.translate(_TABLE)
-    # a character the table does not know yet stays as it is: one character, not two
-    if len(both) != size + size:
+    # a character the table does not know yet stays as it is: one character, not three
+    if len(both) != 3 * size:
         _learn({ch for ch in text if ord(ch) not in _TABLE})
         both = text.translate(_TABLE)
-    classes = both[1::2]
+    classes = both[1::3]
     if _C_SLOW in classes:
         return None
-    mapped = both[0::2]
+    found = _classified(text, both[0::3], classes)
+    marks = both[2::3]
+    found.scripts = (marks.count("H"), marks.count("L"))
+    return found
+
+
+def _classified(text: str, mapped: str, classes: str) -> Prepared:
+    """`_prepare_fast` once each character is mapped and classed."""
     if _C_NEWLINE in classes or "ss" in classes:
         return _edited(text, mapped, classes)
     if _C_HAN not in classes:  # nothing to drop or collapse: one character for one
-        return _trimmed(text, mapped, list(range(size)), [])
+        return _trimmed_lazy(text, mapped, [], [])
     # (most Chinese text) only separators between Han characters to drop: the pieces
-    # between them are kept, and their offsets
+    # between them are kept (their offsets worked out only if asked)
     pieces: list[str] = []
-    src: list[int] = []
+    drops: list[tuple[int, int]] = []
     breaks: list[int] = []
     kept = 0  # where the next piece starts
     removed = 0  # characters dropped so far
@@ -321,14 +368,13 @@ def _prepare_fast(text: str) -> Prepared | None:
         if classes.find(_C_CLAUSE, a, b) >= 0:
             breaks.append(a - removed)
         pieces.append(mapped[kept:a])
-        src += range(kept, a)
+        drops.append((a, b))
         removed += b - a
         kept = b
     if not removed:
-        return _trimmed(text, mapped, list(range(size)), breaks)
+        return _trimmed_lazy(text, mapped, [], breaks)
     pieces.append(mapped[kept:])
-    src += range(kept, size)
-    return _trimmed(text, "".join(pieces), src, breaks)
+    return _trimmed_lazy(text, "".join(pieces), drops, breaks)
 
 
 def _prepare_latin(text: str) -> Prepared | None:
@@ -353,7 +399,7 @@ def _prepare_latin(text: str) -> Prepared | None:
         if norm in odd:  # a later replace would change it again (no such character today)
             return None
         mapped = mapped.replace(ch, norm)
-    return _trimmed(text, mapped, list(range(len(text))), [])
+    return _trimmed_lazy(text, mapped, [], [])
 
 
 def _edited(text: str, mapped: str, classes: str) -> Prepared:
@@ -385,6 +431,22 @@ def _edited(text: str, mapped: str, classes: str) -> Prepared:
         return _trimmed(text, mapped, list(range(len(mapped))), breaks)
     return _trimmed(text, "".join(compress(mapped, keep)), list(compress(range(len(text)), keep)),
                     breaks)
+
+
+def _trimmed_lazy(text: str, norm_text: str, drops: list[tuple[int, int]],
+                  breaks: list[int]) -> Prepared:
+    """`_trimmed` for the text less the spans ``drops``, the offset map made when a
+    finding first asks for it (`Prepared.src`)."""
+    head = norm_text.startswith(" ")
+    if head:
+        norm_text = norm_text[1:]
+        breaks = [max(b - 1, 0) for b in breaks]
+    tail = norm_text.endswith(" ")
+    if tail:
+        norm_text = norm_text[:-1]
+    out = Prepared(text, norm_text, None, breaks or None)
+    out._drops = (drops, head, tail)
+    return out
 
 
 def _trimmed(text: str, norm_text: str, src: list[int], breaks: list[int]) -> Prepared:
@@ -492,12 +554,6 @@ def _flush(pending: list[tuple[str, int, int]], out: list[str], src: list[int],
 def normalize(text: str) -> str:
     """The normalized form alone (for lexicon entries and comparisons)."""
     return prepare(text).norm.strip()
-
-
-_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-#: the runs of text between Chinese characters (`scripts` counts these: fewer matches)
-_NOT_HAN_RUNS = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
-_LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 
 
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))

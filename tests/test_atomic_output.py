@@ -143,12 +143,18 @@ def test_check_interrupted_keeps_the_previous_report_and_removes_its_spool(
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads children from /proc")
-def test_ctrl_c_with_jobs_stops_the_workers_quietly(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("engine", "rows", "wait"), [("stream", 100_000, 0.5),
+                                                    ("fast", 400_000, 0.1)])
+def test_ctrl_c_with_jobs_stops_the_workers_quietly(tmp_path: Path, engine: str, rows: int,
+                                                    wait: float) -> None:
+    """The streaming engine's workers and the fast path's (which take a 100,000-row log
+    in well under a second: a larger log, and the signal soon after they start)."""
     log = tmp_path / "log.csv"
     subprocess.run([sys.executable, str(Path(__file__).parents[1] / "benchmarks" / "generate.py"),
-                    "--rows", "100000", "--out", str(log)], check=True, capture_output=True)
+                    "--rows", str(rows), "--out", str(log)], check=True, capture_output=True)
     # its own session, so the signal goes to the whole group as a terminal's Ctrl-C does
-    proc = subprocess.Popen([*CLI, "check", "--jobs", "2", "--format", "json:out.json", str(log)],
+    proc = subprocess.Popen([*CLI, "check", "--jobs", "2", "--engine", engine,
+                             "--format", "json:out.json", str(log)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
                             env={**os.environ, "FAIRDEBT_NO_CONFIG": "1"},
                             start_new_session=True)
@@ -158,7 +164,7 @@ def test_ctrl_c_with_jobs_stops_the_workers_quietly(tmp_path: Path) -> None:
         while proc.poll() is None and len(children.read_text().split()) < 2:
             assert time.monotonic() < deadline, "the workers never started"
             time.sleep(0.02)
-        time.sleep(0.5)  # the parent ignores Ctrl-C while it forks (so workers never see it)
+        time.sleep(wait)  # the parent ignores Ctrl-C while it forks (so workers never see it)
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     finally:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine import Engine
 from .facts import Facts
@@ -35,6 +35,9 @@ from .policy.model import Policy
 from .scale.progress import Progress
 from .spill import FindingSpill
 from .tz import get_zone
+
+if TYPE_CHECKING:
+    from .fast.columns import Share
 
 
 def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | None = None,
@@ -220,26 +223,27 @@ def _columnar_in_processes(job: _Job, header: list[str], shares: int) -> list[_P
 
     global _JOB
     parts: list[_Part] = []
-    with split(job.sources[0][0], header, shares) as files:
-        _JOB = job
-        try:
-            with _quiet_children():
-                pool = multiprocessing.get_context("fork").Pool(job.jobs, initializer=_worker)
-            with pool:
-                for rows, got in pool.imap(_forked_share, files):
-                    parts += got
-                    if job.progress is not None:
-                        job.progress.add(rows)
-        finally:
-            _JOB = None
+    _JOB = job
+    try:
+        with _quiet_children():
+            pool = multiprocessing.get_context("fork").Pool(job.jobs, initializer=_worker)
+        # the file is split by the workers too, each a byte range of it
+        with pool, split(job.sources[0][0], header, shares, pieces=job.jobs,
+                         run=pool.starmap) as files:
+            for rows, got in pool.imap(_forked_share, files):
+                parts += got
+                if job.progress is not None:
+                    job.progress.add(rows)
+    finally:
+        _JOB = None
     return parts
 
 
-def _forked_share(file: str) -> tuple[int, list[_Part]]:
+def _forked_share(share: Share) -> tuple[int, list[_Part]]:
     from .fast.columns import read_share
 
     assert _JOB is not None
-    columns = read_share(file, _JOB.sources[0][1])
+    columns = read_share(share, _JOB.sources[0][1])
     return columns.rows, _columnar_share(_JOB, columns)
 
 

@@ -13,9 +13,12 @@ commas. Any other file is left to the streaming reader (the caller falls back).
 from __future__ import annotations
 
 import contextlib
+import io
+import itertools
+import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,25 +144,83 @@ def _columns(holder: list[Any], name: str) -> Columns:
     return Columns(name, wanted, len(next(iter(data.values()))), data, lines)
 
 
+#: a share as `split` leaves it: its file for each piece of the file that had rows of
+#: it, with the number of rows before that piece (line numbers within a piece start at 0)
+Share = list[tuple[str, int]]
+
+
 def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[Columns]:
     """The file's rows split by consumer into ``parts`` shares (each consumer wholly in
     one), each with its rows' line numbers, read back one at a time (see `split`), so
     memory holds one share at a time."""
-    with split(path, header, parts) as files:
-        for file in files:
-            yield read_share(file, name)
+    with split(path, header, parts) as shares:
+        for share in shares:
+            yield read_share(share, name)
 
 
-def read_share(file: str, name: str) -> Columns:
+def read_share(share: Share, name: str) -> Columns:
     """One share `split` wrote, as the columns of the file ``name``."""
-    return _columns([_read_share(file)], name)
+    import pyarrow as pa
+
+    tables = []
+    for file, before in share:
+        table = _read_share(file)
+        at = table.schema.get_field_index(LINE)
+        lines = table.column(at).combine_chunks().to_numpy() + (before + 2)  # 2: the header
+        tables.append(table.set_column(at, LINE, pa.array(lines)))
+    return _columns([pa.concat_tables(tables) if len(tables) > 1 else tables[0]], name)
+
+
+Runner = Callable[[Callable[..., int], list[tuple[Any, ...]]], list[int]]
 
 
 @contextlib.contextmanager
-def split(path: str, header: list[str], parts: int) -> Iterator[list[str]]:
-    """One pass over the file writes its rows, split by consumer into ``parts`` shares,
-    to private temporary Arrow files, each row with its line number; yields the files of
-    the shares that got rows, and removes them all afterwards."""
+def split(path: str, header: list[str], parts: int, pieces: int = 1,
+          run: Runner | None = None) -> Iterator[list[Share]]:
+    """The file's rows, split by consumer into ``parts`` shares, written to private
+    temporary Arrow files, each row with its line number; yields the shares that got
+    rows (see `Share`) and removes the files afterwards. The rows are cut into
+    ``pieces`` byte ranges of whole lines (a plain file has one row per line), each
+    split by `split_piece`, through ``run`` (e.g. a process pool's ``starmap``) or here."""
+    with tempfile.TemporaryDirectory(prefix="fairdebt-fast-") as folder:
+        # one piece: the whole file, which Arrow reads quicker by its path
+        jobs: list[tuple[Any, ...]] = [(path, header, parts, None, None, folder, 0)] \
+            if pieces == 1 else [(path, header, parts, start, end, folder, index)
+                                 for index, (start, end) in enumerate(byte_ranges(path, pieces))]
+        rows = (run or _starmap)(split_piece, jobs)
+        before = [0]
+        for n in rows:
+            before.append(before[-1] + n)
+        shares = [[(f"{folder}/{p}.{i}.arrow", before[i]) for i in range(len(jobs))
+                   if os.path.exists(f"{folder}/{p}.{i}.arrow")] for p in range(parts)]
+        yield [share for share in shares if share]
+
+
+def _starmap(function: Callable[..., int], jobs: list[tuple[Any, ...]]) -> list[int]:
+    return [function(*job) for job in jobs]
+
+
+def byte_ranges(path: str, pieces: int) -> list[tuple[int, int]]:
+    """``pieces`` byte ranges of about equal size covering the rows after the header,
+    each starting at a line's start (fewer when the file is small)."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        f.readline()
+        first = f.tell()
+        bounds = [first]
+        for k in range(1, pieces):
+            f.seek(max(first + (size - first) * k // pieces - 1, first))
+            f.readline()  # to the start of the next line (or the end)
+            bounds.append(max(f.tell(), bounds[-1]))
+    bounds.append(size)
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def split_piece(path: str, header: list[str], parts: int, start: int | None,
+                end: int | None, folder: str, index: int) -> int:
+    """Split the rows in bytes [start, end) of the file (None: all its rows) into share
+    files ``{folder}/{share}.{index}.arrow``, lines counted from 0 within the piece;
+    the number of rows."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -170,17 +231,22 @@ def split(path: str, header: list[str], parts: int) -> Iterator[list[str]]:
     # small blocks: the streaming reader's memory grows with its block size (16 MB blocks
     # held ~370 MB over the 1M-row log, 1 MB blocks ~165 MB over the 10M one), no slower
     read.block_size = STREAM_BLOCK
-    with tempfile.TemporaryDirectory(prefix="fairdebt-fast-") as folder:
-        files = [f"{folder}/{p}.arrow" for p in range(parts)]
-        writers: list[Any] = [None] * parts
-        try:
-            reader = pacsv.open_csv(path, read_options=read, parse_options=parse,
+    writers: list[Any] = [None] * parts
+    first = 0
+    try:
+        # read, not mapped: a mapped file's pages would count in the process's memory
+        with open(path, "rb", buffering=0) as raw:
+            source: Any = path
+            if start is not None and end is not None:
+                raw.seek(start)
+                source = _Range(raw, end - start)
+                read.skip_rows = 0  # the header is before the first piece
+            reader = pacsv.open_csv(source, read_options=read, parse_options=parse,
                                     convert_options=convert)
-            first = 0
             for batch in reader:
                 n = batch.num_rows
                 share = _share(np, pc, batch.column("consumer_id"), parts)
-                lines = pa.array(np.arange(first + 2, first + 2 + n, dtype=np.int64))
+                lines = pa.array(np.arange(first, first + n, dtype=np.int64))
                 batch = pa.RecordBatch.from_arrays([*batch.columns, lines],
                                                    names=[*batch.schema.names, LINE])
                 first += n
@@ -192,15 +258,31 @@ def split(path: str, header: list[str], parts: int) -> Iterator[list[str]]:
                     if bounds[p] == bounds[p + 1]:
                         continue
                     if writers[p] is None:
-                        writers[p] = ipc.new_file(files[p], batch.schema)
+                        writers[p] = ipc.new_file(f"{folder}/{p}.{index}.arrow", batch.schema)
                     writers[p].write_batch(batch.slice(bounds[p], bounds[p + 1] - bounds[p]))
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise NotPlain(f"Arrow cannot read it: {exc}") from None
-        finally:
-            for w in writers:
-                if w is not None:
-                    w.close()
-        yield [f for f, w in zip(files, writers, strict=True) if w is not None]
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise NotPlain(f"Arrow cannot read it: {exc}") from None
+    finally:
+        for w in writers:
+            if w is not None:
+                w.close()
+    return first
+
+
+class _Range(io.RawIOBase):
+    """At most ``size`` bytes of an open file from where it stands: one piece's rows."""
+
+    def __init__(self, raw: Any, size: int) -> None:
+        self.raw, self.left = raw, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)[:self.left]
+        n: int = self.raw.readinto(view) if len(view) else 0
+        self.left -= n
+        return n
 
 
 def release() -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING, Any
 
 from .engine import Engine
@@ -221,21 +222,14 @@ def _columnar_in_processes(job: _Job, header: list[str], shares: int) -> list[_P
     (pickled), so they are all in memory at the end, as with ``--jobs`` streaming."""
     from .fast.columns import split
 
-    global _JOB
     parts: list[_Part] = []
-    _JOB = job
-    try:
-        with _quiet_children():
-            pool = multiprocessing.get_context("fork").Pool(job.jobs, initializer=_worker)
-        # the file is split by the workers too, each a byte range of it
-        with pool, split(job.sources[0][0], header, shares, pieces=job.jobs,
-                         run=pool.starmap) as files:
-            for rows, got in pool.imap(_forked_share, files):
-                parts += got
-                if job.progress is not None:
-                    job.progress.add(rows)
-    finally:
-        _JOB = None
+    # the file is split by the workers too, each a byte range of it
+    with _workers(job) as pool, split(job.sources[0][0], header, shares, pieces=job.jobs,
+                                      run=pool.starmap) as files:
+        for rows, got in pool.imap(_forked_share, files):
+            parts += got
+            if job.progress is not None:
+                job.progress.add(rows)
     return parts
 
 
@@ -310,13 +304,21 @@ _JOB: _Job | None = None  # set before forking: workers inherit it instead of a 
 
 
 def _in_processes(job: _Job) -> list[_Part]:
+    with _workers(job) as pool:
+        return pool.map(_forked_part, range(job.jobs))
+
+
+@contextlib.contextmanager
+def _workers(job: _Job) -> Iterator[Pool]:
+    """A pool of ``job.jobs`` forked workers that inherit ``job`` (as `_JOB`), ended (and
+    `_JOB` cleared) when the block is left."""
     global _JOB
     _JOB = job
     try:
         with _quiet_children():
             pool = multiprocessing.get_context("fork").Pool(job.jobs, initializer=_worker)
         with pool:
-            return pool.map(_forked_part, range(job.jobs))
+            yield pool
     finally:
         _JOB = None
 

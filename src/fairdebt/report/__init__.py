@@ -54,16 +54,20 @@ def masks(fmt: str, options: RenderOptions) -> bool:
 
 def render(fmt: str, report: Report, options: RenderOptions) -> str:
     """``report`` in format ``fmt``, with personal data masked as `masks` decides."""
-    return FORMATS[fmt](mask_report(report) if masks(fmt, options) else report, options)
+    return FORMATS[fmt](_shown(fmt, report, options), options)
 
 
 def render_chunks(fmt: str, report: Report, options: RenderOptions) -> Iterator[str]:
     """`render`'s text in pieces that join to it."""
-    shown = mask_report(report) if masks(fmt, options) else report
+    shown = _shown(fmt, report, options)
     if fmt in CHUNKED:
         yield from CHUNKED[fmt](shown, options)
     else:
         yield FORMATS[fmt](shown, options)
+
+
+def _shown(fmt: str, report: Report, options: RenderOptions) -> Report:
+    return mask_report(report) if masks(fmt, options) else report
 
 
 __all__ = ["CHUNKED", "FORMATS", "MASKED_BY_DEFAULT", "RenderOptions", "Renderer", "masks",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from fairdebt.fast import available
 from fairdebt.io.atomic import replacing
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -143,8 +144,10 @@ def test_check_interrupted_keeps_the_previous_report_and_removes_its_spool(
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads children from /proc")
-@pytest.mark.parametrize(("engine", "rows", "wait"), [("stream", 100_000, 0.5),
-                                                    ("fast", 400_000, 0.1)])
+@pytest.mark.parametrize(("engine", "rows", "wait"), [
+    ("stream", 100_000, 0.5),
+    pytest.param("fast", 400_000, 0.1, marks=pytest.mark.skipif(
+        available() is not None, reason="the fast path needs fairdebt[fast]"))])
 def test_ctrl_c_with_jobs_stops_the_workers_quietly(tmp_path: Path, engine: str, rows: int,
                                                     wait: float) -> None:
     """The streaming engine's workers and the fast path's (which take a 100,000-row log

@@ -218,6 +218,19 @@ def test_the_fast_path_decides_plain_consumers_itself(tmp_path: Path) -> None:
     assert fast == stream
 
 
+def test_local_times_with_offsets_in_seconds(tmp_path: Path) -> None:
+    """Liberia kept local mean time (-00:44:30) until 1972: a local time whose offset has
+    seconds is written as ``isoformat`` writes it, and outside the hours by its clock.
+    Findings on any row whose zone is one name are built from the columns
+    (`fast.findings`); this is the one offset they leave to the checks."""
+    lines = [f"1971-06-0{1 + i % 3}T0{i % 10}:1{i % 6}:00+00:00,C{i % 2},E{i},contact,call,"
+             f"outbound,consumer,no_answer,D1,+1555000{i % 2},mobile,Africa/Monrovia,"
+             "collection,,,,," for i in range(30)]
+    stream, fast = _both(tmp_path, lines, POLICIES["us-reg-f"])
+    assert "-00:44:30 (Africa/Monrovia)" in stream and "reg-f/hours" in stream
+    assert fast == stream
+
+
 @pytest.mark.parametrize("content", [
     'timestamp,consumer_id,channel\n2026-03-01T10:00:00+00:00,"C1",call\n',  # quotes
     "timestamp,consumer_id,channel\r\n2026-03-01T10:00:00+00:00,C1,call\r\n",  # CRLF

@@ -136,8 +136,12 @@ class Check:
         """The rule's finding for ``ctx``: its message is the rule's, then ``detail``, then
         ``suffix``; ``severity`` overrides the rule's."""
         rule = self.rule
-        base = rule.message or self.DEFAULT_MESSAGE or rule.summary
-        message = f"{base}: {detail}" if base and detail else (base or detail)
         return make_finding(rule.id, severity or rule.severity, rule.citation, rule.policy,
-                            ctx, message + suffix, debt_id=debt_id, evidence=evidence,
-                            content=content)
+                            ctx, self.message(detail) + suffix, debt_id=debt_id,
+                            evidence=evidence, content=content)
+
+    def message(self, detail: str) -> str:
+        """A finding's message: the rule's own, then ``detail``."""
+        rule = self.rule
+        base = rule.message or self.DEFAULT_MESSAGE or rule.summary
+        return f"{base}: {detail}" if base and detail else (base or detail)

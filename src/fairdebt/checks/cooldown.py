@@ -120,7 +120,14 @@ class Cooldown(CountingCheck):
             return None
         first = min(hits.values(), key=lambda t: t.day)
         named = [d for d in hits if d]
-        where = "local day" if ctx.zone_known else "day (UTC: zone unknown)"
+        text = self.detail(first, named, ctx.zone_known, assumed, unnamed_trigger)
+        evidence = (*dict.fromkeys(t.event_id for t in hits.values()), ev.event_id)
+        return [self.finding(ctx, text, debt_id=";".join(named) or None, evidence=evidence)]
+
+    def detail(self, first: Trigger, named: list[str], zone_known: bool, assumed: bool,
+               unnamed_trigger: bool) -> str:
+        """A finding's detail: the earliest live trigger ``first``, for debts ``named``."""
+        where = "local day" if zone_known else "day (UTC: zone unknown)"
         text = (f"{self.trigger_name} on {where} {_day_text(first.day)} ({first.event_id}); "
                 f"none allowed until day {self.days + 1} of that period")
         if named:
@@ -132,8 +139,7 @@ class Cooldown(CountingCheck):
                      "toward every debt")
         if self.presumption:
             text += PRESUMPTION
-        evidence = (*dict.fromkeys(t.event_id for t in hits.values()), ev.event_id)
-        return [self.finding(ctx, text, debt_id=";".join(named) or None, evidence=evidence)]
+        return text
 
 
 def _day_text(ordinal: int) -> str:

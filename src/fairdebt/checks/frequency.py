@@ -267,6 +267,11 @@ class FrequencyCap(CountingCheck):
         evidence = tuple(dict.fromkeys(
             c.event_id for _, counted in over for c in (*counted[:self.max], counted[-1])))
         debts = [d for d, _ in over if d]
+        return self.finding(ctx, self.detail(count, debts, assumed),
+                            debt_id=";".join(debts) or None, evidence=evidence)
+
+    def detail(self, count: int, debts: list[str], assumed: bool) -> str:
+        """A finding's detail: ``count`` contacts in the window, for ``debts``."""
         text = f"{count} {self.unit} {self.span} (max {self.max})"
         if debts:
             text += f" for debt {', '.join(debts)}"
@@ -274,7 +279,7 @@ class FrequencyCap(CountingCheck):
             text += ASSUMED_DEBTS
         if self.presumption:
             text += PRESUMPTION
-        return self.finding(ctx, text, debt_id=";".join(debts) or None, evidence=evidence)
+        return text
 
     def on_account_event(self, ctx: Context, state: CapState) -> list[Finding] | None:
         ev = ctx.event

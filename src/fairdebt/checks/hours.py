@@ -91,7 +91,11 @@ class ContactHours(Check):
                              f"{code} ({holiday}) in {name}")
             elif not contains(t):
                 where.append(f"{_clock(t)} in {name}")
-        return [self.finding(ctx, f"{', '.join(where)}; allowed {self.describe} local time")]
+        return [self.finding(ctx, self.detail(", ".join(where)))]
+
+    def detail(self, where: str) -> str:
+        """A finding's detail: ``where`` is when the contact was, in the zones it was outside."""
+        return f"{where}; allowed {self.describe} local time"
 
     def not_before(self, ctx: Context, state: Any) -> float | None:
         code = self._calendar(ctx) if self.holidays else None

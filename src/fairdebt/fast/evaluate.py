@@ -35,6 +35,7 @@ from typing import Any
 from ..checks import Check
 from ..checks.cooldown import Cooldown, Trigger
 from ..checks.frequency import Counted, FrequencyCap
+from ..checks.hours import ContactHours
 from ..engine import Engine
 from ..io.normalize import CsvRowParser, _debts, _zones, to_event
 from ..model import ACCOUNT_EVENTS, CONSUMER_PARTIES, CONTACT, Event, Finding, Rejected
@@ -242,7 +243,7 @@ class Evaluation:
         encoded = pc.dictionary_encode(data["debt_id"])
         self.debt = encoded.indices.to_numpy(zero_copy_only=False)
         values = encoded.dictionary
-        raws = values.to_pylist()
+        raws = self.debt_values = values.to_pylist()
         k = len(raws)
         # a clean single id is its own value (`normalize._debts`' first case); the others
         # go through the normalizer's own parsing
@@ -273,6 +274,7 @@ class Evaluation:
         np = self.np
         kept = self.kept_rows
         self.day = np.zeros(self.n, dtype=np.int64)
+        self.offset = np.zeros(self.n, dtype=np.int64)  # UTC offset in the first zone
         #: per timezone code: (its rows, [(second of day, weekday) per candidate zone])
         self.clocks: dict[int, tuple[Any, list[tuple[Any, Any]]]] = {}
         if not kept.any():
@@ -286,9 +288,11 @@ class Evaluation:
                 table = tables.get(name)
                 if table is None:
                     table = tables[name] = ZoneTable(get_zone(name), first, last)
-                day, second = local_days(self.epoch[rows], table(self.epoch[rows]))
+                offset = table(self.epoch[rows])
+                day, second = local_days(self.epoch[rows], offset)
                 if index == 0:
                     self.day[rows] = day
+                    self.offset[rows] = offset
                 per_zone.append((second, (day - 1) % 7))  # ordinal 1 is a Monday
             self.clocks[code] = (rows, per_zone)
 
@@ -605,8 +609,6 @@ class Evaluation:
         kept = self.kept_rows & ~self.sent_consumer[self.consumer]
         found = [f for f in found if kept[f[1]]]
         found += self.stateless(kept)
-        needed = {row for _, row, detail in found if not isinstance(detail, list)}
-        events = self._events(sorted(needed))
         # rows only counted (evidence) need no event: their ids come from the column
         counted: set[int] = set()
         for i, _, detail in found:
@@ -617,8 +619,10 @@ class Evaluation:
                 assert isinstance(check, FrequencyCap)
                 counted.update(_read_by_finding(detail, check.max))
         ids = self._event_ids(sorted(counted))
+        findings, found = self._from_columns(found, ids)
+        needed = {row for _, row, detail in found if not isinstance(detail, list)}
+        events = self._events(sorted(needed))
         probe = Account()
-        findings: list[Finding] = []
         # a row with several findings (hours, a cap, a redial) gets one context; a row
         # counted by several windows of a burst, one `Counted` per debt
         contexts: dict[int, Any] = {}
@@ -662,6 +666,40 @@ class Evaluation:
             sent = sent[np.argsort(self.epoch[sent], kind="stable")]
         consumers = int(np.unique(self.consumer[kept]).size) if kept.any() else 0
         return Outcome(findings, int(kept.sum()), consumers, sent, self.columns, self.parser)
+
+    def _from_columns(self, found: list[tuple[int, int, Any]], ids: dict[int, str]
+                      ) -> tuple[list[Finding], list[tuple[int, int, Any]]]:
+        """Build the findings of hours, caps and cooldowns on rows with one candidate zone
+        from the columns (`findings`); return them, and the rest of ``found``."""
+        from . import findings as build
+
+        np = self.np
+        simple = build.simple_rows(self)
+        quick: dict[int, list[tuple[int, Any]]] = {}
+        rest: list[tuple[int, int, Any]] = []
+        roles = self.roles
+        for f in found:
+            i, row, detail = f
+            if roles[i] in _QUICK and simple[row]:
+                quick.setdefault(i, []).append((row, detail))
+            else:
+                rest.append(f)
+        if not quick:
+            return [], rest
+        rows = np.unique(np.array([row for pairs in quick.values() for row, _ in pairs],
+                                  dtype=np.int64))
+        facts = build.RowFacts(self, rows)
+        out: list[Finding] = []
+        for i, pairs in quick.items():
+            check = self.checks[i]
+            if isinstance(check, FrequencyCap):
+                out += build.caps(self, facts, check, pairs, ids)
+            elif isinstance(check, Cooldown):
+                out += build.cooldowns(self, facts, check, pairs, ids)
+            else:
+                assert isinstance(check, ContactHours)
+                out += build.hours(self, facts, check, np.array([r for r, _ in pairs]))
+        return out, rest
 
     def _replayed(self, kept: Any) -> list[Finding]:
         """Findings of the (check, consumer) pairs the columns could not decide: every
@@ -707,6 +745,9 @@ class Evaluation:
                 raise NotPlain(f"line {self.columns.line(row)} was expected to parse: {ev}")
             out[row] = ev
         return out
+
+
+_QUICK = frozenset({"hours", "cap", "cooldown"})  # roles `_from_columns` builds
 
 
 def _read_by_finding(window: Any, limit: int) -> list[int]:

@@ -43,7 +43,7 @@ from ..policy.model import Policy
 from ..state import Account
 from ..tz import ZoneError, get_zone
 from .clock import ZoneTable, epochs, local_days
-from .columns import Columns, NotPlain
+from .columns import Columns, NotPlain, arrow_of, numpy_of
 from .plan import ACCOUNT_FACTS, CODED, EMPTY, FILTER_FIELDS, key_parts, role
 
 _STAND_IN = {"timestamp": "2000-01-01T00:00:00+00:00", "consumer_id": "c", "event_id": "e"}
@@ -65,7 +65,7 @@ def _codes(column: Any) -> tuple[Any, list[str]]:
     import pyarrow.compute as pc
 
     encoded = pc.dictionary_encode(column)
-    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    return numpy_of(encoded.indices), encoded.dictionary.to_pylist()
 
 
 def _radix(parts: list[tuple[Any, int]]) -> Any:
@@ -112,8 +112,7 @@ class Evaluation:
         kept &= ~blank[self.consumer]
         for name in EMPTY:
             if name in data:
-                kept &= np.asarray(pc.equal(data[name], "").to_numpy(zero_copy_only=False),
-                                   dtype=bool)
+                kept &= numpy_of(pc.utf8_length(data[name])) == 0
         kept &= self._coded()
         self.account = self.account_kind[self.combo]  # "" for contacts
         kept &= self._zones() | (self.account != "")
@@ -241,17 +240,16 @@ class Evaluation:
         import pyarrow.compute as pc
 
         encoded = pc.dictionary_encode(data["debt_id"])
-        self.debt = encoded.indices.to_numpy(zero_copy_only=False)
+        self.debt = numpy_of(encoded.indices)
         values = encoded.dictionary
         raws = self.debt_values = values.to_pylist()
         k = len(raws)
         # a clean single id is its own value (`normalize._debts`' first case); the others
         # go through the normalizer's own parsing
-        simple = np.asarray(pc.and_(
-            pc.and_(pc.greater(pc.utf8_length(values), 0),
-                    pc.invert(pc.match_substring(values, ";"))),
-            pc.equal(pc.utf8_trim_whitespace(values), values)).to_numpy(
-                zero_copy_only=False), dtype=bool)
+        # (no Python scalars in compute calls: converting one imports pandas)
+        simple = (numpy_of(pc.utf8_length(values)) > 0) & ~numpy_of(
+            pc.match_substring(values, ";")) & numpy_of(
+            pc.equal(pc.utf8_trim_whitespace(values), values))
         good = np.ones(k, dtype=bool)
         self.debt_single = simple.copy()
         self.debt_id = np.where(simple, np.arange(k), -1).astype(np.int64)
@@ -726,11 +724,10 @@ class Evaluation:
 
     def _event_ids(self, rows: list[int]) -> dict[int, str]:
         """Each row's event id as the reader gives it: the stripped cell, else FILE:LINE."""
-        import pyarrow as pa
 
         name = self.columns.name
         column = self.columns.data.get("event_id")
-        cells = (column.take(pa.array(rows, type=pa.int64())).to_pylist()
+        cells = (column.take(arrow_of(rows)).to_pylist()
                  if column is not None else [""] * len(rows))
         line = self.columns.line
         return {row: cell.strip() or f"{name}:{line(row)}"
@@ -762,12 +759,11 @@ def events_of(columns: Columns, parser: CsvRowParser, rows: Any,
               batch: int = 65536) -> Iterator[Event | Rejected]:
     """Parse ``rows`` (indices) as the streaming reader does: an `Event`, or
     `Rejected` with the reason, with the row's line."""
-    import pyarrow as pa
 
     names = columns.header
     for start in range(0, len(rows), batch):
         chunk = rows[start:start + batch]
-        take = pa.array(chunk, type=pa.int64())
+        take = arrow_of(chunk)
         cells = [columns.data[h].take(take).to_pylist() for h in names]
         for index, row in zip(chunk, zip(*cells, strict=True), strict=True):
             line = columns.line(int(index))

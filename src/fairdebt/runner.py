@@ -500,13 +500,16 @@ def _order_findings(part: _Part, file_order: Mapping[str, int] | None = None) ->
 
 
 def _report(policy: Policy, parts: list[_Part], file_order: Mapping[str, int]) -> Report:
-    # each part in order, then merged: a merge holds one sort key per part, where one
-    # sort of them all holds a key per finding (~110 bytes each)
-    for p in parts:
-        _order_findings(p, file_order)
-    runs = [p.findings for p in parts if p.findings]
-    findings = runs[0] if len(runs) == 1 else \
-        list(heapq.merge(*runs, key=_finding_order(file_order)))
+    if not any(p.ordered for p in parts):  # all in memory: one sort, one key per finding
+        findings = [f for p in parts for f in p.findings]
+        findings.sort(key=_finding_order(file_order))
+    else:  # some read back from disk (many findings): each part in order, then merged,
+        # which holds one sort key per part where a sort holds one (~110 bytes) per finding
+        for p in parts:
+            _order_findings(p, file_order)
+        runs = [p.findings for p in parts if p.findings]
+        findings = runs[0] if len(runs) == 1 else \
+            list(heapq.merge(*runs, key=_finding_order(file_order)))
     rejected = [r for p in parts for r in p.rejected]
     rejected.sort(key=lambda r: (file_order.get(r.file, len(file_order)), r.file, r.line))
     by_rule = Counter(f.rule for f in findings)

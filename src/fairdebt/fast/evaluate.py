@@ -216,10 +216,11 @@ class Evaluation:
 
     def _zones(self) -> Any:
         np, data = self.np, self.columns.data
-        if "timezone" not in data:
+        self.tz_zones: list[tuple[str, ...]] = []
+        if "timezone" not in data:  # no contact is kept
+            self.tz = np.zeros(self.n, dtype=np.int64)
             return np.zeros(self.n, dtype=bool)
         self.tz, raws = _codes(data["timezone"])
-        self.tz_zones: list[tuple[str, ...]] = []
         good = np.zeros(len(raws), dtype=bool)
         for i, raw in enumerate(raws):
             try:

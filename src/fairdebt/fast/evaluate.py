@@ -517,10 +517,10 @@ class Evaluation:
         srt, group = narrowed
         lo = self._window_starts(check, srt, group)
         count = np.arange(len(srt)) - lo + 1
-        out = []
-        for at in np.nonzero(count > check.max)[0].tolist():
-            out.append((i, int(srt[at]), srt[lo[at]:at + 1]))
-        return out
+        over = np.nonzero(count > check.max)[0]
+        rows_of = srt.tolist()
+        return [(i, rows_of[at], Window(rows_of, start, at + 1))
+                for at, start in zip(over.tolist(), lo[over].tolist(), strict=True)]
 
     def _exact_groups(self, i: int, check: FrequencyCap | Cooldown, rows: Any,
                       flagged: Any) -> tuple[Any, Any] | None:
@@ -748,12 +748,25 @@ class Evaluation:
 _QUICK = frozenset({"hours", "cap", "cooldown"})  # roles `_from_columns` builds
 
 
-def _read_by_finding(window: Any, limit: int) -> list[int]:
+class Window:
+    """A cap's window: the rows ``rows[start:end]``, the last its finding's row. (Not the
+    slice: a window can hold as many rows as the log, and there is one per finding.)"""
+
+    __slots__ = ("end", "rows", "start")
+
+    def __init__(self, rows: list[int], start: int, end: int) -> None:
+        self.rows, self.start, self.end = rows, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+def _read_by_finding(window: Window, limit: int) -> list[int]:
     """The rows of a cap's window that its finding names: the first ``limit`` (the
     rule's max) and the last."""
-    rows: list[int] = window.tolist() if len(window) <= limit + 1 else \
-        [*window[:limit].tolist(), int(window[-1])]
-    return rows
+    rows, start, end = window.rows, window.start, window.end
+    return rows[start:end] if end - start <= limit + 1 else \
+        [*rows[start:start + limit], rows[end - 1]]
 
 
 def events_of(columns: Columns, parser: CsvRowParser, rows: Any,

@@ -107,8 +107,8 @@ def caps(ev: Evaluation, facts: RowFacts, check: FrequencyCap, found: list[tuple
         messages.append(check.message(check.detail(len(window), [debt] if debt else [],
                                                    False)))
         debts.append(debt)
-        evidence.append(tuple(dict.fromkeys(
-            ids[j] for j in _read_by_finding(window, check.max))))
+        named = [ids[j] for j in _read_by_finding(window, check.max)]
+        evidence.append(tuple(dict.fromkeys(named)))
     return _build(rule.id, rule.severity, rule.citation, rule.policy, facts, at, messages,
                   debts, evidence)
 

@@ -64,3 +64,16 @@ def test_a_fast_run_does_not_import_pandas() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+@given(keys=st.lists(st.integers(0, 300), max_size=200), extra=st.integers(0, 2000))
+def test_unique_by_table_is_numpys(keys: list[int], extra: int) -> None:
+    """`evaluate._unique` (a table of the possible keys when few) is ``np.unique``."""
+    from fairdebt.fast.evaluate import _unique
+
+    array = np.array(keys, dtype=np.int64)
+    total = max(keys, default=0) + 1 + extra
+    unique, inverse = _unique(np, array, total)
+    want_unique, want_inverse = np.unique(array, return_inverse=True)
+    assert unique.tolist() == want_unique.tolist()
+    assert inverse.tolist() == want_inverse.reshape(-1).tolist()

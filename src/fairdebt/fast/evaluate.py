@@ -82,6 +82,25 @@ def _radix(parts: list[tuple[Any, int]]) -> Any:
     return out
 
 
+def _product(sizes: Iterator[int]) -> int:
+    total = 1
+    for size in sizes:
+        total *= max(size, 1)
+    return total
+
+
+def _unique(np: Any, keys: Any, total: int) -> tuple[Any, Any]:
+    """``np.unique(keys, return_inverse=True)`` for keys in [0, total): by a table of
+    all the possible keys when that is small (no sort of every row)."""
+    if total > 1 << 22 or total > 4 * len(keys):
+        unique, inverse = np.unique(keys, return_inverse=True)
+        return unique, inverse.reshape(-1)
+    seen = np.zeros(total, dtype=bool)
+    seen[keys] = True
+    rank = np.cumsum(seen) - 1
+    return np.nonzero(seen)[0], rank[keys]
+
+
 class Evaluation:
     """The columnar pass over one file (see the module docstring)."""
 
@@ -155,8 +174,7 @@ class Evaluation:
             parts.append((codes, len(values)))
             dictionaries.append(values)
         combo_key = _radix(parts) if parts else np.zeros(self.n, dtype=np.int64)
-        unique, self.combo = np.unique(combo_key, return_inverse=True)
-        self.combo = self.combo.reshape(-1)
+        unique, self.combo = _unique(np, combo_key, _product(s for _, s in parts))
         sizes = [size for _, size in parts]
         events: list[Event | None] = []
         kinds: list[str] = []

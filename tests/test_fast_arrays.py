@@ -45,8 +45,6 @@ def test_numbers_sliced(values: list[int], start: int) -> None:
         assert numpy_of(array).tolist() == values[start:]
     assert arrow_of(values).to_pylist() == values
     assert arrow_of(np.array(values, dtype=np.int64)).equals(pa.array(values, type=pa.int64()))
-    stamps = arrow_of(values, "timestamp[s]")
-    assert stamps.type == pa.timestamp("s") and stamps.cast(pa.int64()).to_pylist() == values
 
 
 def test_nulls_are_refused() -> None:

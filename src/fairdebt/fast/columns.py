@@ -76,9 +76,9 @@ def numpy_of(array: Any) -> Any:
 
 
 def arrow_of(values: Any, kind: str = "int64") -> Any:
-    """NumPy numbers (or a list of ints) as an Arrow array of ``kind`` (``int64``,
-    ``timestamp[s]`` or ``bool``), built on the NumPy buffer: ``pyarrow.array`` imports
-    pandas (see `numpy_of`)."""
+    """NumPy numbers (or a list of ints) as an Arrow array of ``kind`` (``int64`` or
+    ``bool``), built on the NumPy buffer: ``pyarrow.array`` imports pandas (see
+    `numpy_of`)."""
     import numpy as np
     import pyarrow as pa
 
@@ -87,8 +87,7 @@ def arrow_of(values: Any, kind: str = "int64") -> Any:
         return pa.Array.from_buffers(pa.bool_(), len(flags), [
             None, pa.py_buffer(np.packbits(flags, bitorder="little"))])
     numbers = np.ascontiguousarray(np.asarray(values, dtype=np.int64))
-    arrow_type = pa.timestamp("s") if kind == "timestamp[s]" else pa.int64()
-    return pa.Array.from_buffers(arrow_type, len(numbers), [None, pa.py_buffer(numbers)])
+    return pa.Array.from_buffers(pa.int64(), len(numbers), [None, pa.py_buffer(numbers)])
 
 
 def plain_csv(path: str) -> list[str]:

@@ -744,7 +744,6 @@ class Evaluation:
 
     def _event_ids(self, rows: list[int]) -> dict[int, str]:
         """Each row's event id as the reader gives it: the stripped cell, else FILE:LINE."""
-
         name = self.columns.name
         column = self.columns.data.get("event_id")
         cells = (column.take(arrow_of(rows)).to_pylist()
@@ -792,7 +791,6 @@ def events_of(columns: Columns, parser: CsvRowParser, rows: Any,
               batch: int = 65536) -> Iterator[Event | Rejected]:
     """Parse ``rows`` (indices) as the streaming reader does: an `Event`, or
     `Rejected` with the reason, with the row's line."""
-
     names = columns.header
     for start in range(0, len(rows), batch):
         chunk = rows[start:start + batch]

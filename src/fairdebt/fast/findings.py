@@ -34,7 +34,6 @@ class RowFacts:
     """What every finding on a row repeats from it, for many rows at once."""
 
     def __init__(self, ev: Evaluation, rows: Any) -> None:
-
         np = ev.np
         self.rows = rows  # sorted, unique
         data, name = ev.columns.data, ev.columns.name

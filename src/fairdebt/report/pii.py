@@ -101,18 +101,53 @@ def mask_text(text: str, keep: Iterable[str] = ()) -> str:
     """``text`` with every email address and phone-like number masked, except the ids
     in ``keep`` wherever they stand as a whole word."""
     kept = sorted({k for k in keep if k}, key=len, reverse=True)
+    names = {k: chr(_PLACEHOLDER + i) for i, k in enumerate(kept)}
+    # ids are set aside first, so a numeric id is neither masked itself nor taken as part
+    # of a neighbouring number
     if kept:
-        # ids are set aside first, so a numeric id is neither masked itself nor taken
-        # as part of a neighbouring number
-        names = {k: chr(_PLACEHOLDER + i) for i, k in enumerate(kept)}
-        pattern = re.compile(r"(?<![\w+])(?:" + "|".join(map(re.escape, kept)) + r")(?!\w)")
-        text = pattern.sub(lambda m: names[m.group(0)], text)
+        text = _set_aside(text, kept, names)
     if "@" in text:  # (an address has one: no scan of every other text)
         text = _EMAIL.sub(lambda m: mask_email(m.group(1), m.group(2)), text)
     text = _mask_phones(text)
     for k in kept:
         text = text.replace(names[k], k)
     return text
+
+
+def _set_aside(text: str, kept: list[str], names: dict[str, str]) -> str:
+    r"""Each of ``kept`` standing as a whole word (not after a word character or ``+``,
+    not before a word character) replaced by its name; where several start at one
+    place, the first in ``kept`` that stands as a word. What ``re.sub`` with
+    ``(?<![\w+])(?:id1|id2|…)(?!\w)`` does, without compiling a pattern for every
+    finding's ids (~100 µs each: most of masking a large report)."""
+    starts: list[tuple[int, int]] = []  # (where, which)
+    for which, k in enumerate(kept):
+        at = text.find(k)
+        while at >= 0:
+            starts.append((at, which))
+            at = text.find(k, at + 1)
+    if not starts:
+        return text
+    starts.sort()
+    out: list[str] = []
+    done = 0
+    for at, which in starts:
+        if at < done:
+            continue
+        k = kept[which]
+        end = at + len(k)
+        if (at and (_word(text[at - 1]) or text[at - 1] == "+")) or \
+                (end < len(text) and _word(text[end])):
+            continue
+        out += (text[done:at], names[k])
+        done = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _word(char: str) -> bool:
+    r"""What ``\w`` matches in a str pattern."""
+    return char.isalnum() or char == "_"
 
 
 def finding_ids(f: Finding) -> set[str]:

@@ -101,33 +101,33 @@ def mask_text(text: str, keep: Iterable[str] = ()) -> str:
     """``text`` with every email address and phone-like number masked, except the ids
     in ``keep`` wherever they stand as a whole word."""
     kept = sorted({k for k in keep if k}, key=len, reverse=True)
-    names = {k: chr(_PLACEHOLDER + i) for i, k in enumerate(kept)}
     # ids are set aside first, so a numeric id is neither masked itself nor taken as part
     # of a neighbouring number
-    if kept:
-        text = _set_aside(text, kept, names)
+    text, aside = _set_aside(text, kept) if kept else (text, {})
     if "@" in text:  # (an address has one: no scan of every other text)
         text = _EMAIL.sub(lambda m: mask_email(m.group(1), m.group(2)), text)
     text = _mask_phones(text)
-    for k in kept:
-        text = text.replace(names[k], k)
+    for name, k in aside.items():
+        text = text.replace(name, k)
     return text
 
 
-def _set_aside(text: str, kept: list[str], names: dict[str, str]) -> str:
+def _set_aside(text: str, kept: list[str]) -> tuple[str, dict[str, str]]:
     r"""Each of ``kept`` standing as a whole word (not after a word character or ``+``,
-    not before a word character) replaced by its name; where several start at one
-    place, the first in ``kept`` that stands as a word. What ``re.sub`` with
-    ``(?<![\w+])(?:id1|id2|…)(?!\w)`` does, without compiling a pattern for every
-    finding's ids (~100 µs each: most of masking a large report)."""
+    not before a word character) replaced by a name of its own (a private-use
+    character); where several start at one place, the first in ``kept`` that stands as
+    a word. What ``re.sub`` with ``(?<![\w+])(?:id1|id2|…)(?!\w)`` does, without
+    compiling a pattern for every finding's ids (~100 µs each: most of masking a large
+    report). Returns the text and the names used (name → id)."""
     starts: list[tuple[int, int]] = []  # (where, which)
     for which, k in enumerate(kept):
         at = text.find(k)
         while at >= 0:
             starts.append((at, which))
             at = text.find(k, at + 1)
+    aside: dict[str, str] = {}
     if not starts:
-        return text
+        return text, aside
     starts.sort()
     out: list[str] = []
     done = 0
@@ -139,10 +139,12 @@ def _set_aside(text: str, kept: list[str], names: dict[str, str]) -> str:
         if (at and (_word(text[at - 1]) or text[at - 1] == "+")) or \
                 (end < len(text) and _word(text[end])):
             continue
-        out += (text[done:at], names[k])
+        name = chr(_PLACEHOLDER + which)
+        aside[name] = k
+        out += (text[done:at], name)
         done = end
     out.append(text[done:])
-    return "".join(out)
+    return "".join(out), aside
 
 
 def _word(char: str) -> bool:
@@ -158,7 +160,8 @@ def finding_ids(f: Finding) -> set[str]:
 
 def mask_finding(f: Finding) -> Finding:
     # evidence is a list of event ids: left as it is
-    return dataclasses.replace(f, message=mask_text(f.message, finding_ids(f)))
+    message = mask_text(f.message, finding_ids(f))
+    return f if message == f.message else dataclasses.replace(f, message=message)
 
 
 def mask_report(report: Report) -> Report:

@@ -1,5 +1,6 @@
-"""The JSON and JSON Lines reports written in pieces are exactly the standard library's
-text: the JSON contract is byte-for-byte what ``json.dumps(doc, indent=2)`` gives."""
+"""The JSON, JSON Lines and SARIF reports written in pieces are exactly the standard
+library's text: the JSON contract (and SARIF) byte-for-byte what ``json.dumps(doc,
+indent=2)`` gives."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from fairdebt.report import (
     jsonl_format,
     render,
     render_chunks,
+    sarif_format,
     text_format,
 )
 from fairdebt.report.options import RenderOptions
@@ -61,6 +63,27 @@ def test_json_pieces_equal_the_standard_library(found: list[Finding], bad: list[
     assert "".join(pieces) == json_format.reference(report, options)
     if len(found) > batch:
         assert len(pieces) > 6
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(findings, max_size=6), st.lists(rejected, max_size=3),
+       st.one_of(st.none(), text), st.integers(1, 4),
+       st.lists(st.sampled_from(["/abs/log.csv", "calls 2026.csv", "C:\\x.csv", "ü/ä.csv"]),
+                max_size=6))
+def test_sarif_pieces_equal_the_standard_library(found: list[Finding], bad: list[Rejected],
+                                                 baseline: str | None, batch: int,
+                                                 files: list[str]) -> None:
+    import dataclasses
+
+    # also files the URI quotes or makes absolute, and rules named more than once
+    found = [dataclasses.replace(f, file=files[i] if i < len(files) else f.file,
+                                 rule=f.rule if i % 2 else "r1") for i, f in enumerate(found)]
+    report = _report(found, bad)
+    options = RenderOptions(version="t", baseline=baseline, suppressed=3)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sarif_format, "BATCH", batch)
+        pieces = list(sarif_format.chunks(report, options))
+    assert "".join(pieces) == sarif_format.reference(report, options)
 
 
 @settings(max_examples=100, deadline=None)

@@ -19,6 +19,7 @@ from fairdebt.cli import main
 from fairdebt.model import Finding, Rejected, Report, Summary
 from fairdebt.report import (
     csv_format,
+    gitlab_format,
     json_format,
     jsonl_format,
     render,
@@ -84,6 +85,16 @@ def test_sarif_pieces_equal_the_standard_library(found: list[Finding], bad: list
         mp.setattr(sarif_format, "BATCH", batch)
         pieces = list(sarif_format.chunks(report, options))
     assert "".join(pieces) == sarif_format.reference(report, options)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(findings, max_size=6), st.integers(1, 4))
+def test_gitlab_pieces_equal_the_standard_library(found: list[Finding], batch: int) -> None:
+    report = _report(found, [])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gitlab_format, "BATCH", batch)
+        pieces = list(gitlab_format.chunks(report, RenderOptions()))
+    assert "".join(pieces) == gitlab_format.reference(report, RenderOptions())
 
 
 @settings(max_examples=100, deadline=None)

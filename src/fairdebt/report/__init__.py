@@ -41,6 +41,7 @@ CHUNKED: dict[str, Callable[[Report, RenderOptions], Iterator[str]]] = {
     "jsonl": jsonl_format.chunks,
     "csv": csv_format.chunks,
     "sarif": sarif_format.chunks,
+    "gitlab": gitlab_format.chunks,
 }
 
 #: formats whose output usually lands where many people can read it (CI logs, code

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Iterator
-from json.encoder import encode_basestring
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
 from ..model import Finding, Report
 from ..policy.model import Rule, When
+from . import layout
 from .fingerprint import SARIF_KEY, fingerprint
+from .layout import slot, text, text_or_null
 from .options import RenderOptions
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -43,14 +43,16 @@ def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
     """The document in pieces; joined, they are `reference`'s text."""
     rules = _rules(report, options)
     index = {r["id"]: i for i, r in enumerate(rules)}
-    text = json.dumps(_document(report, options, rules, _RESULTS), indent=2,
-                      ensure_ascii=False) + "\n"
-    head, tail = text.split(json.dumps(_RESULTS))
-    yield head
+    document = json.dumps(_document(report, options, rules, _RESULTS), indent=2,
+                          ensure_ascii=False) + "\n"
+    # (a line break only the layout writes, so no text in the report can look like it)
+    key = '\n      "results": '
+    head, tail = document.split(key + json.dumps(_RESULTS), 1)
+    yield head + key
     findings = report.findings
     if not findings:
         yield "[]"
-    else:
+    else:  # as layout.array writes the list, a batch of results at a time
         yield "[\n        "
         for start in range(0, len(findings), BATCH):
             if start:
@@ -139,65 +141,37 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
     }
 
 
-_SLOT = re.compile(r'"\\u0001(\w+)\\u0001"')  # a slot of the template, as json.dumps writes it
-
-
 @functools.lru_cache(maxsize=2)
-def _template(region: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A result as ``json.dumps(indent=2)`` lays it out four levels down, cut at its
-    values: (the text between them, the names of the values in order)."""
-    slots = {name: f"\x01{name}\x01" for name in (
-        "rule", "index", "level", "message", "uri", "line", "fingerprint", "consumer",
-        "debt", "event", "timestamp", "local", "evidence", "citation")}
-    location: dict[str, Any] = {"artifactLocation": {"uri": slots["uri"]}}
+def _template(region: bool) -> layout.Template:
+    """A result as ``json.dumps(indent=2)`` lays it out inside the results list."""
+    location: dict[str, Any] = {"artifactLocation": {"uri": slot("uri")}}
     if region:
-        location["region"] = {"startLine": slots["line"]}
+        location["region"] = {"startLine": slot("line")}
     shape = {
-        "ruleId": slots["rule"], "ruleIndex": slots["index"], "level": slots["level"],
-        "message": {"text": slots["message"]},
+        "ruleId": slot("rule"), "ruleIndex": slot("index"), "level": slot("level"),
+        "message": {"text": slot("message")},
         "locations": [{"physicalLocation": location}],
-        "partialFingerprints": {SARIF_KEY: slots["fingerprint"]},
-        "properties": {"consumer_id": slots["consumer"], "debt_id": slots["debt"],
-                       "event_id": slots["event"], "timestamp": slots["timestamp"],
-                       "local_time": slots["local"], "evidence": slots["evidence"],
-                       "citation": slots["citation"]},
+        "partialFingerprints": {SARIF_KEY: slot("fingerprint")},
+        "properties": {"consumer_id": slot("consumer"), "debt_id": slot("debt"),
+                       "event_id": slot("event"), "timestamp": slot("timestamp"),
+                       "local_time": slot("local"), "evidence": slot("evidence"),
+                       "citation": slot("citation")},
     }
-    assert list(shape) == list(_result(_SHAPE, 0)) and \
-        list(shape["properties"]) == list(_result(_SHAPE, 0)["properties"])
-    text = json.dumps(shape, indent=2, ensure_ascii=False).replace("\n", "\n        ")
-    cut = _SLOT.split(text)
-    return tuple(cut[0::2]), tuple(cut[1::2])
+    return layout.Template(shape, 4)
 
 
 def _result_text(f: Finding, rule_index: int) -> str:
     """`_result`'s dict as ``indent=2`` writes it inside the results list."""
-    region = f.line >= 1
-    texts, names = _template(region)
-    values = {
-        "rule": encode_basestring(f.rule), "index": str(rule_index),
-        "level": encode_basestring(LEVELS.get(f.severity, "warning")),
-        "message": encode_basestring(
-            f"{f.message} (consumer {f.consumer_id}, event {f.event_id})"),
-        "uri": encode_basestring(uri(f.file)), "line": str(f.line),
-        "fingerprint": encode_basestring(fingerprint(f)),
-        "consumer": encode_basestring(f.consumer_id), "debt": _text_or_null(f.debt_id),
-        "event": encode_basestring(f.event_id),
-        "timestamp": encode_basestring(f.timestamp), "local": _text_or_null(f.local_time),
-        "evidence": ("[\n              " + ",\n              ".join(
-            map(encode_basestring, f.evidence)) + "\n            ]") if f.evidence else "[]",
-        "citation": encode_basestring(f.citation),
-    }
-    out = [texts[0]]
-    for name, text in zip(names, texts[1:], strict=True):
-        out += (values[name], text)
-    return "".join(out)
-
-
-def _text_or_null(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
-
-
-_SHAPE = Finding("r", "error", "m", "c", "f", 1, "e", "c", None, "t", None)
+    return _template(f.line >= 1).fill({
+        "rule": text(f.rule), "index": str(rule_index),
+        "level": text(LEVELS.get(f.severity, "warning")),
+        "message": text(f"{f.message} (consumer {f.consumer_id}, event {f.event_id})"),
+        "uri": text(uri(f.file)), "line": str(f.line), "fingerprint": text(fingerprint(f)),
+        "consumer": text(f.consumer_id), "debt": text_or_null(f.debt_id),
+        "event": text(f.event_id), "timestamp": text(f.timestamp),
+        "local": text_or_null(f.local_time), "evidence": layout.text_list(f.evidence, 6),
+        "citation": text(f.citation),
+    })
 
 
 def _invocation(report: Report, options: RenderOptions) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from fairdebt.cli import main
 from fairdebt.model import Finding, Rejected, Report, Summary
 from fairdebt.report import (
     csv_format,
+    github_format,
     gitlab_format,
     json_format,
     jsonl_format,
@@ -95,6 +96,20 @@ def test_gitlab_pieces_equal_the_standard_library(found: list[Finding], batch: i
         mp.setattr(gitlab_format, "BATCH", batch)
         pieces = list(gitlab_format.chunks(report, RenderOptions()))
     assert "".join(pieces) == gitlab_format.reference(report, RenderOptions())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(findings, max_size=6), st.lists(rejected, max_size=3), st.integers(1, 4))
+def test_github_pieces_are_whole_lines(found: list[Finding], bad: list[Rejected],
+                                       batch: int) -> None:
+    report = _report(found, bad)
+    whole = github_format.render(report, RenderOptions())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(github_format, "BATCH", batch)
+        pieces = list(github_format.chunks(report, RenderOptions()))
+    assert "".join(pieces) == whole and all(p.endswith("\n") for p in pieces)
+    # one command per finding and rejected row, and the closing notice
+    assert whole.count("\n") == len(found) + len(bad) + 1
 
 
 @settings(max_examples=100, deadline=None)

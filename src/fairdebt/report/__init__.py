@@ -42,6 +42,7 @@ CHUNKED: dict[str, Callable[[Report, RenderOptions], Iterator[str]]] = {
     "csv": csv_format.chunks,
     "sarif": sarif_format.chunks,
     "gitlab": gitlab_format.chunks,
+    "github": github_format.chunks,
 }
 
 #: formats whose output usually lands where many people can read it (CI logs, code

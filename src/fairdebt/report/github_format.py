@@ -8,6 +8,9 @@ property. `step_summary` is the Markdown the command appends to
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 from ..model import Report
 from .options import RenderOptions
 
@@ -28,23 +31,36 @@ def command(kind: str, message: str, **properties: str) -> str:
         f"::{kind}::{escape_data(message)}"
 
 
+#: annotations per piece written (as `json_format.BATCH`)
+BATCH = 1024
+
+
 def render(report: Report, options: RenderOptions) -> str:
-    lines = []
+    return "".join(chunks(report, options))
+
+
+def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
+    """The annotations in pieces of whole lines."""
+    lines = _lines(report, options)
+    while batch := list(itertools.islice(lines, BATCH)):
+        yield "\n".join(batch) + "\n"
+
+
+def _lines(report: Report, options: RenderOptions) -> Iterator[str]:
     for f in report.findings:
         where = {"file": f.file, "line": str(f.line)} if f.line >= 1 else {"file": f.file}
-        lines.append(command(COMMANDS.get(f.severity, "warning"),
-                             f"{f.message} (consumer {f.consumer_id}, event {f.event_id}; "
-                             f"{f.citation})",
-                             **where, title=f"fairdebt {f.rule}"))
+        yield command(COMMANDS.get(f.severity, "warning"),
+                      f"{f.message} (consumer {f.consumer_id}, event {f.event_id}; "
+                      f"{f.citation})",
+                      **where, title=f"fairdebt {f.rule}")
     for r in report.rejected:
-        lines.append(command("warning", r.reason, file=r.file, line=str(r.line),
-                             title="fairdebt: row rejected"))
+        yield command("warning", r.reason, file=r.file, line=str(r.line),
+                      title="fairdebt: row rejected")
     s = report.summary
     note = f"fairdebt: {s.findings} finding{'s' if s.findings != 1 else ''}"
     if options.baseline is not None:
         note += f", {options.suppressed} suppressed by baseline {options.baseline}"
-    lines.append(command("notice", note))
-    return "\n".join(lines) + "\n"
+    yield command("notice", note)
 
 
 def step_summary(report: Report, options: RenderOptions) -> str:

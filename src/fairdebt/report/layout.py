@@ -59,12 +59,3 @@ def text_list(values: tuple[str, ...] | list[str], depth: int) -> str:
     inner = "\n" + "  " * (depth + 1)
     return "[" + inner + ("," + inner).join(map(encode_basestring, values)) + "\n" + \
         "  " * depth + "]"
-
-
-def array(items: list[str], depth: int) -> str:
-    """A list of objects already laid out ``depth + 1`` levels down, as ``indent=2``
-    writes it ``depth`` levels down."""
-    if not items:
-        return "[]"
-    inner = "\n" + "  " * (depth + 1)
-    return "[" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "]"

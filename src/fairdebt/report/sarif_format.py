@@ -52,7 +52,7 @@ def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
     findings = report.findings
     if not findings:
         yield "[]"
-    else:  # as layout.array writes the list, a batch of results at a time
+    else:  # a batch of results at a time
         yield "[\n        "
         for start in range(0, len(findings), BATCH):
             if start:

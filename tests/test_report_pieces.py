@@ -185,3 +185,10 @@ def test_cli_writes_json_in_pieces_to_stdout_and_files(tmp_path: Path,
     assert out.read_text(encoding="utf-8") == result.output
     lines = io.StringIO((tmp_path / "r.jsonl").read_text(encoding="utf-8")).readlines()
     assert len(lines) == len(report.findings) + len(report.rejected) + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_text_shows_control_characters_whatever_shortcut_it_takes(value: str) -> None:
+    """`text_format.shown` skips the translation for printable text: the same result."""
+    assert text_format.shown(value) == value.translate(text_format._SHOWN)

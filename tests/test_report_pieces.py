@@ -23,6 +23,7 @@ from fairdebt.report import (
     gitlab_format,
     json_format,
     jsonl_format,
+    junit_format,
     render,
     render_chunks,
     sarif_format,
@@ -110,6 +111,28 @@ def test_github_pieces_are_whole_lines(found: list[Finding], bad: list[Rejected]
     assert "".join(pieces) == whole and all(p.endswith("\n") for p in pieces)
     # one command per finding and rejected row, and the closing notice
     assert whole.count("\n") == len(found) + len(bad) + 1
+
+
+_RULES = fairdebt.load_policy("us-reg-f").rules
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(findings, max_size=6), st.lists(rejected, max_size=3),
+       st.one_of(st.none(), text), st.integers(0, 3), st.lists(st.sampled_from(
+           [_RULES[0].id, _RULES[1].id, "other"]), min_size=6, max_size=6))
+def test_junit_pieces_equal_the_whole_document(found: list[Finding], bad: list[Rejected],
+                                               baseline: str | None, rules: int,
+                                               names: list[str]) -> None:
+    import dataclasses
+
+    # findings of described rules and of others, several per consumer and debt
+    found = [dataclasses.replace(f, rule=names[i], consumer_id=f.consumer_id[:1])
+             for i, f in enumerate(found)]
+    report = _report(found, bad)
+    options = RenderOptions(version="t", baseline=baseline, suppressed=3,
+                            rules=_RULES[:rules])
+    pieces = list(junit_format.chunks(report, options))
+    assert "".join(pieces) == junit_format.reference(report, options)
 
 
 @settings(max_examples=100, deadline=None)

@@ -110,34 +110,12 @@ def _flagged(items: Iterator[ET.Element]) -> Iterator[tuple[ET.Element, bool]]:
 
 
 def reference(report: Report, options: RenderOptions) -> str:
-    """The document built whole by ElementTree: what `chunks` must equal."""
-    cases: dict[str, dict[tuple[str, str], list[Finding]]] = defaultdict(dict)
-    for rule in options.rules:
-        cases[rule.id] = {}
-    for f in report.findings:
-        cases[f.rule].setdefault((f.consumer_id, f.debt_id or ""), []).append(f)
-
+    """The same elements in one ElementTree document, counted and indented whole: what
+    `chunks` must equal."""
     root = ET.Element("testsuites", name="fairdebt")
-    for rule_id, by_pair in cases.items():
-        suite = ET.SubElement(root, "testsuite", name=_x(rule_id))
-        suite.extend(_properties(options))
-        if not by_pair:
-            ET.SubElement(suite, "testcase", classname=_x(rule_id), name="all consumers")
-        for (consumer, debt), items in by_pair.items():
-            name = f"consumer {consumer}" + (f" · debt {debt}" if debt else "")
-            case = ET.SubElement(suite, "testcase", classname=_x(rule_id), name=_x(name),
-                                 file=_x(items[0].file), line=str(items[0].line))
-            failure = ET.SubElement(case, "failure", type=items[0].severity,
-                                    message=_x(_headline(items)))
-            failure.text = _x("\n".join(_detail(f) for f in items))
-        _count(suite)
-    if report.rejected:
-        suite = ET.SubElement(root, "testsuite", name=REJECTED_SUITE)
-        suite.extend(_properties(options))
-        for r in report.rejected:
-            case = ET.SubElement(suite, "testcase", classname=REJECTED_SUITE,
-                                 name=_x(f"{r.file}:{r.line}"), file=_x(r.file), line=str(r.line))
-            ET.SubElement(case, "skipped", message=_x(r.reason))
+    for name, _, elements in _suites(report, options):
+        suite = ET.SubElement(root, "testsuite", name=_x(name))
+        suite.extend(elements)
         _count(suite)
     _count(root)
     ET.indent(root)

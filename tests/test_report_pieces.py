@@ -21,6 +21,7 @@ from fairdebt.report import (
     csv_format,
     github_format,
     gitlab_format,
+    html_format,
     json_format,
     jsonl_format,
     junit_format,
@@ -133,6 +134,20 @@ def test_junit_pieces_equal_the_whole_document(found: list[Finding], bad: list[R
                             rules=_RULES[:rules])
     pieces = list(junit_format.chunks(report, options))
     assert "".join(pieces) == junit_format.reference(report, options)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(findings, max_size=6), st.lists(rejected, max_size=3), st.integers(1, 4))
+def test_html_pieces_join_to_the_page(found: list[Finding], bad: list[Rejected],
+                                      batch: int) -> None:
+    report = _report(found, bad)
+    whole = "".join(html_format.chunks(report, RenderOptions()))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(html_format, "BATCH", batch)
+        pieces = list(html_format.chunks(report, RenderOptions()))
+    assert "".join(pieces) == whole
+    table = whole.split('<table id="findings">')[1].split("</table>")[0]
+    assert table.count("<tr><td") == len(found) and whole.endswith("</html>\n")
 
 
 @settings(max_examples=100, deadline=None)

@@ -44,6 +44,7 @@ CHUNKED: dict[str, Callable[[Report, RenderOptions], Iterator[str]]] = {
     "gitlab": gitlab_format.chunks,
     "github": github_format.chunks,
     "junit": junit_format.chunks,
+    "html": html_format.chunks,
 }
 
 #: formats whose output usually lands where many people can read it (CI logs, code

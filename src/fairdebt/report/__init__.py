@@ -33,8 +33,9 @@ FORMATS: dict[str, Renderer] = {
     "html": html_format.render,
 }
 
-#: formats that can be written in pieces as they are rendered (a report of millions of
-#: findings is then never one string in memory); the others are one string
+#: formats written in pieces as they are rendered (a report of millions of findings is
+#: then never one string in memory): all of them; `render_chunks` would write another
+#: format as one string
 CHUNKED: dict[str, Callable[[Report, RenderOptions], Iterator[str]]] = {
     "text": text_format.chunks,
     "json": json_format.chunks,

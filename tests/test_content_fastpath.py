@@ -86,6 +86,51 @@ def test_mostly_ascii_text_agrees_with_the_character_loop() -> None:
     assert taken > 2000
 
 
+def test_plain_han_characters_are_their_own_normalized_form() -> None:
+    """`_prepare_han` takes the Han characters `plain_han` lists (one OpenCC conversion of
+    them all) as Han, counted as Chinese and unchanged: what the table and the
+    character loop (OpenCC one character at a time) make of each."""
+    from fairdebt.content.text import _HAN, _fast_entry, _normalize_char, _script, plain_han
+
+    plain = plain_han()
+    assert len(plain) > 20000
+    for ch in plain:
+        assert _normalize_char(ch) == (ch, _HAN), ch
+        assert _fast_entry(ch) == (ch, "h") and _script(ch) == "H", ch
+    # the Traditional characters are not among them
+    assert not {"還", "債", "們", "訊", "錄", "戶"} & set(plain)
+
+
+def test_chinese_text_without_the_table_agrees_with_the_character_loop() -> None:
+    """`_prepare_han` on mostly Chinese text: Simplified and Traditional characters,
+    Chinese and ASCII punctuation, fullwidth forms, spaces, Latin letters and digits, and
+    characters it must leave to the table (upper case beyond ASCII, other spaces,
+    combining, astral, expanding)."""
+    from fairdebt.content.text import _prepare_han
+
+    rng = random.Random(13)
+    han = list("爆通讯录还债你好我们法院欠款逾期银行工号尊敬的客户請儘快還款機構號電話訊錄們債")
+    other = list("，。！？；：、【】（）《》“”‘’·—…-–,.!?;:()$%@#&*/ ")
+    latin = list("abcXYZ0123ＡＢＣ１２３ａｂ")
+    rare = list("\u3000\u00a0ΣİẞéÀ\u0301\u200b\U00020001\uf900①½ﬁ\t\n")
+    taken = 0
+    for _ in range(20000):
+        n = rng.randrange(0, 40)
+        text = "".join(
+            rng.choice(han) if (r := rng.random()) < 0.6 else rng.choice(other) if r < 0.85
+            else rng.choice(latin) if r < 0.98 else rng.choice(rare) for _ in range(n))
+        same(text)
+        got = _prepare_han(text, text.encode("ascii", "ignore"))
+        if got is not None:
+            taken += 1
+            want = _prepare_slow(text)
+            assert got.norm == want.norm, text
+            assert got.scripts == scripts(text), text
+            assert (got.breaks, got.dropped, got.src) == (want.breaks, want.dropped,
+                                                          want.src), text
+    assert taken > 8000
+
+
 def test_typical_messages_take_the_fast_path() -> None:
     for text in ("尊敬的客戶，您在華信銀行的欠款100元已逾期，請儘快還款。",
                  "爆 通 讯 录", "We’d like to help – call Mon–Fri.", "Hi  there\n\nyou"):
@@ -94,6 +139,12 @@ def test_typical_messages_take_the_fast_path() -> None:
     # the translate pass counts scripts (Chinese text needs no second pass for them)
     chinese = _prepare_fast("尊敬的客戶，您在華信銀行的欠款100元 ok 已逾期。")
     assert chinese is not None and chinese.scripts == (18, 2)
+    # Chinese messages need no table pass (`_prepare_han`)
+    from fairdebt.content.text import _prepare_han
+    for text in ("尊敬的客戶，您在華信銀行的欠款100元已逾期，請儘快還款。",
+                 "【某某银行】您好，我们受某某银行委托，工号：1234，提醒您本月100元尚未还清。",
+                 "爆 通 讯 录", "张先生您好，可登录APP或拨打1-800-555-0100办理分期。"):
+        assert _prepare_han(text, text.encode("ascii", "ignore")) is not None, text
 
 
 def test_the_engine_skips_content_rules_whose_phrases_are_absent(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -541,3 +541,30 @@ def test_ascii_text_scanned_by_the_ascii_twin_gives_the_full_automatons_hits() -
         assert got.known == built[1]
         ascii_texts += norm.isascii()
     assert ascii_texts > 6000 and len(phrases) > 200 and engine.checks
+
+
+def test_languages_of_a_text_message_are_what_languages_detects() -> None:
+    """`require_phrases._detected` works out a lone segment's languages itself;
+    `languages` is the reference (on the corpus and on texts mixing the scripts in every
+    proportion around its thresholds)."""
+    from content_corpus import specs
+    from fairdebt.checks.require_phrases import _detected, languages
+    from fairdebt.content.analysis import Segment, Words
+    from fairdebt.content.terms import INDEX
+
+    rng = random.Random(17)
+    texts = [t for spec in specs(400, seed=5) if isinstance(t := spec.get("text"), str)]
+    for _ in range(3000):
+        texts.append("".join(rng.choice(("爆", "a", "b ", "1", "，", "é"))
+                             for _ in range(rng.randrange(0, 80))))
+    # each threshold exactly: two Chinese characters, ten letters, a sixth of the words
+    texts += ["爆" * han + "a" * latin for han in range(6) for latin in range(0, 130)]
+    seen = set()
+    for text in texts:
+        prep = prepare(text)
+        seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        for default in ("en", "es"):
+            got = _detected(Words(None, 0, (seg,)), default)  # type: ignore[arg-type]
+            assert got == languages([seg], default), text
+            seen.add(got)
+    assert {(), ("zh",), ("en",), ("zh", "en"), ("es",)} <= seen

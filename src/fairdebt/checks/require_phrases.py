@@ -210,7 +210,20 @@ def _detected(analyzed: Words, latin_default: str) -> tuple[str, ...]:
     """The languages of the collector's words, worked out once per event."""
     found = analyzed.langs.get(latin_default)
     if found is None:
-        found = analyzed.langs[latin_default] = languages(analyzed.collector, latin_default)
+        segs = analyzed.collector
+        if len(segs) != 1:
+            found = languages(segs, latin_default)
+        else:
+            # `languages` (the reference) for a text message, without its list: every
+            # English and Chinese message asks
+            han, latin = segs[0].scripts
+            words = han + latin / 5
+            zh = han >= 2 and han >= words / 6
+            if latin >= 10 and latin / 5 >= words / 6:
+                found = ("zh", latin_default) if zh else (latin_default,)
+            else:
+                found = ("zh",) if zh else ()
+        analyzed.langs[latin_default] = found
     return found
 
 

@@ -568,3 +568,60 @@ def test_languages_of_a_text_message_are_what_languages_detects() -> None:
             assert got == languages([seg], default), text
             seen.add(got)
     assert {(), ("zh",), ("en",), ("zh", "en"), ("es",)} <= seen
+
+
+COOCCURRENCE_MIX = """
+  - id: t/zh
+    check: forbid_cooccurrence
+    params:
+      groups:
+        - {phrases: [通讯录, 同事, 单位, 家人]}
+        - {phrases: [通知, 曝光, 群发, 爆]}
+  - id: t/three
+    check: forbid_cooccurrence
+    params:
+      groups:
+        - {phrases: [stop, opt out, "$"]}
+        - {phrases: [fee, "$5", pay*, "a.m.", stop]}
+        - {phrases: [now, today, 今天, n]}
+"""
+
+
+def test_cooccurrence_apart_by_bits_agrees_with_the_sets(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`ForbidCooccurrence._apart` (each clause's groups as the bits of an int) against
+    `_apart_sets` (the reference, a set of clauses per group): on the corpus, and on
+    texts made of the groups' phrases, run together or split by delimiters (Chinese ones
+    dropped between Chinese characters: a clause then starts at a phrase; a phrase in
+    two groups), so that both answers are common."""
+    import fairdebt
+    from content_corpus import specs
+    from fairdebt.checks.forbid_cooccurrence import ForbidCooccurrence
+    from fairdebt.content.analysis import Segment
+    from fairdebt.content.terms import INDEX
+    from fairdebt.engine import Engine
+
+    path = tmp_path / "p.yaml"
+    path.write_text("id: t\nrules:\n" + COOCCURRENCE_MIX, encoding="utf-8")
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"]))
+    mine = Engine(fairdebt.load_policy(path))
+    rules = [c for c in engine.checks + mine.checks if isinstance(c, ForbidCooccurrence)
+             and c._where is not None]
+    assert len(rules) == 3
+    texts = [t for spec in specs(600, seed=41) if isinstance(t := spec.get("text"), str)]
+    rng = random.Random(41)
+    glue = [" ", ". ", ", ", "! ", " and ", "x", "", "; ", "，", "。", " - ", "\n", ".",
+            "  ", "1.5 ", "a.m. "]
+    for check in rules:
+        words = [INDEX.phrases[tid] for g in check.groups for tid in g.tids]
+        for _ in range(3000):
+            texts.append("".join(rng.choice(words) + rng.choice(glue)
+                                 for _ in range(rng.randrange(1, 7))))
+    counts = [0, 0]
+    for text in texts:
+        prep = prepare(text)
+        seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        for check in rules:
+            want = check._apart_sets(seg)
+            assert check._apart(seg) == want, (check.rule.id, text)
+            counts[want] += 1
+    assert min(counts) > 2000, counts

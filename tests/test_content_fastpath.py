@@ -543,6 +543,50 @@ def test_ascii_text_scanned_by_the_ascii_twin_gives_the_full_automatons_hits() -
     assert ascii_texts > 6000 and len(phrases) > 200 and engine.checks
 
 
+def test_text_whose_other_characters_no_phrase_holds_is_scanned_by_the_ascii_twin(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Mostly ASCII text whose characters beyond ASCII (`Prepared.wide`) are in no phrase
+    the ASCII twin lacks is scanned by the twin; the full automaton is the reference, on
+    the corpus and on phrases (Spanish and Chinese ones too) run together with dashes,
+    curly quotes and accented letters, some of them in the other phrases."""
+    import random
+
+    import fairdebt
+    from content_corpus import specs
+    from fairdebt.content.terms import INDEX, Hits, scan_with
+    from fairdebt.engine import Engine
+
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn"))
+    # the micro sign normalizes to a Greek mu, which a phrase holds: the normalized
+    # characters decide, not the ones written
+    path = tmp_path / "p.yaml"
+    path.write_text("id: t\nrules:\n  - id: t/mu\n    check: forbid_phrases\n"
+                    "    params: {phrases: [μ]}\n", encoding="utf-8")
+    mine = Engine(fairdebt.load_policy(path))
+    built = INDEX.built()
+    full, lacking = built[0], built[3]
+    phrases = [p for p in INDEX.phrases.values() if INDEX.holds(p)]
+    plain = [p for p in phrases if p.isascii()]
+    wide = [p for p in phrases if not p.isascii() and all(ord(c) < 0x2E80 for c in p)]
+    assert wide and "ó" in lacking
+    rng = random.Random(8)
+    odd = ["–", "—", "’", "“", "é", "ó", "ñ", "…", "ü", "á", "í", "µ"]
+    texts = [t for spec in specs(600, seed=43) if isinstance(t := spec.get("text"), str)]
+    for _ in range(4000):
+        texts.append(" ".join(rng.choice(plain if (r := rng.random()) < 0.85 else wide
+                                         if r < 0.95 else phrases)
+                              + rng.choice(["", rng.choice(odd), " " + rng.choice(odd)])
+                              for _ in range(rng.randrange(1, 6))))
+    twin = 0
+    for text in texts:
+        prep = prepare(text)
+        if prep.wide is None:
+            continue
+        got = scan_with(built, prep.norm, prep.wide)
+        assert list(got) == list(Hits(full.iter(prep.norm))), text
+        twin += not prep.norm.isascii() and lacking.isdisjoint(prep.wide)
+    assert twin > 500 and engine.checks and mine.checks
+
+
 def test_languages_of_a_text_message_are_what_languages_detects() -> None:
     """`require_phrases._detected` works out a lone segment's languages itself;
     `languages` is the reference (on the corpus and on texts mixing the scripts in every

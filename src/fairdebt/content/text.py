@@ -135,7 +135,7 @@ class Prepared:
     """One text, normalized, with the map back (see the module docstring)."""
 
     __slots__ = ("_breaks", "_deferred", "_dropped", "_drops", "_src", "norm", "original",
-                 "scripts")
+                 "scripts", "wide")
 
     def __init__(self, original: str, norm: str, src: list[int] | None,
                  dropped: list[int] | None = None) -> None:
@@ -154,6 +154,10 @@ class Prepared:
         #: `scripts` of ``original`` when the normalization worked it out on the way
         #: (the translate table's pass); None: not known
         self.scripts: tuple[int, int] | None = None
+        #: the characters beyond ASCII in ``norm``, when the normalization knows them
+        #: (`_prepare_latin`): the scan may then need no phrase written beyond ASCII
+        #: (`terms.scan_with`); None: not known
+        self.wide: frozenset[str] | None = None
 
     @property
     def dropped(self) -> list[int] | None:
@@ -554,7 +558,9 @@ def _prepare_latin(text: str) -> Prepared | None:
         if norm in odd:  # a later replace would change it again (no such character today)
             return None
         mapped = mapped.replace(ch, norm)
-    return _trimmed_lazy(text, mapped, [], [])
+    found = _trimmed_lazy(text, mapped, [], [])
+    found.wide = frozenset(ch for ch in (_TABLE[ord(c)][0] for c in odd) if not ch.isascii())
+    return found
 
 
 def _edited(text: str, mapped: str, classes: str) -> Prepared:

@@ -545,22 +545,43 @@ def _prepare_latin(text: str) -> Prepared | None:
     a table lookup per character. None for other texts."""
     if not text.isprintable() or "  " in text:
         return None  # whitespace other than single spaces, control characters
-    odd = set(_NON_ASCII.findall(text))
+    # (a text's other characters are a few, from a small set: dashes, curly quotes)
+    odd = frozenset(_NON_ASCII.findall(text))
+    plan = _LATIN_PLANS.get(odd, _NO_PLAN)
+    if plan is _NO_PLAN:
+        if len(_LATIN_PLANS) >= _HAN_PLANS_KEPT:
+            _LATIN_PLANS.clear()
+        plan = _LATIN_PLANS[odd] = _latin_plan(odd)
+    if plan is None:
+        return None
+    swaps, wide = plan
+    mapped = text.lower()
+    for ch, norm in swaps:
+        mapped = mapped.replace(ch, norm)
+    found = _trimmed_lazy(text, mapped, [], [])
+    found.wide = wide
+    return found
+
+
+#: the distinct characters beyond ASCII of a text → how `_prepare_latin` treats them
+#: (None: not for it): (replacements, the normalized ones beyond ASCII)
+_LATIN_PLANS: dict[frozenset[str], tuple[list[tuple[str, str]], frozenset[str]] | None] = {}
+
+
+def _latin_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], frozenset[str]] | None:
     swaps = []
     for ch in odd:
         entry = _TABLE.get(ord(ch))
-        if entry is None or entry[1] not in _LONE or ch.lower() != ch:
+        if entry is None:
+            _learn((ch,))
+            entry = _TABLE[ord(ch)]
+        if entry[1] not in _LONE or ch.lower() != ch:
             return None
         if entry[0] != ch:
+            if entry[0] in odd:  # a later replace would change it again (none today)
+                return None
             swaps.append((ch, entry[0]))
-    mapped = text.lower()
-    for ch, norm in swaps:
-        if norm in odd:  # a later replace would change it again (no such character today)
-            return None
-        mapped = mapped.replace(ch, norm)
-    found = _trimmed_lazy(text, mapped, [], [])
-    found.wide = frozenset(ch for ch in (_TABLE[ord(c)][0] for c in odd) if not ch.isascii())
-    return found
+    return swaps, frozenset(ch for ch in (_TABLE[ord(c)][0] for c in odd) if not ch.isascii())
 
 
 def _edited(text: str, mapped: str, classes: str) -> Prepared:

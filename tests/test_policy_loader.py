@@ -221,3 +221,21 @@ def test_loaded_policies_are_read_only() -> None:
     assert hours is not None
     with pytest.raises((TypeError, AttributeError)):
         hours.params["windows"][0]["start"] = "06:00"  # type: ignore[index]
+
+
+def test_bundled_files_read_the_same_through_libyaml() -> None:
+    """The files shipped with fairdebt are composed by libyaml (faster, trusted, see
+    `yamlsrc.load`): every one gives the pure-Python loader's data and lines."""
+    import yaml
+
+    from fairdebt.policy.loader import builtin_dir, builtin_packs
+    from fairdebt.policy.yamlsrc import load
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML without libyaml: the pure-Python loader reads them all")
+    files = sorted(builtin_dir().rglob("*.yaml"))
+    assert len(files) >= len(builtin_packs()) > 3
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast, slow = load(text, str(path), trusted=True), load(text, str(path))
+        assert fast.data == slow.data and fast.lines == slow.lines, path

@@ -36,3 +36,19 @@ def test_merged_parts_are_the_stable_sort_of_all(groups: list[list[Finding]],
     # identity, not equality: equal findings from different parts keep the parts' order
     assert [id(f) for f in report.findings] == [id(f) for f in expected]
     assert report.summary.findings == len(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(findings, max_size=30), st.booleans())
+def test_sorting_one_file_by_line_then_by_the_whole_key(items: list[Finding],
+                                                        one_file: bool) -> None:
+    """`runner._sort_findings` takes a shortcut when every finding is from one file:
+    the same order as the whole key's stable sort, finding for finding."""
+    import dataclasses
+
+    if one_file:
+        items = [dataclasses.replace(f, file="x.csv") for f in items]
+    expected = sorted(items, key=runner._finding_order({"x.csv": 0}))
+    got = list(items)
+    runner._sort_findings(got, {"x.csv": 0})
+    assert [id(f) for f in got] == [id(f) for f in expected]

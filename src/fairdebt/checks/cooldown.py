@@ -10,6 +10,7 @@ for ``frequency_cap``. The rule's ``when`` says which events are restricted.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -142,6 +143,7 @@ class Cooldown(CountingCheck):
         return text
 
 
+@functools.lru_cache(maxsize=4096)  # a log's findings name few distinct days
 def _day_text(ordinal: int) -> str:
     from datetime import date
 

@@ -29,8 +29,9 @@ BLOCK = 1 << 22  # ~49 days: the spans of zone tables are whole blocks
 def epochs(column: Any) -> tuple[Any, Any]:
     """(epoch seconds as int64, a mask of the cells read) for an Arrow string column."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
+
+    from .columns import arrow_of, numpy_of
 
     column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
     n = len(column)
@@ -38,11 +39,11 @@ def epochs(column: Any) -> tuple[Any, Any]:
         # the usual log: every cell 25 characters, read in place (checked below)
         text, ok = column, np.ones(n, dtype=bool)
     else:
-        ok = np.asarray(pc.match_substring_regex(column, PATTERN).to_numpy(
-            zero_copy_only=False), dtype=bool)
-        filler = pa.scalar("1970-01-01T00:00:00+00:00")
-        text = pc.if_else(pa.array(ok), pc.replace_substring_regex(column, "Z$", "+00:00"),
-                          filler)
+        ok = numpy_of(pc.match_substring_regex(column, PATTERN))
+        # (not `pa.scalar`, which imports pandas: see `numpy_of`)
+        filler = pc.utf8_replace_slice(column, 0, 1 << 30, "1970-01-01T00:00:00+00:00")
+        text = pc.if_else(arrow_of(ok, "bool"),
+                          pc.replace_substring_regex(column, "Z$", "+00:00"), filler)
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=n + 1,
                             offset=text.offset * 4)
     if not (np.diff(offsets) == WIDTH).all():  # cannot happen after the regex: be safe

@@ -51,6 +51,46 @@ class Columns:
         return int(self.lines[row]) if self.lines is not None else row + 2
 
 
+def numpy_of(array: Any) -> Any:
+    """An Arrow array (or chunked array) of numbers or booleans, without nulls, as NumPy.
+    Read from its buffers: pyarrow's ``to_numpy`` imports pandas on first use, ~0.2 s of
+    every run. Booleans (bits in Arrow) are unpacked into an array of our own; numbers
+    are read in place (read-only), as ``to_numpy`` reads them."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.null_count:
+        raise ValueError("an array with nulls")  # never: the reader makes no nulls
+    n, at, data = len(array), array.offset, array.buffers()[1]
+    if array.type == pa.bool_():
+        if data is None or not n:
+            return np.zeros(n, dtype=np.bool_)
+        bits = np.frombuffer(data, dtype=np.uint8, count=(at + n + 7) // 8)
+        return np.unpackbits(bits, bitorder="little")[at:at + n].astype(np.bool_)
+    dtype = np.dtype(array.type.to_pandas_dtype())
+    if data is None or not n:
+        return np.zeros(n, dtype=dtype)
+    return np.frombuffer(data, dtype=dtype, count=n, offset=at * dtype.itemsize)
+
+
+def arrow_of(values: Any, kind: str = "int64") -> Any:
+    """NumPy numbers (or a list of ints) as an Arrow array of ``kind`` (``int64``,
+    ``timestamp[s]`` or ``bool``), built on the NumPy buffer: ``pyarrow.array`` imports
+    pandas (see `numpy_of`)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if kind == "bool":
+        flags = np.asarray(values, dtype=np.bool_)
+        return pa.Array.from_buffers(pa.bool_(), len(flags), [
+            None, pa.py_buffer(np.packbits(flags, bitorder="little"))])
+    numbers = np.ascontiguousarray(np.asarray(values, dtype=np.int64))
+    arrow_type = pa.timestamp("s") if kind == "timestamp[s]" else pa.int64()
+    return pa.Array.from_buffers(arrow_type, len(numbers), [None, pa.py_buffer(numbers)])
+
+
 def plain_csv(path: str) -> list[str]:
     """The header of ``path`` if it is a plain CSV log (see the module docstring);
     raise `NotPlain` saying why otherwise."""
@@ -129,7 +169,7 @@ def _columns(holder: list[Any], name: str) -> Columns:
         raise NotPlain("no rows")
     lines = None
     if LINE in table.column_names:
-        lines = table.column(LINE).to_numpy()
+        lines = numpy_of(table.column(LINE))
         table = table.remove_column(table.schema.get_field_index(LINE))
     data: dict[str, Any] = {}
     wanted = [h for h in table.column_names if h in KNOWN_COLUMNS]
@@ -166,8 +206,8 @@ def read_share(share: Share, name: str) -> Columns:
     for file, before in share:
         table = _read_share(file)
         at = table.schema.get_field_index(LINE)
-        lines = table.column(at).combine_chunks().to_numpy() + (before + 2)  # 2: the header
-        tables.append(table.set_column(at, LINE, pa.array(lines)))
+        lines = numpy_of(table.column(at)) + (before + 2)  # 2: the header
+        tables.append(table.set_column(at, LINE, arrow_of(lines)))
     return _columns([pa.concat_tables(tables) if len(tables) > 1 else tables[0]], name)
 
 
@@ -246,14 +286,14 @@ def split_piece(path: str, header: list[str], parts: int, start: int | None,
             for batch in reader:
                 n = batch.num_rows
                 share = _share(np, pc, batch.column("consumer_id"), parts)
-                lines = pa.array(np.arange(first, first + n, dtype=np.int64))
+                lines = arrow_of(np.arange(first, first + n, dtype=np.int64))
                 batch = pa.RecordBatch.from_arrays([*batch.columns, lines],
                                                    names=[*batch.schema.names, LINE])
                 first += n
                 # one stable sort by share, then a slice per share (rows keep their order)
                 order = np.argsort(share, kind="stable")
                 bounds = np.searchsorted(share[order], np.arange(parts + 1)).tolist()
-                batch = batch.take(pa.array(order))
+                batch = batch.take(arrow_of(order))
                 for p in range(parts):
                     if bounds[p] == bounds[p + 1]:
                         continue

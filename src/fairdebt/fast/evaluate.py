@@ -43,7 +43,7 @@ from ..policy.model import Policy
 from ..state import Account
 from ..tz import ZoneError, get_zone
 from .clock import ZoneTable, epochs, local_days
-from .columns import Columns, NotPlain
+from .columns import Columns, NotPlain, arrow_of, numpy_of
 from .plan import ACCOUNT_FACTS, CODED, EMPTY, FILTER_FIELDS, key_parts, role
 
 _STAND_IN = {"timestamp": "2000-01-01T00:00:00+00:00", "consumer_id": "c", "event_id": "e"}
@@ -65,7 +65,7 @@ def _codes(column: Any) -> tuple[Any, list[str]]:
     import pyarrow.compute as pc
 
     encoded = pc.dictionary_encode(column)
-    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    return numpy_of(encoded.indices), encoded.dictionary.to_pylist()
 
 
 def _radix(parts: list[tuple[Any, int]]) -> Any:
@@ -80,6 +80,25 @@ def _radix(parts: list[tuple[Any, int]]) -> Any:
             raise NotPlain("too many distinct values to combine")
         out = out * max(size, 1) + codes
     return out
+
+
+def _product(sizes: Iterator[int]) -> int:
+    total = 1
+    for size in sizes:
+        total *= max(size, 1)
+    return total
+
+
+def _unique(np: Any, keys: Any, total: int) -> tuple[Any, Any]:
+    """``np.unique(keys, return_inverse=True)`` for keys in [0, total): by a table of
+    all the possible keys when that is small (no sort of every row)."""
+    if total > 1 << 22 or total > 4 * len(keys):
+        unique, inverse = np.unique(keys, return_inverse=True)
+        return unique, inverse.reshape(-1)
+    seen = np.zeros(total, dtype=bool)
+    seen[keys] = True
+    rank = np.cumsum(seen) - 1
+    return np.nonzero(seen)[0], rank[keys]
 
 
 class Evaluation:
@@ -112,8 +131,7 @@ class Evaluation:
         kept &= ~blank[self.consumer]
         for name in EMPTY:
             if name in data:
-                kept &= np.asarray(pc.equal(data[name], "").to_numpy(zero_copy_only=False),
-                                   dtype=bool)
+                kept &= numpy_of(pc.utf8_length(data[name])) == 0
         kept &= self._coded()
         self.account = self.account_kind[self.combo]  # "" for contacts
         kept &= self._zones() | (self.account != "")
@@ -142,6 +160,9 @@ class Evaluation:
         self.sent_consumer[self.consumer[~kept]] = True
         self._local_clock()
         self._order_checks()
+        # the kept rows of consumers not sent, in time order (no consumer is sent later)
+        self.live = self.by_time[~self.sent_consumer[self.consumer[self.by_time]]]
+        self.live_combo = self.combo[self.live]
 
     # -- per row ------------------------------------------------------------------------
 
@@ -156,8 +177,7 @@ class Evaluation:
             parts.append((codes, len(values)))
             dictionaries.append(values)
         combo_key = _radix(parts) if parts else np.zeros(self.n, dtype=np.int64)
-        unique, self.combo = np.unique(combo_key, return_inverse=True)
-        self.combo = self.combo.reshape(-1)
+        unique, self.combo = _unique(np, combo_key, _product(s for _, s in parts))
         sizes = [size for _, size in parts]
         events: list[Event | None] = []
         kinds: list[str] = []
@@ -217,10 +237,11 @@ class Evaluation:
 
     def _zones(self) -> Any:
         np, data = self.np, self.columns.data
-        if "timezone" not in data:
+        self.tz_zones: list[tuple[str, ...]] = []
+        if "timezone" not in data:  # no contact is kept
+            self.tz = np.zeros(self.n, dtype=np.int64)
             return np.zeros(self.n, dtype=bool)
         self.tz, raws = _codes(data["timezone"])
-        self.tz_zones: list[tuple[str, ...]] = []
         good = np.zeros(len(raws), dtype=bool)
         for i, raw in enumerate(raws):
             try:
@@ -241,17 +262,16 @@ class Evaluation:
         import pyarrow.compute as pc
 
         encoded = pc.dictionary_encode(data["debt_id"])
-        self.debt = encoded.indices.to_numpy(zero_copy_only=False)
+        self.debt = numpy_of(encoded.indices)
         values = encoded.dictionary
         raws = self.debt_values = values.to_pylist()
         k = len(raws)
         # a clean single id is its own value (`normalize._debts`' first case); the others
         # go through the normalizer's own parsing
-        simple = np.asarray(pc.and_(
-            pc.and_(pc.greater(pc.utf8_length(values), 0),
-                    pc.invert(pc.match_substring(values, ";"))),
-            pc.equal(pc.utf8_trim_whitespace(values), values)).to_numpy(
-                zero_copy_only=False), dtype=bool)
+        # (no Python scalars in compute calls: converting one imports pandas)
+        simple = (numpy_of(pc.utf8_length(values)) > 0) & ~numpy_of(
+            pc.match_substring(values, ";")) & numpy_of(
+            pc.equal(pc.utf8_trim_whitespace(values), values))
         good = np.ones(k, dtype=bool)
         self.debt_single = simple.copy()
         self.debt_id = np.where(simple, np.arange(k), -1).astype(np.int64)
@@ -450,9 +470,7 @@ class Evaluation:
     def _rows(self, i: int) -> Any:
         """Rows of still-kept consumers that rule ``i`` selects, in force, in time order."""
         np = self.np
-        rows = self.by_time
-        rows = rows[~self.sent_consumer[self.consumer[rows]]]
-        rows = rows[self.selected[i][self.combo[rows]]]
+        rows = self.live[self.selected[i][self.live_combo]]
         in_force = self.checks[i].in_force
         if in_force is not None:
             day = self.day[rows]
@@ -518,10 +536,10 @@ class Evaluation:
         srt, group = narrowed
         lo = self._window_starts(check, srt, group)
         count = np.arange(len(srt)) - lo + 1
-        out = []
-        for at in np.nonzero(count > check.max)[0].tolist():
-            out.append((i, int(srt[at]), srt[lo[at]:at + 1]))
-        return out
+        over = np.nonzero(count > check.max)[0]
+        rows_of = srt.tolist()
+        return [(i, rows_of[at], Window(rows_of, start, at + 1))
+                for at, start in zip(over.tolist(), lo[over].tolist(), strict=True)]
 
     def _exact_groups(self, i: int, check: FrequencyCap | Cooldown, rows: Any,
                       flagged: Any) -> tuple[Any, Any] | None:
@@ -726,11 +744,10 @@ class Evaluation:
 
     def _event_ids(self, rows: list[int]) -> dict[int, str]:
         """Each row's event id as the reader gives it: the stripped cell, else FILE:LINE."""
-        import pyarrow as pa
 
         name = self.columns.name
         column = self.columns.data.get("event_id")
-        cells = (column.take(pa.array(rows, type=pa.int64())).to_pylist()
+        cells = (column.take(arrow_of(rows)).to_pylist()
                  if column is not None else [""] * len(rows))
         line = self.columns.line
         return {row: cell.strip() or f"{name}:{line(row)}"
@@ -750,24 +767,36 @@ class Evaluation:
 _QUICK = frozenset({"hours", "cap", "cooldown"})  # roles `_from_columns` builds
 
 
-def _read_by_finding(window: Any, limit: int) -> list[int]:
+class Window:
+    """A cap's window: the rows ``rows[start:end]``, the last its finding's row. (Not the
+    slice: a window can hold as many rows as the log, and there is one per finding.)"""
+
+    __slots__ = ("end", "rows", "start")
+
+    def __init__(self, rows: list[int], start: int, end: int) -> None:
+        self.rows, self.start, self.end = rows, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+def _read_by_finding(window: Window, limit: int) -> list[int]:
     """The rows of a cap's window that its finding names: the first ``limit`` (the
     rule's max) and the last."""
-    rows: list[int] = window.tolist() if len(window) <= limit + 1 else \
-        [*window[:limit].tolist(), int(window[-1])]
-    return rows
+    rows, start, end = window.rows, window.start, window.end
+    return rows[start:end] if end - start <= limit + 1 else \
+        [*rows[start:start + limit], rows[end - 1]]
 
 
 def events_of(columns: Columns, parser: CsvRowParser, rows: Any,
               batch: int = 65536) -> Iterator[Event | Rejected]:
     """Parse ``rows`` (indices) as the streaming reader does: an `Event`, or
     `Rejected` with the reason, with the row's line."""
-    import pyarrow as pa
 
     names = columns.header
     for start in range(0, len(rows), batch):
         chunk = rows[start:start + batch]
-        take = pa.array(chunk, type=pa.int64())
+        take = arrow_of(chunk)
         cells = [columns.data[h].take(take).to_pylist() for h in names]
         for index, row in zip(chunk, zip(*cells, strict=True), strict=True):
             line = columns.line(int(index))

@@ -22,6 +22,7 @@ from ..checks.frequency import FrequencyCap
 from ..checks.hours import ContactHours
 from ..io.normalize import _debts
 from ..model import Finding
+from .columns import arrow_of
 
 if TYPE_CHECKING:
     from .evaluate import Evaluation
@@ -33,14 +34,12 @@ class RowFacts:
     """What every finding on a row repeats from it, for many rows at once."""
 
     def __init__(self, ev: Evaluation, rows: Any) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
 
         np = ev.np
         self.rows = rows  # sorted, unique
         data, name = ev.columns.data, ev.columns.name
         self.file = name
-        take = pa.array(rows, type=pa.int64())
+        take = arrow_of(rows)
         lines = ev.columns.lines
         self.line: list[int] = (lines[rows] if lines is not None else rows + 2).tolist()
         cells = data["event_id"].take(take).to_pylist() if "event_id" in data \
@@ -60,8 +59,9 @@ class RowFacts:
             self.debt_text = [None] * len(rows)
         # local wall time and offset in the row's one zone
         offset = ev.offset[rows]
-        wall = pc.strftime(pa.array(ev.epoch[rows] + offset, type=pa.timestamp("s")),
-                           format="%Y-%m-%dT%H:%M:%S").to_pylist()
+        # YYYY-MM-DDTHH:MM:SS (NumPy writes it ~3× faster than Arrow's strftime)
+        wall = np.datetime_as_string((ev.epoch[rows] + offset).astype("datetime64[s]")
+                                     ).tolist()
         zone = [ev.tz_zones[c][0] for c in ev.tz[rows].tolist()]
         offsets = {o: _offset_text(o) for o in np.unique(offset).tolist()}
         self.wall = wall
@@ -107,8 +107,8 @@ def caps(ev: Evaluation, facts: RowFacts, check: FrequencyCap, found: list[tuple
         messages.append(check.message(check.detail(len(window), [debt] if debt else [],
                                                    False)))
         debts.append(debt)
-        evidence.append(tuple(dict.fromkeys(
-            ids[j] for j in _read_by_finding(window, check.max))))
+        named = [ids[j] for j in _read_by_finding(window, check.max)]
+        evidence.append(tuple(dict.fromkeys(named)))
     return _build(rule.id, rule.severity, rule.citation, rule.policy, facts, at, messages,
                   debts, evidence)
 

@@ -10,6 +10,7 @@ compares the two byte for byte.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring
@@ -85,22 +86,35 @@ def _nested(value: Any, newline: str) -> str:
 
 _IN = ",\n      "
 _S = encode_basestring
+_EVIDENCE = ",\n        "
 
 
 def _finding(f: Finding) -> str:
-    # the fields typed str are encoded directly: one call each, no type test
-    evidence = ("[\n        " + ",\n        ".join([_value(e) for e in f.evidence])
-                + "\n      ]") if f.evidence else "[]"
-    text = (f'{{\n      "rule": {_S(f.rule)},\n      "severity": {_S(f.severity)},\n'
-            f'      "message": {_S(f.message)},\n      "citation": {_S(f.citation)},\n'
-            f'      "policy": {_S(f.policy)},\n      "file": {_S(f.file)},\n'
-            f'      "line": {_value(f.line)},\n      "event_id": {_S(f.event_id)},\n'
-            f'      "consumer_id": {_S(f.consumer_id)},\n      "debt_id": {_value(f.debt_id)},\n'
+    # the fields typed str are encoded directly: one call each, no type test; the
+    # fields a rule repeats in every finding are laid out once per rule (`_around`)
+    head, middle = _around(f.rule, f.severity, f.citation, f.policy, f.file)
+    debt, local = f.debt_id, f.local_time
+    evidence = ("[\n        " + _EVIDENCE.join(map(_S, f.evidence)) + "\n      ]") \
+        if f.evidence else "[]"
+    text = (f'{head}{_S(f.message)}{middle}{f.line!r},\n      "event_id": {_S(f.event_id)},\n'
+            f'      "consumer_id": {_S(f.consumer_id)},\n'
+            f'      "debt_id": {"null" if debt is None else _S(debt)},\n'
             f'      "timestamp": {_S(f.timestamp)},\n'
-            f'      "local_time": {_value(f.local_time)},\n      "evidence": {evidence}')
+            f'      "local_time": {"null" if local is None else _S(local)},\n'
+            f'      "evidence": {evidence}')
     if f.content is not None:
         text += _IN + '"content": ' + _nested(dict(f.content), "\n      ")
     return text + "\n    }"
+
+
+@functools.lru_cache(maxsize=1024)
+def _around(rule: str, severity: str, citation: str, policy: str, file: str
+            ) -> tuple[str, str]:
+    """A finding's text before its message, and between the message and the line."""
+    return (f'{{\n      "rule": {_S(rule)},\n      "severity": {_S(severity)},\n'
+            '      "message": ',
+            f',\n      "citation": {_S(citation)},\n      "policy": {_S(policy)},\n'
+            f'      "file": {_S(file)},\n      "line": ')
 
 
 def _rejected(r: Rejected) -> str:

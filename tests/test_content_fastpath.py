@@ -669,3 +669,27 @@ def test_cooccurrence_apart_by_bits_agrees_with_the_sets(tmp_path) -> None:  # t
             assert check._apart(seg) == want, (check.rule.id, text)
             counts[want] += 1
     assert min(counts) > 2000, counts
+
+
+def test_snippet_finds_the_words_around_a_match_as_the_loop_does() -> None:
+    """`snippet` widens to whole words with two searches; `snippet_loop`, a character at
+    a time, is the reference: on texts with and without whitespace (Chinese), of every
+    kind, around spans anywhere (at either end too), at several widths."""
+    import re
+
+    from fairdebt.content.check import snippet, snippet_loop
+
+    # the searches' \s is str.isspace, for every code point
+    space = re.compile(r"\s")
+    assert all(bool(space.match(ch)) == ch.isspace()
+               for ch in map(chr, range(0x110000)))
+    rng = random.Random(19)
+    alphabet = list("abc爆通讯录，。 \t\n\u3000\u00a0\u2003-$@0123456789")
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) if rng.random() < 0.5 else rng.choice("xy爆")
+                       for _ in range(rng.randrange(0, 200)))
+        start = rng.randrange(0, len(text) + 1)
+        end = rng.randrange(start, len(text) + 1)
+        width = rng.choice((0, 1, 5, 40))
+        assert snippet(text, start, end, width) == snippet_loop(text, start, end, width), (
+            text, start, end, width)

@@ -408,9 +408,34 @@ class ContentCheck(Check):
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET) -> str:
     """The words around [start, end) on one line, phone numbers and emails masked."""
+    size = len(text)
+    a = max(0, start - width)
+    b = min(size, end + width)
+    # widen to whole words where that is cheap (and never past the width twice over):
+    # to the whitespace before and after, found in C (`snippet_loop` steps a character at
+    # a time, the whole way in Chinese text, which has none)
+    if a > 0:
+        low = max(0, start - 2 * width)
+        found = _LAST_WHITESPACE.search(text, low, a)
+        a = found.end() if found else low
+    if b < size:
+        high = min(size, end + 2 * width)
+        found = _WHITESPACE.search(text, b, high)
+        b = found.start() if found else high
+    piece = " ".join(text[a:b].split())
+    return ("…" if a > 0 else "") + _masked(piece) + ("…" if b < size else "")
+
+
+#: ``\s`` is `str.isspace` (both ask Py_UNICODE_ISSPACE; a test checks every code point)
+_WHITESPACE = re.compile(r"\s")
+#: the last whitespace before the end of the searched range
+_LAST_WHITESPACE = re.compile(r"\s(?=\S*\Z)")
+
+
+def snippet_loop(text: str, start: int, end: int, width: int = SNIPPET) -> str:
+    """`snippet` a character at a time (the reference its test compares with)."""
     a = max(0, start - width)
     b = min(len(text), end + width)
-    # widen to whole words where that is cheap (and never past the width twice over)
     while a > 0 and a > start - 2 * width and not text[a - 1].isspace():
         a -= 1
     while b < len(text) and b < end + 2 * width and not text[b].isspace():

@@ -87,9 +87,8 @@ def test_mostly_ascii_text_agrees_with_the_character_loop() -> None:
 
 
 def test_plain_han_characters_are_their_own_normalized_form() -> None:
-    """`_prepare_han` takes the Han characters `plain_han` lists (one OpenCC conversion of
-    them all) as Han, counted as Chinese and unchanged: what the table and the
-    character loop (OpenCC one character at a time) make of each."""
+    """`_prepare_han` takes the Han characters `plain_han` lists as Han, counted as
+    Chinese and unchanged: what the table and the character loop make of each."""
     from fairdebt.content.text import _HAN, _fast_entry, _normalize_char, _script, plain_han
 
     plain = plain_han()

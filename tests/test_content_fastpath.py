@@ -111,7 +111,7 @@ def test_chinese_text_without_the_table_agrees_with_the_character_loop() -> None
     han = list("爆通讯录还债你好我们法院欠款逾期银行工号尊敬的客户請儘快還款機構號電話訊錄們債")
     other = list("，。！？；：、【】（）《》“”‘’·—…-–,.!?;:()$%@#&*/ ")
     latin = list("abcXYZ0123ＡＢＣ１２３ａｂ")
-    rare = list("\u3000\u00a0ΣİẞéÀ\u0301\u200b\U00020001\uf900①½ﬁ\t\n")
+    rare = list("\u3000\u00a0ΣİẞéÀ\u0301\u200b\U00020001\U0001f600\uf900①½ﬁ\t\n")
     taken = 0
     for _ in range(20000):
         n = rng.randrange(0, 40)
@@ -128,6 +128,14 @@ def test_chinese_text_without_the_table_agrees_with_the_character_loop() -> None
             assert (got.breaks, got.dropped, got.src) == (want.breaks, want.dropped,
                                                           want.src), text
     assert taken > 8000
+    # a text of many distinct Traditional characters is normalized, its plan not kept
+    from fairdebt.content.text import _HAN_PLANS, _PLAN_CHARS
+    many = "".join(rng.sample(han, len(han))) + "，還" + "債們訊錄戶請儘還機構號電話" * 3
+    rare = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 4000, 7))  # some Traditional
+    for text in (many, rare + "，" + rare):
+        assert _prepare_han(text, b"") is not None and prepare(text).norm == \
+            _prepare_slow(text).norm
+    assert all(len(key) <= _PLAN_CHARS for key in _HAN_PLANS)
 
 
 def test_typical_messages_take_the_fast_path() -> None:

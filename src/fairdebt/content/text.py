@@ -427,6 +427,9 @@ _HAN_RES: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 _HAN_PLANS: dict[frozenset[str], tuple[list[tuple[str, str]], tuple[str, ...],
                                        tuple[str, ...]] | None] = {}
 _HAN_PLANS_KEPT = 4096
+#: plans are kept only for sets of at most this many characters (a message has a few;
+#: a text of thousands of distinct rare characters would make one plan a large key)
+_PLAN_CHARS = 64
 
 
 def plain_han() -> list[str]:
@@ -472,10 +475,12 @@ def _han_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], tuple[str, ..
             _learn((ch,))
             entry = _TABLE[ord(ch)]
         norm, cls, script = entry[0], entry[1], entry[2]
-        # (a space would need runs collapsed; an astral one is beyond the separators
-        # expression; `lower` must leave the character as it is)
+        # (a space would need runs collapsed; the separators expression knows the
+        # Basic Multilingual Plane's, so another plane's character must become Han
+        # (a Traditional one may become a Simplified one there); `lower` must leave the
+        # character as it is)
         if cls not in (*_LONE, _C_HAN) or ch.lower() != ch \
-                or ord(ch) > 0xFFFF or ord(norm) > 0xFFFF:
+                or (ord(norm) > 0xFFFF and cls != _C_HAN):
             return None
         if norm != ch:
             if norm in odd:  # a later replace would change it again
@@ -502,9 +507,11 @@ def _prepare_han(text: str, ascii_part: bytes) -> Prepared | None:
     key = frozenset(odd)
     plan = _HAN_PLANS.get(key, _NO_PLAN)
     if plan is _NO_PLAN:
-        if len(_HAN_PLANS) >= _HAN_PLANS_KEPT:
-            _HAN_PLANS.clear()
-        plan = _HAN_PLANS[key] = _han_plan(key)
+        plan = _han_plan(key)
+        if len(key) <= _PLAN_CHARS:
+            if len(_HAN_PLANS) >= _HAN_PLANS_KEPT:
+                _HAN_PLANS.clear()
+            _HAN_PLANS[key] = plan
     if plan is None:
         return None
     swaps, han, latin = plan
@@ -544,9 +551,11 @@ def _prepare_latin(text: str) -> Prepared | None:
     odd = frozenset(_NON_ASCII.findall(text))
     plan = _LATIN_PLANS.get(odd, _NO_PLAN)
     if plan is _NO_PLAN:
-        if len(_LATIN_PLANS) >= _HAN_PLANS_KEPT:
-            _LATIN_PLANS.clear()
-        plan = _LATIN_PLANS[odd] = _latin_plan(odd)
+        plan = _latin_plan(odd)
+        if len(odd) <= _PLAN_CHARS:
+            if len(_LATIN_PLANS) >= _HAN_PLANS_KEPT:
+                _LATIN_PLANS.clear()
+            _LATIN_PLANS[odd] = plan
     if plan is None:
         return None
     swaps, wide = plan

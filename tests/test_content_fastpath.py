@@ -86,6 +86,58 @@ def test_mostly_ascii_text_agrees_with_the_character_loop() -> None:
     assert taken > 2000
 
 
+def test_plain_han_characters_are_their_own_normalized_form() -> None:
+    """`_prepare_han` takes the Han characters `plain_han` lists as Han, counted as
+    Chinese and unchanged: what the table and the character loop make of each."""
+    from fairdebt.content.text import _HAN, _fast_entry, _normalize_char, _script, plain_han
+
+    plain = plain_han()
+    assert len(plain) > 20000
+    for ch in plain:
+        assert _normalize_char(ch) == (ch, _HAN), ch
+        assert _fast_entry(ch) == (ch, "h") and _script(ch) == "H", ch
+    # the Traditional characters are not among them
+    assert not {"還", "債", "們", "訊", "錄", "戶"} & set(plain)
+
+
+def test_chinese_text_without_the_table_agrees_with_the_character_loop() -> None:
+    """`_prepare_han` on mostly Chinese text: Simplified and Traditional characters,
+    Chinese and ASCII punctuation, fullwidth forms, spaces, Latin letters and digits, and
+    characters it must leave to the table (upper case beyond ASCII, other spaces,
+    combining, astral, expanding)."""
+    from fairdebt.content.text import _prepare_han
+
+    rng = random.Random(13)
+    han = list("爆通讯录还债你好我们法院欠款逾期银行工号尊敬的客户請儘快還款機構號電話訊錄們債")
+    other = list("，。！？；：、【】（）《》“”‘’·—…-–,.!?;:()$%@#&*/ ")
+    latin = list("abcXYZ0123ＡＢＣ１２３ａｂ")
+    rare = list("\u3000\u00a0ΣİẞéÀ\u0301\u200b\U00020001\U0001f600\uf900①½ﬁ\t\n")
+    taken = 0
+    for _ in range(20000):
+        n = rng.randrange(0, 40)
+        text = "".join(
+            rng.choice(han) if (r := rng.random()) < 0.6 else rng.choice(other) if r < 0.85
+            else rng.choice(latin) if r < 0.98 else rng.choice(rare) for _ in range(n))
+        same(text)
+        got = _prepare_han(text, text.encode("ascii", "ignore"))
+        if got is not None:
+            taken += 1
+            want = _prepare_slow(text)
+            assert got.norm == want.norm, text
+            assert got.scripts == scripts(text), text
+            assert (got.breaks, got.dropped, got.src) == (want.breaks, want.dropped,
+                                                          want.src), text
+    assert taken > 8000
+    # a text of many distinct Traditional characters is normalized, its plan not kept
+    from fairdebt.content.text import _HAN_PLANS, _PLAN_CHARS
+    many = "".join(rng.sample(han, len(han))) + "，還" + "債們訊錄戶請儘還機構號電話" * 3
+    rare = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 4000, 7))  # some Traditional
+    for text in (many, rare + "，" + rare):
+        assert _prepare_han(text, b"") is not None and prepare(text).norm == \
+            _prepare_slow(text).norm
+    assert all(len(key) <= _PLAN_CHARS for key in _HAN_PLANS)
+
+
 def test_typical_messages_take_the_fast_path() -> None:
     for text in ("尊敬的客戶，您在華信銀行的欠款100元已逾期，請儘快還款。",
                  "爆 通 讯 录", "We’d like to help – call Mon–Fri.", "Hi  there\n\nyou"):
@@ -94,6 +146,12 @@ def test_typical_messages_take_the_fast_path() -> None:
     # the translate pass counts scripts (Chinese text needs no second pass for them)
     chinese = _prepare_fast("尊敬的客戶，您在華信銀行的欠款100元 ok 已逾期。")
     assert chinese is not None and chinese.scripts == (18, 2)
+    # Chinese messages need no table pass (`_prepare_han`)
+    from fairdebt.content.text import _prepare_han
+    for text in ("尊敬的客戶，您在華信銀行的欠款100元已逾期，請儘快還款。",
+                 "【某某银行】您好，我们受某某银行委托，工号：1234，提醒您本月100元尚未还清。",
+                 "爆 通 讯 录", "张先生您好，可登录APP或拨打1-800-555-0100办理分期。"):
+        assert _prepare_han(text, text.encode("ascii", "ignore")) is not None, text
 
 
 def test_the_engine_skips_content_rules_whose_phrases_are_absent(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -490,3 +548,155 @@ def test_ascii_text_scanned_by_the_ascii_twin_gives_the_full_automatons_hits() -
         assert got.known == built[1]
         ascii_texts += norm.isascii()
     assert ascii_texts > 6000 and len(phrases) > 200 and engine.checks
+
+
+def test_text_whose_other_characters_no_phrase_holds_is_scanned_by_the_ascii_twin(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Mostly ASCII text whose characters beyond ASCII (`Prepared.wide`) are in no phrase
+    the ASCII twin lacks is scanned by the twin; the full automaton is the reference, on
+    the corpus and on phrases (Spanish and Chinese ones too) run together with dashes,
+    curly quotes and accented letters, some of them in the other phrases."""
+    import random
+
+    import fairdebt
+    from content_corpus import specs
+    from fairdebt.content.terms import INDEX, Hits, scan_with
+    from fairdebt.engine import Engine
+
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn"))
+    # the micro sign normalizes to a Greek mu, which a phrase holds: the normalized
+    # characters decide, not the ones written
+    path = tmp_path / "p.yaml"
+    path.write_text("id: t\nrules:\n  - id: t/mu\n    check: forbid_phrases\n"
+                    "    params: {phrases: [μ]}\n", encoding="utf-8")
+    mine = Engine(fairdebt.load_policy(path))
+    built = INDEX.built()
+    full, lacking = built[0], built[3]
+    phrases = [p for p in INDEX.phrases.values() if INDEX.holds(p)]
+    plain = [p for p in phrases if p.isascii()]
+    wide = [p for p in phrases if not p.isascii() and all(ord(c) < 0x2E80 for c in p)]
+    assert wide and "ó" in lacking
+    rng = random.Random(8)
+    odd = ["–", "—", "’", "“", "é", "ó", "ñ", "…", "ü", "á", "í", "µ"]
+    texts = [t for spec in specs(600, seed=43) if isinstance(t := spec.get("text"), str)]
+    for _ in range(4000):
+        texts.append(" ".join(rng.choice(plain if (r := rng.random()) < 0.85 else wide
+                                         if r < 0.95 else phrases)
+                              + rng.choice(["", rng.choice(odd), " " + rng.choice(odd)])
+                              for _ in range(rng.randrange(1, 6))))
+    twin = 0
+    for text in texts:
+        prep = prepare(text)
+        if prep.wide is None:
+            continue
+        got = scan_with(built, prep.norm, prep.wide)
+        assert list(got) == list(Hits(full.iter(prep.norm))), text
+        twin += not prep.norm.isascii() and lacking.isdisjoint(prep.wide)
+    assert twin > 500 and engine.checks and mine.checks
+
+
+def test_languages_of_a_text_message_are_what_languages_detects() -> None:
+    """`require_phrases._detected` works out a lone segment's languages itself;
+    `languages` is the reference (on the corpus and on texts mixing the scripts in every
+    proportion around its thresholds)."""
+    from content_corpus import specs
+    from fairdebt.checks.require_phrases import _detected, languages
+    from fairdebt.content.analysis import Segment, Words
+    from fairdebt.content.terms import INDEX
+
+    rng = random.Random(17)
+    texts = [t for spec in specs(400, seed=5) if isinstance(t := spec.get("text"), str)]
+    for _ in range(3000):
+        texts.append("".join(rng.choice(("爆", "a", "b ", "1", "，", "é"))
+                             for _ in range(rng.randrange(0, 80))))
+    # each threshold exactly: two Chinese characters, ten letters, a sixth of the words
+    texts += ["爆" * han + "a" * latin for han in range(6) for latin in range(0, 130)]
+    seen = set()
+    for text in texts:
+        prep = prepare(text)
+        seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        for default in ("en", "es"):
+            got = _detected(Words(None, 0, (seg,)), default)  # type: ignore[arg-type]
+            assert got == languages([seg], default), text
+            seen.add(got)
+    assert {(), ("zh",), ("en",), ("zh", "en"), ("es",)} <= seen
+
+
+COOCCURRENCE_MIX = """
+  - id: t/zh
+    check: forbid_cooccurrence
+    params:
+      groups:
+        - {phrases: [通讯录, 同事, 单位, 家人]}
+        - {phrases: [通知, 曝光, 群发, 爆]}
+  - id: t/three
+    check: forbid_cooccurrence
+    params:
+      groups:
+        - {phrases: [stop, opt out, "$"]}
+        - {phrases: [fee, "$5", pay*, "a.m.", stop]}
+        - {phrases: [now, today, 今天, n]}
+"""
+
+
+def test_cooccurrence_apart_by_bits_agrees_with_the_sets(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`ForbidCooccurrence._apart` (each clause's groups as the bits of an int) against
+    `_apart_sets` (the reference, a set of clauses per group): on the corpus, and on
+    texts made of the groups' phrases, run together or split by delimiters (Chinese ones
+    dropped between Chinese characters: a clause then starts at a phrase; a phrase in
+    two groups), so that both answers are common."""
+    import fairdebt
+    from content_corpus import specs
+    from fairdebt.checks.forbid_cooccurrence import ForbidCooccurrence
+    from fairdebt.content.analysis import Segment
+    from fairdebt.content.terms import INDEX
+    from fairdebt.engine import Engine
+
+    path = tmp_path / "p.yaml"
+    path.write_text("id: t\nrules:\n" + COOCCURRENCE_MIX, encoding="utf-8")
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"]))
+    mine = Engine(fairdebt.load_policy(path))
+    rules = [c for c in engine.checks + mine.checks if isinstance(c, ForbidCooccurrence)
+             and c._where is not None]
+    assert len(rules) == 3
+    texts = [t for spec in specs(600, seed=41) if isinstance(t := spec.get("text"), str)]
+    rng = random.Random(41)
+    glue = [" ", ". ", ", ", "! ", " and ", "x", "", "; ", "，", "。", " - ", "\n", ".",
+            "  ", "1.5 ", "a.m. "]
+    for check in rules:
+        words = [INDEX.phrases[tid] for g in check.groups for tid in g.tids]
+        for _ in range(3000):
+            texts.append("".join(rng.choice(words) + rng.choice(glue)
+                                 for _ in range(rng.randrange(1, 7))))
+    counts = [0, 0]
+    for text in texts:
+        prep = prepare(text)
+        seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+        for check in rules:
+            want = check._apart_sets(seg)
+            assert check._apart(seg) == want, (check.rule.id, text)
+            counts[want] += 1
+    assert min(counts) > 2000, counts
+
+
+def test_snippet_finds_the_words_around_a_match_as_the_loop_does() -> None:
+    """`snippet` widens to whole words with two searches; `snippet_loop`, a character at
+    a time, is the reference: on texts with and without whitespace (Chinese), of every
+    kind, around spans anywhere (at either end too), at several widths."""
+    import re
+
+    from fairdebt.content.check import snippet, snippet_loop
+
+    # the searches' \s is str.isspace, for every code point
+    space = re.compile(r"\s")
+    assert all(bool(space.match(ch)) == ch.isspace()
+               for ch in map(chr, range(0x110000)))
+    rng = random.Random(19)
+    alphabet = list("abc爆通讯录，。 \t\n\u3000\u00a0\u2003-$@0123456789")
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) if rng.random() < 0.5 else rng.choice("xy爆")
+                       for _ in range(rng.randrange(0, 200)))
+        start = rng.randrange(0, len(text) + 1)
+        end = rng.randrange(start, len(text) + 1)
+        width = rng.choice((0, 1, 5, 40))
+        assert snippet(text, start, end, width) == snippet_loop(text, start, end, width), (
+            text, start, end, width)

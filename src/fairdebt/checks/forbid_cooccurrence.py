@@ -43,8 +43,10 @@ class ForbidCooccurrence(ContentCheck):
         # (no literal pre-check: it runs only after a match)
         self.unless = self.matcher(params.get("unless") or {}, "unless", literals=False)
         self.suggestion = params.get("suggestion", "")
-        # `_apart`: phrase id → its length less one, and the groups it is in
+        # `_apart_sets`: phrase id → its length less one, and the groups it is in
         self._where: dict[int, tuple[int, tuple[int, ...]]] | None = None
+        # `_apart`: the same with the groups as the bits of an int
+        self._masks: dict[int, tuple[int, int]] = {}
         self._top = -1
         if self.window is None and not any(g.patterns or g.lazy for g in self.groups):
             where: dict[int, tuple[int, tuple[int, ...]]] = {}
@@ -54,6 +56,8 @@ class ForbidCooccurrence(ContentCheck):
                                   (*where.get(tid, (0, ()))[1], i))
             self._where = where
             self._top = max(where, default=-1)
+            self._masks = {tid: (shift, sum(1 << g for g in set(groups)))
+                           for tid, (shift, groups) in where.items()}
         # every group must match: each needs its phrases or its patterns' literals present
         sets = tuple(s for g in self.groups for s in (g.gate() or ()))
         self.phrase_gate = tuple(sorted(sets, key=len)) or None
@@ -74,6 +78,26 @@ class ForbidCooccurrence(ContentCheck):
         return None
 
     def _apart(self, seg: Segment) -> bool:
+        """`_apart_sets` (the reference) with each clause's groups as the bits of an int
+        (no set per group, and it stops at the first clause holding every group)."""
+        if self._where is None or self._top >= seg.known:
+            return False
+        breaks = seg.prep.breaks
+        full = (1 << len(self.groups)) - 1
+        held: dict[int, int] = {}
+        get = self._masks.get
+        have = held.get
+        for last, tid in seg.hits:
+            found = get(tid)
+            if found is not None:
+                clause = bisect_right(breaks, last - found[0])
+                groups = have(clause, 0) | found[1]
+                if groups == full:
+                    return False
+                held[clause] = groups
+        return True
+
+    def _apart_sets(self, seg: Segment) -> bool:
         """True when the groups' phrases, wherever the scan found them (word boundaries
         not yet checked), never all start in one clause: then no match of theirs does
         either (a match is such an occurrence, its start unchanged). One pass over the

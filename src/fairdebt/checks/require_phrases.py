@@ -210,7 +210,20 @@ def _detected(analyzed: Words, latin_default: str) -> tuple[str, ...]:
     """The languages of the collector's words, worked out once per event."""
     found = analyzed.langs.get(latin_default)
     if found is None:
-        found = analyzed.langs[latin_default] = languages(analyzed.collector, latin_default)
+        segs = analyzed.collector
+        if len(segs) != 1:
+            found = languages(segs, latin_default)
+        else:
+            # `languages` (the reference) for a text message, without its list: every
+            # English and Chinese message asks
+            han, latin = segs[0].scripts
+            words = han + latin / 5
+            zh = han >= 2 and han >= words / 6
+            if latin >= 10 and latin / 5 >= words / 6:
+                found = ("zh", latin_default) if zh else (latin_default,)
+            else:
+                found = ("zh",) if zh else ()
+        analyzed.langs[latin_default] = found
     return found
 
 
@@ -228,40 +241,43 @@ class RequireBatch(Batch):
     def __init__(self, checks: list[RequirePhrases]) -> None:
         super().__init__(list(checks))
         self.rules = checks
-        #: the rules that can speak for this dispatch's events, each with what it asks:
-        #: (rule, None or whether it wants the initial communication, whether it reads
-        #: the shared collector's words, its latin_default, its wordings); None: not
-        #: known yet
-        self._live: tuple[tuple[RequirePhrases, bool | None, bool, str,
-                                dict[str, Matcher]], ...] | None = None
+        #: the rules that can speak for this dispatch's events: whether some are about
+        #: initial or later communications, then those that speak on an initial one and
+        #: those on a later one (each list in the rules' order; the same list when none
+        #: is timed), each rule with what it asks: (rule, whether it reads the shared
+        #: collector's words, its latin_default, its wordings); None: not known yet
+        self._live: tuple[bool, tuple[_Live, ...], tuple[_Live, ...]] | None = None
 
-    def _plan(self, ev: Event) -> tuple[tuple[RequirePhrases, bool | None, bool, str,
-                                              dict[str, Matcher]], ...]:
+    def _plan(self, ev: Event) -> tuple[bool, tuple[_Live, ...], tuple[_Live, ...]]:
         if not ev.has_content:
-            return ()
+            return False, (), ()
         talk = is_communication(ev)
-        return tuple((c, c.communication == "initial" if c.stateful else None,
-                      c.collector_words, c.latin_default, c.wordings)
-                     for c in self.rules if not c.stateful or (talk and c._applies(ev)))
+        live = [c for c in self.rules if not c.stateful or (talk and c._applies(ev))]
+
+        def speaking(initial: bool) -> tuple[_Live, ...]:
+            return tuple((c, c.collector_words, c.latin_default, c.wordings) for c in live
+                         if not c.stateful or (c.communication == "initial") == initial)
+
+        timed = any(c.stateful for c in live)
+        return timed, speaking(True), speaking(False) if timed else speaking(True)
 
     def evaluate(self, ctx: Context, state: None) -> list[Finding] | None:
-        live = self._live
+        plan = self._live
         ev = ctx.event
-        if live is None:
-            live = self._live = self._plan(ev)
-        if ctx.quiet or not live:
+        if plan is None:
+            plan = self._live = self._plan(ev)
+        if ctx.quiet:
             return None
-        initial: bool | None = None
+        timed, first, later = plan
+        # (whether it is the initial communication is asked once for all the rules)
+        live = (first if ctx.account.initial(ev.debt_ids) else later) if timed else first
+        if not live:
+            return None
         analyzed: Words | None = None
         segs: tuple[Segment, ...] = ()
         own = ev.lang
         out: list[Finding] | None = None
-        for check, timing, collector_words, latin_default, wordings in live:
-            if timing is not None:
-                if initial is None:
-                    initial = ctx.account.initial(ev.debt_ids)
-                if initial != timing:
-                    continue
+        for check, collector_words, latin_default, wordings in live:
             if collector_words:
                 if analyzed is None:
                     analyzed = words_of(ev)
@@ -284,3 +300,8 @@ class RequireBatch(Batch):
             if found:
                 out = found if out is None else out + found
         return out
+
+
+#: a rule as `RequireBatch` runs it: the rule, whether it reads the collector's words
+#: shared by all, its latin_default, its wordings
+_Live = tuple[RequirePhrases, bool, str, dict[str, Matcher]]

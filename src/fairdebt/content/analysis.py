@@ -205,7 +205,7 @@ def _analyze(ev: Event) -> Words:
     if text and ev.subject is None and not ev.transcript:  # a text message: one segment
         prep = prepare(text)
         found = _last = _local.last = Words(ev, version, (
-            Segment("text", author(ev), prep, scan_with(built, prep.norm)),))
+            Segment("text", author(ev), prep, scan_with(built, prep.norm, prep.wide)),))
         return found
     out: list[Segment] = []
     if text is not None or ev.subject is not None or ev.transcript:
@@ -213,12 +213,12 @@ def _analyze(ev: Event) -> Words:
         for name, value in (("subject", ev.subject), ("text", text)):
             if value:
                 prep = prepare(value)
-                out.append(Segment(name, who, prep, scan_with(built, prep.norm)))
+                out.append(Segment(name, who, prep, scan_with(built, prep.norm, prep.wide)))
         for i, (speaker, said) in enumerate(ev.transcript):
             if said:
                 prep = prepare(said)
                 out.append(Segment(f"transcript[{i}]", speaker, prep,
-                                   scan_with(built, prep.norm)))
+                                   scan_with(built, prep.norm, prep.wide)))
     found = _last = _local.last = Words(ev, version, tuple(out))
     return found
 

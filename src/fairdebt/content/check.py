@@ -21,6 +21,7 @@ from .analysis import Segment, has_content
 from .analysis import words as words_of
 from .literals import required
 from .terms import Literal, Phrase, TermIndex, compile_pattern, may_match, probe
+from .text import WORD_CHARS
 
 FIELDS = ("text", "subject", "transcript")
 FACTS = ("time_barred", "judgment", "secured", "litigation_intended", "offer_expires_at",
@@ -65,7 +66,8 @@ class Matcher:
     (`literals.required`), interned in the shared index: when the one scan of a
     segment found none of a clause's literals, RE2 is not run (`may_run`)."""
 
-    __slots__ = ("_patterns", "_phrases", "lazy", "patterns", "tids", "tidset", "words")
+    __slots__ = ("_bounds", "_patterns", "_phrases", "lazy", "patterns", "tids", "tidset",
+                 "words")
 
     def __init__(self, spec: Mapping[str, Any], lexicons: Mapping[str, tuple[str, ...]],
                  label: str = "", lazy: bool = False, literals: bool = True) -> None:
@@ -92,6 +94,11 @@ class Matcher:
             self.tids[phrase.tid] = self.tids.get(phrase.tid, False) or phrase.prefix
             phrases.append(phrase)
         self.tidset = frozenset(self.tids)
+        #: phrase id → (the phrase, whether a match must start on a word boundary,
+        #: whether it must end on one): what `Segment.any_span` works out per call, once
+        is_word = WORD_CHARS
+        self._bounds = {tid: (text, is_word[text[0]], is_word[text[-1]] and not self.tids[tid])
+                        for tid, text in ((p.tid, p.text) for p in phrases)}
         self.words = len(words)
         self.patterns = tuple(compile_pattern(p) for p in spec.get("patterns", ()))
         # ``literals=False``: no pre-check, so no literal in the scan (where a pattern
@@ -172,14 +179,24 @@ class Matcher:
         putting the matches in order."""
         if self.lazy:
             seg = seg.lazy()
-        tids = self.tids
-        if tids:
+        if self.tids:
             common = self.tidset.intersection(seg.ids)
             if common:
-                any_span = seg.any_span
+                # `Segment.any_span` (the reference) inline, the phrase's boundary tests
+                # worked out when the matcher was made: this runs for every wording of
+                # every message
+                norm = seg.prep.norm
+                word = WORD_CHARS
+                bounds = self._bounds
                 for tid in common:
-                    if any_span(tid, tids[tid]):
-                        return True
+                    phrase, left, right = bounds[tid]
+                    at = norm.find(phrase)
+                    while at >= 0:
+                        if not (left and at and word[norm[at - 1]]):
+                            end = at + len(phrase)
+                            if not right or end >= len(norm) or not word[norm[end]]:
+                                return True
+                        at = norm.find(phrase, at + 1)
         for rx, pre, top, solid, raw in self._patterns:
             if not may_run(raw, pre, top, seg):
                 continue
@@ -391,9 +408,34 @@ class ContentCheck(Check):
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET) -> str:
     """The words around [start, end) on one line, phone numbers and emails masked."""
+    size = len(text)
+    a = max(0, start - width)
+    b = min(size, end + width)
+    # widen to whole words where that is cheap (and never past the width twice over):
+    # to the whitespace before and after, found in C (`snippet_loop` steps a character at
+    # a time, the whole way in Chinese text, which has none)
+    if a > 0:
+        low = max(0, start - 2 * width)
+        found = _LAST_WHITESPACE.search(text, low, a)
+        a = found.end() if found else low
+    if b < size:
+        high = min(size, end + 2 * width)
+        found = _WHITESPACE.search(text, b, high)
+        b = found.start() if found else high
+    piece = " ".join(text[a:b].split())
+    return ("…" if a > 0 else "") + _masked(piece) + ("…" if b < size else "")
+
+
+#: ``\s`` is `str.isspace` (both ask Py_UNICODE_ISSPACE; a test checks every code point)
+_WHITESPACE = re.compile(r"\s")
+#: the last whitespace before the end of the searched range
+_LAST_WHITESPACE = re.compile(r"\s(?=\S*\Z)")
+
+
+def snippet_loop(text: str, start: int, end: int, width: int = SNIPPET) -> str:
+    """`snippet` a character at a time (the reference its test compares with)."""
     a = max(0, start - width)
     b = min(len(text), end + width)
-    # widen to whole words where that is cheap (and never past the width twice over)
     while a > 0 and a > start - 2 * width and not text[a - 1].isspace():
         a -= 1
     while b < len(text) and b < end + 2 * width and not text[b].isspace():

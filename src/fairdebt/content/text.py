@@ -35,6 +35,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate, compress
+from typing import Any
 
 import opencc
 
@@ -133,7 +134,8 @@ def normalize_char(ch: str) -> tuple[str, int]:
 class Prepared:
     """One text, normalized, with the map back (see the module docstring)."""
 
-    __slots__ = ("_breaks", "_drops", "_src", "dropped", "norm", "original", "scripts")
+    __slots__ = ("_breaks", "_deferred", "_dropped", "_drops", "_src", "norm", "original",
+                 "scripts", "wide")
 
     def __init__(self, original: str, norm: str, src: list[int] | None,
                  dropped: list[int] | None = None) -> None:
@@ -144,18 +146,41 @@ class Prepared:
         #: trimmed, whether the last was) when ``src`` is not made yet: most texts never
         #: need it (only a finding's offsets do)
         self._drops: tuple[list[tuple[int, int]], bool, bool] | None = None
-        #: clause breaks that left no character of their own (a comma dropped between
-        #: Chinese characters, a line break collapsed into a space)
-        self.dropped = dropped
+        self._dropped = dropped
+        #: the spans dropped and the breaks they leave are not worked out yet: the
+        #: translate path (`_prepare_table`) gives them when first asked (`_resolve`)
+        self._deferred = False
         self._breaks: list[int] | None = None
         #: `scripts` of ``original`` when the normalization worked it out on the way
         #: (the translate table's pass); None: not known
         self.scripts: tuple[int, int] | None = None
+        #: the characters beyond ASCII in ``norm``, when the normalization knows them
+        #: (`_prepare_latin`): the scan may then need no phrase written beyond ASCII
+        #: (`terms.scan_with`); None: not known
+        self.wide: frozenset[str] | None = None
+
+    @property
+    def dropped(self) -> list[int] | None:
+        """Clause breaks that left no character of their own (a comma dropped between
+        Chinese characters, a line break collapsed into a space)."""
+        if self._deferred:
+            self._resolve()
+        return self._dropped
+
+    def _resolve(self) -> None:
+        """The dropped spans and breaks of a text `_prepare_han` normalized, from the
+        translate path (the same text: only the offsets it works out are taken)."""
+        found = _prepare_table(self.original)
+        assert found is not None and found.norm == self.norm
+        self._drops, self._src, self._dropped = found._drops, found._src, found._dropped
+        self._deferred = False
 
     @property
     def src(self) -> list[int] | None:
         """Normalized index → index in ``original`` (None: the same index), with one
         more entry for the end."""
+        if self._deferred:
+            self._resolve()
         drops = self._drops
         if drops is not None:
             spans, head, tail = drops
@@ -331,10 +356,17 @@ def _prepare_fast(text: str) -> Prepared | None:
     """`_prepare_slow`'s result for texts of one-for-one characters; None for others."""
     # (tried on mostly ASCII text only: Chinese text is not for it, and would pay for
     # looking at each of its characters)
-    if len(text.encode("ascii", "ignore")) * 4 >= len(text) * 3:
+    ascii_part = text.encode("ascii", "ignore")
+    if len(ascii_part) * 4 >= len(text) * 3:
         found = _prepare_latin(text)
-        if found is not None:
-            return found
+    else:
+        found = _prepare_han(text, ascii_part)
+    return found or _prepare_table(text)
+
+
+def _prepare_table(text: str) -> Prepared | None:
+    """`_prepare_fast` by the translate table alone (the reference for `_prepare_latin`
+    and `_prepare_han`)."""
     size = len(text)
     both = text.translate(_TABLE)
     # a character the table does not know yet stays as it is: one character, not three
@@ -377,6 +409,135 @@ def _classified(text: str, mapped: str, classes: str) -> Prepared:
     return _trimmed_lazy(text, "".join(pieces), drops, breaks)
 
 
+# -- Chinese text without the table pass ----------------------------------------------
+#
+# `str.translate` looks every character of a Chinese text up in a dict (~50 ns each: an
+# int object is made per character beyond Latin-1), when nearly all of them are Han
+# characters that are already Simplified: their normalized form is themselves, their
+# class Han. `_prepare_han` looks up only the others (punctuation, fullwidth forms,
+# Traditional characters: a few distinct ones per message), as `_prepare_latin` does for
+# English, and drops the separators between Han characters with one substitution.
+
+_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # is_han
+#: (characters that are neither printable ASCII nor a Han character that is its own
+#: normalized form, separators between two Han characters); built when first needed
+_HAN_RES: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+#: the distinct other characters of a text → how `_prepare_han` treats them (None: not
+#: for it): (replacements, those counted as Chinese, those counted as Latin)
+_HAN_PLANS: dict[frozenset[str], tuple[list[tuple[str, str]], tuple[str, ...],
+                                       tuple[str, ...]] | None] = {}
+_HAN_PLANS_KEPT = 4096
+#: plans are kept only for sets of at most this many characters (a message has a few;
+#: a text of thousands of distinct rare characters would make one plan a large key)
+_PLAN_CHARS = 64
+
+
+def plain_han() -> list[str]:
+    """The Han characters of the Basic Multilingual Plane's unified blocks that normalize
+    to themselves (all but the Traditional ones OpenCC converts), each asked of
+    `_normalize_char` (~50 ms, once)."""
+    chars = map(chr, (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)))
+    return [ch for ch in chars if _normalize_char(ch) == (ch, _HAN)]
+
+
+def _han_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    global _HAN_RES
+    if _HAN_RES is None:
+        plain = _ranges(map(ord, plain_han()))
+        # a separator in normalized text: a space, or a character `_classify` calls one
+        # (punctuation, symbols, format and control characters) that is not Han
+        seps = _ranges(c for c in range(0x10000) if c == 32 or _classify(chr(c)) == _SEP)
+        han = _HAN_CLASS
+        _HAN_RES = (re.compile("[^\\x20-\\x7e" + plain + "]"),
+                    re.compile(f"[{seps}](?<=[{han}][{seps}])[{seps}]*(?=[{han}])"))
+    return _HAN_RES
+
+
+def _ranges(code_points: Iterable[int]) -> str:
+    """Ascending code points as the inside of a regular expression's character class."""
+    runs: list[list[int]] = []
+    for cp in code_points:
+        if runs and runs[-1][1] == cp - 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in runs)
+
+
+def _han_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], tuple[str, ...],
+                                           tuple[str, ...]] | None:
+    swaps = []
+    han: list[str] = []
+    latin: list[str] = []
+    for ch in odd:
+        entry = _TABLE.get(ord(ch))
+        if entry is None:
+            _learn((ch,))
+            entry = _TABLE[ord(ch)]
+        norm, cls, script = entry[0], entry[1], entry[2]
+        # (a space would need runs collapsed; the separators expression knows the
+        # Basic Multilingual Plane's, so another plane's character must become Han
+        # (a Traditional one may become a Simplified one there); `lower` must leave the
+        # character as it is)
+        if cls not in (*_LONE, _C_HAN) or ch.lower() != ch \
+                or (ord(norm) > 0xFFFF and cls != _C_HAN):
+            return None
+        if norm != ch:
+            if norm in odd:  # a later replace would change it again
+                return None
+            swaps.append((ch, norm))
+        if script == "H":
+            han.append(ch)
+        elif script == "L":
+            latin.append(ch)
+    return swaps, tuple(han), tuple(latin)
+
+
+def _prepare_han(text: str, ascii_part: bytes) -> Prepared | None:
+    """`_prepare_table` for printable text without double spaces made mostly of Han
+    characters that are their own normalized form: the text is its lower case with the
+    other characters replaced by their normalized ones (each a separator, Han or
+    other, as in the table; `_han_plan`), less the separators between Han characters;
+    the script counts are the table's. The spans dropped and the breaks they leave are
+    worked out only if asked (`Prepared.dropped`). None for other texts."""
+    if not text.isprintable() or "  " in text:
+        return None
+    others, drop = _HAN_RES or _han_res()
+    odd = others.findall(text)
+    key = frozenset(odd)
+    plan = _HAN_PLANS.get(key, _NO_PLAN)
+    if plan is _NO_PLAN:
+        plan = _han_plan(key)
+        if len(key) <= _PLAN_CHARS:
+            if len(_HAN_PLANS) >= _HAN_PLANS_KEPT:
+                _HAN_PLANS.clear()
+            _HAN_PLANS[key] = plan
+    if plan is None:
+        return None
+    swaps, han, latin = plan
+    mapped = text.lower()
+    for ch, norm in swaps:
+        mapped = mapped.replace(ch, norm)
+    norm_text = drop.sub("", mapped)
+    head = norm_text.startswith(" ")
+    if head:
+        norm_text = norm_text[1:]
+    if norm_text.endswith(" "):
+        norm_text = norm_text[:-1]
+    out = Prepared(text, norm_text, None)
+    if len(norm_text) == len(mapped):  # nothing dropped or trimmed: one for one
+        out._drops = ([], False, False)
+    else:
+        out._deferred = True
+    letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
+    out.scripts = (len(text) - len(ascii_part) - len(odd) + sum(map(odd.count, han)),
+                   letters + sum(map(odd.count, latin)))
+    return out
+
+
+_NO_PLAN: Any = object()
+
+
 def _prepare_latin(text: str) -> Prepared | None:
     """`_prepare_fast` for printable text without double spaces whose non-ASCII
     characters (curly quotes, dashes in an English text) each keep their class
@@ -386,20 +547,45 @@ def _prepare_latin(text: str) -> Prepared | None:
     a table lookup per character. None for other texts."""
     if not text.isprintable() or "  " in text:
         return None  # whitespace other than single spaces, control characters
-    odd = set(_NON_ASCII.findall(text))
+    # (a text's other characters are a few, from a small set: dashes, curly quotes)
+    odd = frozenset(_NON_ASCII.findall(text))
+    plan = _LATIN_PLANS.get(odd, _NO_PLAN)
+    if plan is _NO_PLAN:
+        plan = _latin_plan(odd)
+        if len(odd) <= _PLAN_CHARS:
+            if len(_LATIN_PLANS) >= _HAN_PLANS_KEPT:
+                _LATIN_PLANS.clear()
+            _LATIN_PLANS[odd] = plan
+    if plan is None:
+        return None
+    swaps, wide = plan
+    mapped = text.lower()
+    for ch, norm in swaps:
+        mapped = mapped.replace(ch, norm)
+    found = _trimmed_lazy(text, mapped, [], [])
+    found.wide = wide
+    return found
+
+
+#: the distinct characters beyond ASCII of a text → how `_prepare_latin` treats them
+#: (None: not for it): (replacements, the normalized ones beyond ASCII)
+_LATIN_PLANS: dict[frozenset[str], tuple[list[tuple[str, str]], frozenset[str]] | None] = {}
+
+
+def _latin_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], frozenset[str]] | None:
     swaps = []
     for ch in odd:
         entry = _TABLE.get(ord(ch))
-        if entry is None or entry[1] not in _LONE or ch.lower() != ch:
+        if entry is None:
+            _learn((ch,))
+            entry = _TABLE[ord(ch)]
+        if entry[1] not in _LONE or ch.lower() != ch:
             return None
         if entry[0] != ch:
+            if entry[0] in odd:  # a later replace would change it again (none today)
+                return None
             swaps.append((ch, entry[0]))
-    mapped = text.lower()
-    for ch, norm in swaps:
-        if norm in odd:  # a later replace would change it again (no such character today)
-            return None
-        mapped = mapped.replace(ch, norm)
-    return _trimmed_lazy(text, mapped, [], [])
+    return swaps, frozenset(ch for ch in (_TABLE[ord(c)][0] for c in odd) if not ch.isascii())
 
 
 def _edited(text: str, mapped: str, classes: str) -> Prepared:

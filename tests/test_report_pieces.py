@@ -230,3 +230,13 @@ def test_cli_writes_json_in_pieces_to_stdout_and_files(tmp_path: Path,
 def test_text_shows_control_characters_whatever_shortcut_it_takes(value: str) -> None:
     """`text_format.shown` skips the translation for printable text: the same result."""
     assert text_format.shown(value) == value.translate(text_format._SHOWN)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(findings, max_size=4))
+def test_findings_pickle_as_their_fields(found: list[Finding]) -> None:
+    """`Finding.__reduce__` (how `--jobs` sends findings back): every field, content too."""
+    import pickle
+
+    back = pickle.loads(pickle.dumps(found))
+    assert back == found and all(type(f) is Finding for f in back)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 # --- vocabularies (public contract: docs/log-format.md) -----------------------
@@ -147,6 +148,14 @@ class Finding:
         if self.content is not None:
             out["content"] = dict(self.content)
         return out
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as its fields (`--jobs` sends findings between processes): the
+        # dataclass's own state pickles ~5 µs slower a finding each way
+        return (Finding, _FINDING_FIELDS(self))
+
+
+_FINDING_FIELDS = attrgetter(*Finding.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)

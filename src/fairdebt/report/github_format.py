@@ -8,10 +8,10 @@ property. `step_summary` is the Markdown the command appends to
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
 from ..model import Report
+from . import layout
 from .options import RenderOptions
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -41,9 +41,7 @@ def render(report: Report, options: RenderOptions) -> str:
 
 def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
     """The annotations in pieces of whole lines."""
-    lines = _lines(report, options)
-    while batch := list(itertools.islice(lines, BATCH)):
-        yield "\n".join(batch) + "\n"
+    return layout.lines(_lines(report, options), BATCH)
 
 
 def _lines(report: Report, options: RenderOptions) -> Iterator[str]:

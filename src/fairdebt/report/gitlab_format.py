@@ -27,16 +27,9 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
-    findings = report.findings
-    if not findings:
-        yield "[]\n"
-        return
-    yield "[\n  "
-    for start in range(0, len(findings), BATCH):
-        if start:
-            yield ",\n  "
-        yield ",\n  ".join([_template().fill(_values(f)) for f in findings[start:start + BATCH]])
-    yield "\n]\n"
+    template = _template()
+    yield from layout.array(report.findings, lambda f: template.fill(_values(f)), 0, BATCH)
+    yield "\n"
 
 
 def reference(report: Report, options: RenderOptions) -> str:

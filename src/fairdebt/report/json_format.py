@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
 from ..model import Finding, Rejected, Report
+from . import layout
 from .options import RenderOptions
 
 #: findings per piece written: large enough that writing is not per finding, small
@@ -32,9 +33,9 @@ def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
     """The document in pieces; joined, they are `reference`'s text."""
     head = json.dumps(_head(report, options), indent=2, ensure_ascii=False)
     yield head[:-2] + ',\n  "findings": '  # the head without its closing "\n}"
-    yield from _array(report.findings, _finding)
+    yield from layout.array(report.findings, _finding, 1, BATCH)
     yield ',\n  "rejected": '
-    yield from _array(report.rejected, _rejected)
+    yield from layout.array(report.rejected, _rejected, 1, BATCH)
     if options.baseline is not None:  # only then, so the contract without one is unchanged
         suppressed = {"count": options.suppressed, "baseline": options.baseline}
         yield ',\n  "suppressed": ' + _nested(suppressed, "\n  ")
@@ -54,18 +55,6 @@ def reference(report: Report, options: RenderOptions) -> str:
 def _head(report: Report, options: RenderOptions) -> dict[str, Any]:
     return {"fairdebt": options.version, "policies": list(report.policies),
             "summary": report.summary.to_dict()}
-
-
-def _array(items: Sequence[Any], encode: Any) -> Iterator[str]:
-    if not items:
-        yield "[]"
-        return
-    yield "[\n    "
-    for start in range(0, len(items), BATCH):
-        if start:
-            yield ",\n    "
-        yield ",\n    ".join([encode(x) for x in items[start:start + BATCH]])
-    yield "\n  ]"
 
 
 def _value(value: Any) -> str:

@@ -1,5 +1,6 @@
-"""Objects laid out as ``json.dumps(value, indent=2, ensure_ascii=False)`` lays them out,
-from a template: for reports that write thousands of objects of one shape (SARIF
+"""Reports written in pieces: lines in batches (`lines`), and JSON laid out as
+``json.dumps(value, indent=2, ensure_ascii=False)`` lays it out — lists of objects a
+batch at a time (`array`), objects of one shape from a template (`Template`: SARIF
 results, GitLab issues), where the standard library's encoder is pure Python once
 ``indent`` is set (~50 µs an object, most of a large report's time).
 
@@ -11,8 +12,10 @@ or any JSON the caller lays out). Each format's tests compare its output with
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -59,3 +62,26 @@ def text_list(values: tuple[str, ...] | list[str], depth: int) -> str:
     inner = "\n" + "  " * (depth + 1)
     return "[" + inner + ("," + inner).join(map(encode_basestring, values)) + "\n" + \
         "  " * depth + "]"
+
+
+def array(items: Sequence[Any], encode: Callable[[Any], str], depth: int,
+          batch: int) -> Iterator[str]:
+    """The list of ``encode(item)`` (each laid out ``depth + 1`` levels down) as
+    ``indent=2`` writes it ``depth`` levels down, in pieces of ``batch`` items."""
+    if not items:
+        yield "[]"
+        return
+    inner = "\n" + "  " * (depth + 1)
+    yield "[" + inner
+    for start in range(0, len(items), batch):
+        if start:
+            yield "," + inner
+        yield ("," + inner).join([encode(x) for x in items[start:start + batch]])
+    yield "\n" + "  " * depth + "]"
+
+
+def lines(text_lines: Iterable[str], batch: int) -> Iterator[str]:
+    """The lines in pieces of up to ``batch`` lines, each piece ending with a line break."""
+    it = iter(text_lines)
+    while piece := list(itertools.islice(it, batch)):
+        yield "\n".join(piece) + "\n"

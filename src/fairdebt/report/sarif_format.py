@@ -49,17 +49,8 @@ def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
     key = '\n      "results": '
     head, tail = document.split(key + json.dumps(_RESULTS), 1)
     yield head + key
-    findings = report.findings
-    if not findings:
-        yield "[]"
-    else:  # a batch of results at a time
-        yield "[\n        "
-        for start in range(0, len(findings), BATCH):
-            if start:
-                yield ",\n        "
-            yield ",\n        ".join([_result_text(f, index[f.rule])
-                                      for f in findings[start:start + BATCH]])
-        yield "\n      ]"
+    yield from layout.array(report.findings, lambda f: _result_text(f, index[f.rule]), 3,
+                            BATCH)
     yield tail
 
 

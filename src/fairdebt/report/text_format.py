@@ -8,6 +8,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from ..model import Finding, Report
+from . import layout
 from .options import RenderOptions
 
 COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
@@ -40,14 +41,7 @@ def render(report: Report, options: RenderOptions) -> str:
 def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
     """The report in pieces of up to `BATCH` lines: a run with hundreds of thousands of
     findings is never one string."""
-    batch: list[str] = []
-    for line in _lines(report, options):
-        batch.append(line)
-        if len(batch) >= BATCH:
-            yield "\n".join(batch) + "\n"
-            batch = []
-    if batch:
-        yield "\n".join(batch) + "\n"
+    return layout.lines(_lines(report, options), BATCH)
 
 
 def _lines(report: Report, options: RenderOptions) -> Iterator[str]:

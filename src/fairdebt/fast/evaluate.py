@@ -69,15 +69,14 @@ def _codes(column: Any) -> tuple[Any, list[str]]:
 
 
 def _radix(parts: list[tuple[Any, int]]) -> Any:
-    """One int64 per row for a tuple of small codes (code, number of codes)."""
+    """One int64 per row for a tuple of small codes (code, number of codes): each in
+    [0, `_product` of the numbers)."""
     import numpy as np
 
-    total = 1
+    if _product(size for _, size in parts) >= 1 << 62:
+        raise NotPlain("too many distinct values to combine")
     out = np.zeros(len(parts[0][0]), dtype=np.int64)
     for codes, size in parts:
-        total *= max(size, 1)
-        if total >= 1 << 62:
-            raise NotPlain("too many distinct values to combine")
         out = out * max(size, 1) + codes
     return out
 

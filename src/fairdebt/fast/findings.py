@@ -15,6 +15,7 @@ engine cover both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..checks.cooldown import Cooldown, Trigger
@@ -96,36 +97,40 @@ def caps(ev: Evaluation, facts: RowFacts, check: FrequencyCap, found: list[tuple
          ids: dict[int, str]) -> list[Finding]:
     from .evaluate import _read_by_finding
 
-    rule = check.rule
-    at = facts.index([row for row, _ in found])
-    messages: list[str] = []
-    debts: list[str | None] = []
-    evidence: list[tuple[str, ...]] = []
-    for i, (_, window) in zip(at, found, strict=True):
-        debt = facts.debt_text[i] if check.by_debt else None  # a single debt (`_exact`)
-        messages.append(check.message(check.detail(len(window), [debt] if debt else [],
-                                                   False)))
-        debts.append(debt)
+    def detail(i: int, window: Any, debts: list[str]) -> tuple[str, tuple[str, ...]]:
         named = [ids[j] for j in _read_by_finding(window, check.max)]
-        evidence.append(tuple(dict.fromkeys(named)))
-    return _build(rule.id, rule.severity, rule.citation, rule.policy, facts, at, messages,
-                  debts, evidence)
+        return check.detail(len(window), debts, False), tuple(dict.fromkeys(named))
+
+    return _counted(facts, check, found, detail)
 
 
 def cooldowns(ev: Evaluation, facts: RowFacts, check: Cooldown, found: list[tuple[int, int]],
               ids: dict[int, str]) -> list[Finding]:
+    def detail(i: int, trigger: int, debts: list[str]) -> tuple[str, tuple[str, ...]]:
+        first = Trigger(float(ev.epoch[trigger]), int(ev.day[trigger]), ids[trigger])
+        return (check.detail(first, debts, True, False, False),
+                (ids[trigger], facts.event_id[i]))
+
+    return _counted(facts, check, found, detail)
+
+
+def _counted(facts: RowFacts, check: FrequencyCap | Cooldown, found: list[tuple[int, Any]],
+             detail: Callable[[int, Any, list[str]], tuple[str, tuple[str, ...]]]
+             ) -> list[Finding]:
+    """A counting rule's findings: on rows ``found`` (row, what was counted), each with
+    ``detail``'s text and evidence; the debt is the row's one debt (`Evaluation._exact`
+    leaves no other) when the rule counts per debt."""
     rule = check.rule
     at = facts.index([row for row, _ in found])
     messages: list[str] = []
     debts: list[str | None] = []
     evidence: list[tuple[str, ...]] = []
-    for i, (_, trigger) in zip(at, found, strict=True):
-        debt = facts.debt_text[i] if check.by_debt else None  # a single debt (`_exact`)
-        first = Trigger(float(ev.epoch[trigger]), int(ev.day[trigger]), ids[trigger])
-        messages.append(check.message(check.detail(first, [debt] if debt else [], True, False,
-                                                   False)))
+    for i, (_, counted) in zip(at, found, strict=True):
+        debt = facts.debt_text[i] if check.by_debt else None
+        text, proof = detail(i, counted, [debt] if debt else [])
+        messages.append(check.message(text))
         debts.append(debt)
-        evidence.append((ids[trigger], facts.event_id[i]))
+        evidence.append(proof)
     return _build(rule.id, rule.severity, rule.citation, rule.policy, facts, at, messages,
                   debts, evidence)
 

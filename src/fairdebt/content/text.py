@@ -33,9 +33,9 @@ import re
 import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import accumulate, compress
-from typing import Any
+from typing import Any, TypeVar
 
 import opencc
 
@@ -504,14 +504,7 @@ def _prepare_han(text: str, ascii_part: bytes) -> Prepared | None:
         return None
     others, drop = _HAN_RES or _han_res()
     odd = others.findall(text)
-    key = frozenset(odd)
-    plan = _HAN_PLANS.get(key, _NO_PLAN)
-    if plan is _NO_PLAN:
-        plan = _han_plan(key)
-        if len(key) <= _PLAN_CHARS:
-            if len(_HAN_PLANS) >= _HAN_PLANS_KEPT:
-                _HAN_PLANS.clear()
-            _HAN_PLANS[key] = plan
+    plan = _planned(_HAN_PLANS, frozenset(odd), _han_plan)
     if plan is None:
         return None
     swaps, han, latin = plan
@@ -536,6 +529,21 @@ def _prepare_han(text: str, ascii_part: bytes) -> Prepared | None:
 
 
 _NO_PLAN: Any = object()
+_Plan = TypeVar("_Plan")
+
+
+def _planned(plans: dict[frozenset[str], _Plan | None], odd: frozenset[str],
+             make: Callable[[frozenset[str]], _Plan | None]) -> _Plan | None:
+    """``make(odd)``, kept in ``plans`` for the next text with the same characters (for
+    sets of at most `_PLAN_CHARS`; the cache is emptied at `_HAN_PLANS_KEPT` entries)."""
+    plan = plans.get(odd, _NO_PLAN)
+    if plan is _NO_PLAN:
+        plan = make(odd)
+        if len(odd) <= _PLAN_CHARS:
+            if len(plans) >= _HAN_PLANS_KEPT:
+                plans.clear()
+            plans[odd] = plan
+    return plan
 
 
 def _prepare_latin(text: str) -> Prepared | None:
@@ -548,14 +556,7 @@ def _prepare_latin(text: str) -> Prepared | None:
     if not text.isprintable() or "  " in text:
         return None  # whitespace other than single spaces, control characters
     # (a text's other characters are a few, from a small set: dashes, curly quotes)
-    odd = frozenset(_NON_ASCII.findall(text))
-    plan = _LATIN_PLANS.get(odd, _NO_PLAN)
-    if plan is _NO_PLAN:
-        plan = _latin_plan(odd)
-        if len(odd) <= _PLAN_CHARS:
-            if len(_LATIN_PLANS) >= _HAN_PLANS_KEPT:
-                _LATIN_PLANS.clear()
-            _LATIN_PLANS[odd] = plan
+    plan = _planned(_LATIN_PLANS, frozenset(_NON_ASCII.findall(text)), _latin_plan)
     if plan is None:
         return None
     swaps, wide = plan

@@ -352,6 +352,12 @@ def _learn(chars: Iterable[str]) -> None:
 _learn(chr(c) for c in range(256))
 
 
+#: shorter texts skip `_prepare_han`: its character classes take ~0.12 s to build, once,
+#: which a message pays back but a policy's phrases (all short; every run normalizes
+#: them when it loads the packs) would not
+HAN_MIN = 24
+
+
 def _prepare_fast(text: str) -> Prepared | None:
     """`_prepare_slow`'s result for texts of one-for-one characters; None for others."""
     # (tried on mostly ASCII text only: Chinese text is not for it, and would pay for
@@ -359,8 +365,10 @@ def _prepare_fast(text: str) -> Prepared | None:
     ascii_part = text.encode("ascii", "ignore")
     if len(ascii_part) * 4 >= len(text) * 3:
         found = _prepare_latin(text)
-    else:
+    elif len(text) >= HAN_MIN:
         found = _prepare_han(text, ascii_part)
+    else:
+        found = None
     return found or _prepare_table(text)
 
 

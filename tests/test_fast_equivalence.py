@@ -331,3 +331,28 @@ def test_progress_counts_the_rows_the_fast_path_reads() -> None:
     progress = Progress(io.StringIO())
     report = check_paths([sample], POLICIES["us-reg-f"], engine="fast", progress=progress)
     assert progress.rows == report.summary.rows_read > 0
+
+
+def test_auto_streams_small_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below `FAST_MIN_BYTES` ``auto`` streams (importing Arrow and NumPy would cost more
+    than the rows save); at or above it, and with ``--engine fast`` at any size, the
+    columns are read."""
+    from fairdebt import runner
+
+    taken: list[str] = []
+    real = runner._columnar_parts
+
+    def spy(job: object) -> object:
+        taken.append("fast")
+        return real(job)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "_columnar_parts", spy)
+    sample = str(Path(__file__).resolve().parent.parent / "fixtures" / "sample-calls.csv")
+    policy = POLICIES["us-reg-f"]
+    streamed = _json(check_paths([sample], policy, engine="auto"))
+    assert taken == []
+    assert _json(check_paths([sample], policy, engine="fast")) == streamed
+    assert taken == ["fast"]
+    monkeypatch.setattr(runner, "FAST_MIN_BYTES", Path(sample).stat().st_size)
+    assert _json(check_paths([sample], policy, engine="auto")) == streamed
+    assert taken == ["fast", "fast"]

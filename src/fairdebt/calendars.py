@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 
 class CalendarError(ValueError):
@@ -19,6 +21,8 @@ class CalendarError(ValueError):
 
 @lru_cache(maxsize=256)
 def calendar(code: str) -> holidays.HolidayBase:
+    import holidays  # when a rule first asks (~50 ms: most runs never do)
+
     country, _, subdivision = code.upper().partition("-")
     subdivision = subdivision.split("-")[0]  # US-NY-NYC: New York State's holidays
     supported = holidays.list_supported_countries()

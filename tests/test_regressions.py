@@ -138,7 +138,9 @@ def test_corrupt_gzip_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_lone_surrogate_in_json_is_a_rejected_row(tmp_path: Path) -> None:
     line = '{"timestamp":"2026-04-01T13:05:00Z","consumer_id":"\\ud800","channel":"call"}\n'
-    code, out, _ = _check(tmp_path, "s.jsonl", line.encode())
+    good = ('{"timestamp":"2026-04-01T14:05:00Z","consumer_id":"C2","channel":"call",'
+            '"timezone":"America/New_York"}\n')  # (a run that checks no row exits 2)
+    code, out, _ = _check(tmp_path, "s.jsonl", (line + good).encode())
     doc = json.loads(out)
     assert code == 0 and "surrogate" in doc["rejected"][0]["reason"]
 
@@ -151,7 +153,8 @@ def test_empty_file_is_not_an_error(tmp_path: Path) -> None:
 
 def test_too_many_debts_in_one_row_is_rejected(tmp_path: Path) -> None:
     debts = ";".join(f"D{i}" for i in range(5000))
-    body = f"timestamp,consumer_id,channel,debt_id\n2026-04-01T14:00:00Z,C1,call,{debts}\n"
+    body = (f"timestamp,consumer_id,channel,debt_id\n2026-04-01T14:00:00Z,C1,call,{debts}\n"
+            "2026-04-01T14:00:00Z,C2,call,D1\n")  # (a run that checks no row exits 2)
     code, out, _ = _check(tmp_path, "d.csv", body.encode(), "--default-timezone", "UTC")
     assert code == 0 and "at most 1000" in json.loads(out)["rejected"][0]["reason"]
 

@@ -80,8 +80,10 @@ def test_paths_are_relative_to_the_config_file(project: Path) -> None:
 
 def test_redaction_from_config(project: Path, tmp_path: Path) -> None:
     log = project / "leaky.csv"
-    log.write_text("timestamp,consumer_id,event_id,channel,outcome\n"
-                   "2026-04-01T14:00:00Z,C1,e1,call,+1-212-555-0142\n")
+    log.write_text("timestamp,consumer_id,event_id,channel,outcome,timezone\n"
+                   "2026-04-01T14:00:00Z,C1,e1,call,+1-212-555-0142,America/New_York\n"
+                   # a row that is checked (a run that checks none exits 2)
+                   "2026-04-01T14:00:00Z,C2,e2,call,no_answer,America/New_York\n")
     (project / "fairdebt.toml").write_text("redact = true\n")
     result = CliRunner().invoke(main, ["check", str(log), "-f", "json"])
     assert "+1-212-555-0142" not in result.stdout and "+1•••••••0142" in result.stdout
@@ -91,8 +93,10 @@ def test_redaction_from_config(project: Path, tmp_path: Path) -> None:
 
 def test_pii_flag_on_the_command_line_wins_over_the_config(project: Path) -> None:
     log = project / "leaky.csv"
-    log.write_text("timestamp,consumer_id,event_id,channel,outcome\n"
-                   "2026-04-01T14:00:00Z,C1,e1,call,+1-212-555-0142\n")
+    log.write_text("timestamp,consumer_id,event_id,channel,outcome,timezone\n"
+                   "2026-04-01T14:00:00Z,C1,e1,call,+1-212-555-0142,America/New_York\n"
+                   # a row that is checked (a run that checks none exits 2)
+                   "2026-04-01T14:00:00Z,C2,e2,call,no_answer,America/New_York\n")
     (project / "fairdebt.toml").write_text("redact = true\n")
     shown = CliRunner().invoke(main, ["check", str(log), "-f", "json", "--show-pii"])
     assert shown.exit_code == 0 and "+1-212-555-0142" in shown.stdout

@@ -54,3 +54,40 @@ def test_exit_zero_passes_findings_but_not_usage_errors(tmp_path: Path) -> None:
     strict = CliRunner().invoke(main, ["check", "-", "--strict", "--exit-zero"],
                                 input=CLEAN + "bad,C1,e9,call,,,,\n")
     assert strict.exit_code == 2
+
+
+#: every row rejected: timestamps without a UTC offset and no --input-timezone
+UNREADABLE = HEAD + "".join(f"2026-04-01 14:0{m}:00,C1,e{m},call,no_answer,D1,"
+                            "America/New_York,555-0100\n" for m in range(3))
+
+
+def test_a_log_with_no_row_checked_is_an_input_error(tmp_path: Path) -> None:
+    """A log none of whose rows could be read (a wrong --from, a missing
+    --input-timezone) is not a clean log: exit 2 even with --exit-zero, the reason of
+    the first rejected row on stderr, the report written all the same."""
+    path = tmp_path / "log.csv"
+    path.write_text(UNREADABLE)
+    report = tmp_path / "report.json"
+    run = CliRunner().invoke(main, ["check", str(path), "--exit-zero", "-f", f"json:{report}"])
+    assert run.exit_code == 2
+    assert "nothing was checked: all 3 rows read were rejected" in run.stderr
+    assert f"{path}:2: field 'timestamp'" in run.stderr and "Traceback" not in run.stderr
+    assert '"rows_rejected": 3' in report.read_text()
+    # one row read is enough to check: the other two stay rejected rows, exit 0
+    assert code(UNREADABLE + CALL.format(m=5), tmp_path=tmp_path) == 0
+    # and a log with no rows at all has nothing to reject: a clean run
+    assert code(HEAD, tmp_path=tmp_path) == 0
+
+
+@pytest.mark.parametrize("log, last", [
+    (CLEAN, "0 findings — clean"),
+    (CLEAN + "bad,C1,e9,call,,,,\n", "0 findings in the rows checked; 1 row rejected, "
+                                     "not checked"),
+    (UNREADABLE, "0 findings — nothing checked: every row was rejected"),
+])
+def test_the_text_summary_says_clean_only_when_every_row_was_checked(
+        tmp_path: Path, log: str, last: str) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text(log)
+    out = CliRunner().invoke(main, ["check", str(path)]).stdout
+    assert out.rstrip("\n").splitlines()[-1].strip() == last

@@ -101,8 +101,10 @@ def test_escapes_what_the_log_says(tmp_path: Path) -> None:
 
 def test_masked_by_default(tmp_path: Path) -> None:
     log = tmp_path / "leaky.csv"
-    log.write_text("timestamp,consumer_id,event_id,channel,outcome\n"
-                   "2026-04-01T14:00:00Z,C1,e1,call,+1-212-555-0142\n")
+    log.write_text("timestamp,consumer_id,event_id,channel,outcome,timezone\n"
+                   "2026-04-01T14:00:00Z,C1,e1,call,+1-212-555-0142,America/New_York\n"
+                   # a row that is checked (a run that checks none exits 2)
+                   "2026-04-01T14:00:00Z,C2,e2,call,no_answer,America/New_York\n")
     assert "+1-212-555-0142" not in html(tmp_path, log=str(log))
     assert "+1-212-555-0142" in html(tmp_path, "--show-pii", log=str(log))
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from itertools import groupby
 from operator import attrgetter
 
-from ..model import Finding, Report
+from ..model import Finding, Report, Summary
 from . import layout
 from .options import RenderOptions
 
@@ -117,5 +117,15 @@ def _summary(report: Report, paint: Paint) -> list[str]:
             out.append(f"  {shown(rule).ljust(width)}  {count:>8}  {severity.get(rule, '')}")
     sev = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in s.by_severity.items())
     out.append(f"  {s.findings} finding{'s' if s.findings != 1 else ''}"
-               + (f" ({sev})" if sev else "") + (" — clean" if not s.findings else ""))
+               + (f" ({sev})" if sev else "") + (_verdict(s) if not s.findings else ""))
     return out
+
+
+def _verdict(s: Summary) -> str:
+    """What no finding means: a clean log only if no row was left unchecked."""
+    if not s.rows_rejected:
+        return " — clean"
+    if not s.events_checked:
+        return " — nothing checked: every row was rejected"
+    rows = f"{s.rows_rejected} row{'s' if s.rows_rejected != 1 else ''}"
+    return f" in the rows checked; {rows} rejected, not checked"

@@ -89,3 +89,22 @@ def test_jobs_with_import_presets_count_merges_and_rejections_once(
     summary = json.loads(one.stdout)["summary"]
     merged = summary.get("rows_merged") or 0
     assert summary["rows_read"] == summary["events_checked"] + summary["rows_rejected"] + merged
+
+
+def test_parts_travel_between_processes_whole_with_the_collector_restored() -> None:
+    """A worker's parts are pickled (and unpickled) with the cyclic collector paused,
+    and come back equal; the collector's setting is what it was before."""
+    import gc
+
+    from fairdebt.runner import _Part, _received, _sent
+
+    sample = str(Path(__file__).resolve().parent.parent / "fixtures" / "sample-calls.csv")
+    report = fairdebt.check_files([sample], fairdebt.load_policy("us-reg-f"))
+    parts = [_Part(list(report.findings), list(report.rejected), 5, 2, None, notes=["n"])]
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            assert _received(_sent(parts)) == parts
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()

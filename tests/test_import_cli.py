@@ -134,3 +134,16 @@ def test_wrong_preset_for_the_file_is_said_once() -> None:
     assert result.exit_code == 2
     assert "the header has no column 'call_date' for 'timestamp': is this a vicidial " \
            "export?" in result.stderr
+
+
+def test_convert_with_every_row_rejected_exits_2() -> None:
+    """The FreeSWITCH sample's timestamps have no offset: without --input-timezone every
+    row is rejected, and an empty conversion must not pass as a successful one."""
+    sample = FIXTURES / "freeswitch-example.csv"
+    result = run("convert", "--from", "freeswitch-cdr", str(sample))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "nothing was converted: every row was rejected" in result.stderr
+    assert "0 event(s) written" in result.stderr
+    ok = run("convert", "--from", "freeswitch-cdr", "--input-timezone", "America/New_York",
+             str(sample))
+    assert ok.exit_code == 0 and "nothing was converted" not in ok.stderr

@@ -529,6 +529,9 @@ def convert(files: tuple[str, ...], preset: str | None, mapping_file: str | None
     total = written + len(rejected) + stats.merged
     click.echo(f"fairdebt: {total} row(s) read: {written} event(s) written, {len(rejected)} "
                f"rejected, {stats.merged} merged", err=True)
+    if rejected and not written:  # as `check`: an empty conversion must not look like one
+        click.echo("fairdebt: nothing was converted: every row was rejected", err=True)
+        sys.exit(EXIT_ERROR)
     sys.exit(EXIT_ERROR if strict and rejected else EXIT_CLEAN)
 
 

@@ -39,7 +39,7 @@ from .report.config import load as load_config
 from .report.contacts import count_contacts
 from .report.fingerprint import FINGERPRINTED, defaulted_ids
 from .report.fingerprint import warning as fingerprint_warning
-from .report.gate import SEVERITIES, fails
+from .report.gate import SEVERITIES, fails, nothing_checked
 from .report.outputs import OutputError, check_targets, plan, write
 from .runner import check_paths
 from .scale.progress import Progress
@@ -378,21 +378,13 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
     if strict and report.rejected:
         click.echo(f"fairdebt: {len(report.rejected)} row(s) rejected (--strict)", err=True)
         sys.exit(EXIT_ERROR)
-    if nothing_checked(report):
-        # a log none of whose rows could be read (a wrong --from, a missing
-        # --input-timezone) would otherwise pass a CI check as "clean"
+    if nothing_checked(report.summary):
         first, read = report.rejected[0], report.summary.rows_read
         rows = "the one row read was" if read == 1 else f"all {read} rows read were"
         click.echo(f"fairdebt: nothing was checked: {rows} rejected (the first: "
                    f"{first.file}:{first.line}: {first.reason})", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if fails(report, fail_on) and not exit_zero else EXIT_CLEAN)
-
-
-def nothing_checked(report: Report) -> bool:
-    """Rows were read and every one was rejected."""
-    s = report.summary
-    return bool(s.rows_read and not s.events_checked and report.rejected)
 
 
 def _on_spark(files: Sequence[str], policy: Policy, input_timezone: str | None,

@@ -9,6 +9,7 @@ from operator import attrgetter
 
 from ..model import Finding, Report, Summary
 from . import layout
+from .gate import nothing_checked
 from .options import RenderOptions
 
 COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
@@ -125,7 +126,7 @@ def _verdict(s: Summary) -> str:
     """What no finding means: a clean log only if no row was left unchecked."""
     if not s.rows_rejected:
         return " — clean"
-    if not s.events_checked:
+    if nothing_checked(s):
         return " — nothing checked: every row was rejected"
     rows = f"{s.rows_rejected} row{'s' if s.rows_rejected != 1 else ''}"
     return f" in the rows checked; {rows} rejected, not checked"

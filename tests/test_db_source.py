@@ -207,6 +207,17 @@ def test_convert_reads_a_table(sqlite_url: str) -> None:
                            "0 rejected, 7 merged")
 
 
+def test_html_report_of_a_table_says_why_it_has_no_heat_map(sqlite_url: str,
+                                                             tmp_path: Path) -> None:
+    import sqlalchemy as sa
+    load(sa.create_engine(sqlite_url), MULTILEG, "cdr", typed=False)
+    page = tmp_path / "r.html"
+    result = run("--db", sqlite_url, "--table", "cdr", "-f", f"html:{page}")
+    assert result.exit_code in (0, 1), result.output
+    text = page.read_text(encoding="utf-8")
+    assert "some rows came from --db" in text and 'class="cell"' not in text
+
+
 def test_two_columns_renamed_onto_one_field_are_refused_as_for_files(
         sqlite_url: str, tmp_path: Path) -> None:
     """A query with both `calldate` and `start`, through a mapping that renames one onto

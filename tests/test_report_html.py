@@ -118,6 +118,16 @@ def test_stdin_gets_a_note_instead_of_a_heat_map(tmp_path: Path) -> None:
     assert "standard input cannot be read twice" in text and 'class="cell"' not in text
 
 
+def test_an_export_gets_its_heat_map_read_through_its_mapping(tmp_path: Path) -> None:
+    """The map re-reads the logs as the check read them: an export through its preset
+    (before, any --from run said "standard input cannot be read twice")."""
+    export = str(Path(SAMPLE).parent / "imports" / "asterisk-18col.csv")
+    text = html(tmp_path, "--from", "asterisk-cdr", "--default-timezone",
+                "America/New_York", log=export)
+    assert 'class="cell"' in text and "standard input" not in text
+    assert "outbound contacts, in each consumer" in text
+
+
 def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 

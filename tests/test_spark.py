@@ -178,10 +178,13 @@ def test_cli_engine_spark_json_identical(spark: Any, tmp_path: Path) -> None:
     args = ["check", "-p", "us-reg-f", "--format", "json", SAMPLE]
     plain = CliRunner().invoke(main, args)
     out = tmp_path / "out"
+    page = tmp_path / "report.html"
     on_spark = CliRunner().invoke(main, [*args, "--engine", "spark",
-                                         "--spark-output", str(out)])
+                                         "--spark-output", str(out), "-f", f"html:{page}"])
     assert on_spark.exit_code == plain.exit_code == 1
     assert on_spark.stdout == plain.stdout
+    # (FILEs may be directories or URLs there: the heat map does not read them again)
+    assert "with --engine spark the logs are not read again" in page.read_text()
     # the Parquet copy: the JSON findings, row for row
     pq = pytest.importorskip("pyarrow.parquet")
     table = pq.read_table(out / "findings").to_pylist()

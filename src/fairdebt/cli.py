@@ -359,16 +359,24 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         report, suppressed = outcome.report, outcome.suppressed
         click.echo(f"fairdebt: {outcome.note(baseline)}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
-    contacts = None
-    # the heat map re-reads canonical logs; an export would need its mapping: no map
-    if any(o.format == "html" for o in outputs) and "-" not in files and mapping is None:
-        try:
-            contacts = count_contacts(files, input_timezone, default_timezone)
-        except (SourceError, ZoneError) as exc:
-            _fail(str(exc))
+    contacts, no_contacts = None, ""
+    if any(o.format == "html" for o in outputs):  # the heat map reads the logs again
+        if "-" in files:
+            no_contacts = ("the contacts are counted by reading the logs again, and standard "
+                           "input cannot be read twice")
+        elif database is not None:
+            no_contacts = "the contacts are counted from files, and some rows came from --db"
+        elif engine == "spark":  # FILEs may be directories or URLs only Spark reads
+            no_contacts = "with --engine spark the logs are not read again here"
+        else:
+            try:
+                contacts = count_contacts(files, input_timezone, default_timezone, mapping,
+                                          encoding)
+            except (SourceError, ZoneError) as exc:
+                _fail(str(exc))
     options = RenderOptions(color=use_color, quiet=quiet, rules=policy.rules, redact=redact,
                             show_pii=show_pii, suppressed=suppressed, baseline=baseline,
-                            contacts=contacts)
+                            contacts=contacts, no_contacts=no_contacts)
     try:
         write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ,
               color=color,

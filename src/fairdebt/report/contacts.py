@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from ..io.sources import read_events
+from ..io.imports import LogReader
+from ..io.mapping import ImportMapping
+from ..io.sources import display_name
 from ..model import CONTACT, Event
 from ..policy.model import Rule
 from ..timewindows import parse_clock, parse_days
@@ -39,13 +41,16 @@ class Window:
 
 
 def count_contacts(paths: Sequence[str], input_timezone: str | None,
-                   default_timezone: str | None) -> ContactGrid:
+                   default_timezone: str | None, mapping: ImportMapping | None = None,
+                   encoding: str | None = None) -> ContactGrid:
+    """The logs read again (exports through their ``mapping``), as the check read them."""
     input_zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
+    read = LogReader(input_zone, input_timezone, mapping, encoding, [])
     counts = [[0] * 24 for _ in range(7)]
     unknown = 0
     zones: dict[str, tzinfo | None] = {}
     for path in paths:
-        for item in read_events(path, input_zone):
+        for item in read(path, display_name(path)):
             if not isinstance(item, Event) or item.event != CONTACT \
                     or item.direction != "outbound":
                 continue

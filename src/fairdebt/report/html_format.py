@@ -150,8 +150,7 @@ def _by_day(findings: tuple[Finding, ...]) -> str:
 def _heatmap(options: RenderOptions) -> str:
     grid = options.contacts
     if grid is None:
-        return ('<p class="note">Not available: the contacts are counted by reading the logs '
-                "again, and standard input cannot be read twice.</p>")
+        return f'<p class="note">Not available: {escape(options.no_contacts)}.</p>'
     note = (f'<p class="note">{grid.total} outbound contacts, in each consumer\'s first '
             "listed time zone")
     note += (f"; {grid.unknown_zone} more with no known zone are not shown.</p>"

@@ -24,3 +24,5 @@ class RenderOptions:
     show_pii: bool = False
     #: outbound contacts by local weekday and hour, for the html heat map (None: unknown)
     contacts: ContactGrid | None = None
+    #: why ``contacts`` is None (the html page says so instead of the map)
+    no_contacts: str = "the contacts were not counted"

@@ -139,3 +139,20 @@ def test_a_dated_fact_starts_when_the_consumers_day_starts(tmp_path: Path) -> No
                                   consumers=str(directory))
     assert [(f.rule, f.event_id) for f in report.findings if f.rule == "reg-f/cease"] == \
         [("reg-f/cease", "early")]
+
+
+def test_the_html_heat_map_places_contacts_in_the_directorys_zones(tmp_path: Path) -> None:
+    """The log gives no zone; the directory does (America/Los_Angeles): the heat map
+    places the contact at 05:00 Pacific, not among the contacts with no zone."""
+    directory = tmp_path / "d.csv"
+    directory.write_text("consumer_id,timezone\nA,America/Los_Angeles\n", encoding="utf-8")
+    calls = tmp_path / "c.csv"
+    calls.write_text("timestamp,consumer_id,channel\n2026-04-01T12:00:00Z,A,call\n",
+                     encoding="utf-8")
+    page = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["check", "--consumers", str(directory), str(calls),
+                                       "-f", f"html:{page}"])
+    assert result.exit_code == 1, result.output  # 05:00 is outside the allowed hours
+    text = page.read_text(encoding="utf-8")
+    assert "1 outbound contacts, in each consumer" in text
+    assert "with no known zone" not in text

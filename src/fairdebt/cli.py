@@ -371,7 +371,7 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
         else:
             try:
                 contacts = count_contacts(files, input_timezone, default_timezone, mapping,
-                                          encoding)
+                                          encoding, consumers)
             except (SourceError, ZoneError) as exc:
                 _fail(str(exc))
     options = RenderOptions(color=use_color, quiet=quiet, rules=policy.rules, redact=redact,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from ..io.directory import load_directory
 from ..io.imports import LogReader
 from ..io.mapping import ImportMapping
 from ..io.sources import display_name
@@ -42,10 +43,12 @@ class Window:
 
 def count_contacts(paths: Sequence[str], input_timezone: str | None,
                    default_timezone: str | None, mapping: ImportMapping | None = None,
-                   encoding: str | None = None) -> ContactGrid:
-    """The logs read again (exports through their ``mapping``), as the check read them."""
+                   encoding: str | None = None, consumers: str | None = None) -> ContactGrid:
+    """The logs read again as the check read them: exports through their ``mapping``,
+    rows joined to the ``consumers`` directory (which may give their zones)."""
     input_zone = get_zone(input_timezone, field="--input-timezone") if input_timezone else None
     read = LogReader(input_zone, input_timezone, mapping, encoding, [])
+    directory = load_directory(consumers) if consumers else None
     counts = [[0] * 24 for _ in range(7)]
     unknown = 0
     zones: dict[str, tzinfo | None] = {}
@@ -54,6 +57,8 @@ def count_contacts(paths: Sequence[str], input_timezone: str | None,
             if not isinstance(item, Event) or item.event != CONTACT \
                     or item.direction != "outbound":
                 continue
+            if directory is not None:
+                item = directory.join(item)[0]
             # the first candidate zone: a map needs one place per contact, and the
             # hours check itself already reports contacts outside any candidate's window
             name = item.timezones[0] if item.timezones else default_timezone

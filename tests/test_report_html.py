@@ -128,6 +128,20 @@ def test_an_export_gets_its_heat_map_read_through_its_mapping(tmp_path: Path) ->
     assert "outbound contacts, in each consumer" in text
 
 
+def test_the_page_names_the_logs_checked_even_when_clean(tmp_path: Path) -> None:
+    log = tmp_path / "clean.csv"
+    log.write_text("timestamp,consumer_id,channel,timezone\n"
+                   "2026-04-01T14:00:00Z,C1,call,America/New_York\n")
+    assert f"files: {log}</p>" in html(tmp_path, log=str(log))
+    # rendered by the library without the inputs: the files its rows name
+    report = fairdebt.check_files([str(log)], fairdebt.load_policy("us-reg-f"))
+    assert "files: —</p>" in render("html", report, RenderOptions(show_pii=True))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("timestamp,consumer_id,channel\nnot-a-time,C1,call\n")
+    report = fairdebt.check_files([str(bad)], fairdebt.load_policy("us-reg-f"))
+    assert f"files: {bad}</p>" in render("html", report, RenderOptions(show_pii=True))
+
+
 def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -26,7 +26,7 @@ from .io.canonical import write_csv
 from .io.database import DatabaseSource, read_database
 from .io.imports import ImportStats, read_import
 from .io.mapping import ImportMapping, MappingError, load_mapping, load_preset, preset_names
-from .io.sources import SourceError, exists
+from .io.sources import SourceError, display_name, exists
 from .model import Event, Rejected, Report
 from .policy import Policy, PolicyError, builtin_packs, load_policy
 from .policy.model import thaw
@@ -376,7 +376,9 @@ def check(files: tuple[str, ...], policies: tuple[str, ...], formats: tuple[str,
                 _fail(str(exc))
     options = RenderOptions(color=use_color, quiet=quiet, rules=policy.rules, redact=redact,
                             show_pii=show_pii, suppressed=suppressed, baseline=baseline,
-                            contacts=contacts, no_contacts=no_contacts)
+                            contacts=contacts, no_contacts=no_contacts,
+                            sources=(*map(display_name, files),
+                                     *([database.name] if database is not None else [])))
     try:
         write(outputs, report, options, lambda text: click.echo(text, nl=False), os.environ,
               color=color,

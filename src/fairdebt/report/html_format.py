@@ -79,8 +79,7 @@ def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
         f"<style>{STYLE}</style></head><body>",
         "<h1>Compliance report</h1>",
         f'<p class="meta">Policies: {escape(", ".join(report.policies))} · '
-        f"fairdebt {escape(options.version)} · files: "
-        f"{escape(', '.join(sorted({f.file for f in report.findings})) or '—')}</p>",
+        f"fairdebt {escape(options.version)} · files: {escape(_files(report, options))}</p>",
         _cards(report, options),
         "<h2>Findings by rule</h2>", _by_rule(report),
         "<h2>Findings by day</h2>", _by_day(report.findings),
@@ -145,6 +144,14 @@ def _by_day(findings: tuple[Finding, ...]) -> str:
     filled = [((first + timedelta(d)).isoformat(), 0) for d in range(span)]
     return svg.vbars([(name, days.get(name, 0)) for name, _ in filled],
                      "Findings by day (local date)")
+
+
+def _files(report: Report, options: RenderOptions) -> str:
+    """The inputs the caller named, else those the findings and rejected rows name (a
+    clean log's report still says which log was checked when the caller says)."""
+    named = options.sources or sorted({f.file for f in report.findings}
+                                      | {r.file for r in report.rejected})
+    return ", ".join(named) or "—"
 
 
 def _heatmap(options: RenderOptions) -> str:

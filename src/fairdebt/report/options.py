@@ -26,3 +26,5 @@ class RenderOptions:
     contacts: ContactGrid | None = None
     #: why ``contacts`` is None (the html page says so instead of the map)
     no_contacts: str = "the contacts were not counted"
+    #: the inputs as findings name them (``<stdin>``, ``db:TABLE``), for the html page
+    sources: tuple[str, ...] = ()

@@ -413,6 +413,23 @@ def test_dc_calls_to_a_wrong_number_do_not_count() -> None:
     assert verdict(lint(rows, "us-dc")) == []
 
 
+def test_dc_no_call_back_for_7_days_after_a_completed_call() -> None:
+    """§ 28-3814(d)(4)(A)(ii): after "a completed call" (a telephone conversation, (iv))
+    no call back "for 7 days": read conservatively, after a conversation on day D the
+    first allowed day is D+8. Per consumer, any account; a conversation on the
+    consumer's own call starts the pause too; a busy signal is not a call made."""
+    report = lint([
+        dc_call("T1", "Mon 2026-06-01", "10:00", outcome="conversation"),
+        dc_call("B1", "Sun 2026-06-07", "10:00", outcome="busy"),
+        dc_call("R1", "Mon 2026-06-08", "10:00", debt_id="D2"),  # day D+7: barred
+        dc_call("R2", "Tue 2026-06-09", "10:00"),  # day D+8: allowed
+        dc_call("I1", "Wed 2026-06-10", "09:00", direction="inbound", outcome="conversation"),
+        dc_call("R3", "Thu 2026-06-11", "10:00"),
+    ], "us-dc")
+    assert verdict(report) == [("us-dc/call-after-conversation", "R1"),
+                               ("us-dc/call-after-conversation", "R3")]
+
+
 def test_dc_sixth_electronic_message_per_account_in_7_days_barred() -> None:
     """§ 28-3814(d)(4)(B)(iii)(I): "more than 5 text messages, emails, and private
     messages per account in any 7-day period": the three media share one count; the

@@ -363,6 +363,101 @@ def test_new_york_city_third_communication_in_7_days_barred() -> None:
                                ("us-nyc/communication-cap", "C4")]
 
 
+# --- District of Columbia (pack us-dc): D.C. Code § 28-3814(d)(4) -------------------------
+
+
+DC_HOME = "+1-202-555-0102"
+
+
+def dc_call(eid: str, when: str, hh_mm: str, **fields: Any) -> Row:
+    return us_call(eid, when, hh_mm, region="US-DC", **fields)
+
+
+def dc_wrong_number(eid: str, when: str, hh_mm: str, destination: str) -> Row:
+    return {"timestamp": at(when, hh_mm, NY), "consumer_id": "C1", "event_id": eid,
+            "event": "wrong_number", "destination": destination, "region": "US-DC",
+            "timezone": NY}
+
+
+def test_dc_fifth_call_per_account_in_7_days_barred() -> None:
+    """§ 28-3814(d)(4)(A)(i): "in excess of 4 phone calls per account, inclusive of all
+    phone numbers ... in any 7-day period"; "Calls when there is no connection" do not
+    count (busy, not_connected), an unanswered call does (a message might have been
+    left), and another account has its own count."""
+    report = lint([
+        dc_call("C1", "Mon 2026-06-01", "10:00"),
+        dc_call("C2", "Tue 2026-06-02", "10:00", outcome="voicemail"),
+        dc_call("C3", "Wed 2026-06-03", "10:00", destination=DC_HOME,
+                destination_type="home"),  # every number counts toward the account
+        dc_call("C4", "Thu 2026-06-04", "10:00"),
+        dc_call("B1", "Fri 2026-06-05", "10:00", outcome="busy"),
+        dc_call("N1", "Fri 2026-06-05", "11:00", outcome="not_connected"),
+        # Mon 8 June: the window is Tue 2 .. Mon 8, C1 has left it: C2, C3, C4, C5 = 4
+        dc_call("C5", "Mon 2026-06-08", "10:00"),
+        dc_call("C6", "Mon 2026-06-08", "15:00"),  # the 5th call: a finding
+        dc_call("X1", "Mon 2026-06-08", "16:00", debt_id="D2"),  # account D2: its 1st
+    ], "us-dc")
+    assert verdict(report) == [("us-dc/call-cap", "C6")]
+    assert policy_of(report) == {"us-dc/call-cap": "us-dc"}
+
+
+def test_dc_calls_to_a_wrong_number_do_not_count() -> None:
+    """§ 28-3814(d)(4)(A)(i)(IV): the cap does not apply to "Calls made to a wrong
+    number"; once the number is marked wrong_number (within the window), the 5th call
+    is withdrawn. Without the mark it stands."""
+    rows = [dc_call(f"C{i}", d, "10:00") for i, d in enumerate(
+        ["Mon 2026-06-01", "Tue 2026-06-02", "Wed 2026-06-03", "Thu 2026-06-04"], start=1)]
+    rows.append(dc_call("W1", "Fri 2026-06-05", "10:00", destination=THIRD))
+    assert verdict(lint(rows, "us-dc")) == [("us-dc/call-cap", "W1")]
+    rows.append(dc_wrong_number("WN", "Sat 2026-06-06", "09:00", THIRD))
+    assert verdict(lint(rows, "us-dc")) == []
+
+
+def test_dc_no_call_back_for_7_days_after_a_completed_call() -> None:
+    """§ 28-3814(d)(4)(A)(ii): after "a completed call" (a telephone conversation, (iv))
+    no call back "for 7 days": read conservatively, after a conversation on day D the
+    first allowed day is D+8. Per consumer, any account; a conversation on the
+    consumer's own call starts the pause too; a busy signal is not a call made."""
+    report = lint([
+        dc_call("T1", "Mon 2026-06-01", "10:00", outcome="conversation"),
+        dc_call("B1", "Sun 2026-06-07", "10:00", outcome="busy"),
+        dc_call("R1", "Mon 2026-06-08", "10:00", debt_id="D2"),  # day D+7: barred
+        dc_call("R2", "Tue 2026-06-09", "10:00"),  # day D+8: allowed
+        dc_call("I1", "Wed 2026-06-10", "09:00", direction="inbound", outcome="conversation"),
+        dc_call("R3", "Thu 2026-06-11", "10:00"),
+    ], "us-dc")
+    assert verdict(report) == [("us-dc/call-after-conversation", "R1"),
+                               ("us-dc/call-after-conversation", "R3")]
+
+
+def test_dc_sixth_electronic_message_per_account_in_7_days_barred() -> None:
+    """§ 28-3814(d)(4)(B)(iii)(I): "more than 5 text messages, emails, and private
+    messages per account in any 7-day period": the three media share one count; the
+    consumer's own messages do not count, nor (once marked) a wrong address."""
+    sms: dict[str, Any] = {"channel": "sms", "outcome": "delivered"}
+    mail: dict[str, Any] = {"channel": "email", "outcome": "delivered",
+                            "destination": "c1@example.com", "destination_type": "email"}
+    dm: dict[str, Any] = {"channel": "social", "outcome": "delivered",
+                          "destination": "@c1", "destination_type": "other"}
+    rows = [
+        dc_call("E1", "Mon 2026-06-01", "10:00", **sms),
+        dc_call("E2", "Tue 2026-06-02", "10:00", **mail),
+        dc_call("E3", "Wed 2026-06-03", "10:00", **dm),
+        dc_call("IN", "Wed 2026-06-03", "12:00", **{**sms, "direction": "inbound"}),
+        dc_call("E4", "Thu 2026-06-04", "10:00", **sms),
+        dc_call("E5", "Fri 2026-06-05", "10:00", **mail),  # the 5th: allowed
+        dc_call("E6", "Sun 2026-06-07", "10:00", **sms),  # the 6th within 7 days
+    ]
+    assert verdict(lint(rows, "us-dc")) == [("us-dc/electronic-cap", "E6")]
+    # an address that turns out not to be the consumer's is taken out of the count
+    rows.append(dc_call("WA", "Sat 2026-06-06", "10:00",
+                        **{**mail, "destination": "x@example.com"}))
+    assert verdict(lint(rows, "us-dc")) == [("us-dc/electronic-cap", "E6"),
+                                             ("us-dc/electronic-cap", "WA")]
+    rows.append(dc_wrong_number("WN", "Sat 2026-06-06", "12:00", "x@example.com"))
+    assert verdict(lint(rows, "us-dc")) == [("us-dc/electronic-cap", "E6")]
+
+
 # --- China (pack cn) -------------------------------------------------------------------------
 
 
@@ -527,14 +622,14 @@ def test_composites_layer_every_overlay_without_rules_of_their_own() -> None:
 
 
 def test_unverified_rules_are_the_ones_regulations_md_marks() -> None:
-    """UNVERIFIED in REGULATIONS.md: D.C. (operative text not read), the amended NYC
-    rules, GB/T 45251-2025's figures; Washington's figures come from state agency
-    summaries (statute not read)."""
+    """UNVERIFIED in REGULATIONS.md: the amended NYC rules, GB/T 45251-2025's figures;
+    Washington's figures come from state agency summaries (statute not read). D.C.'s
+    caps were verified against the codified D.C. Code § 28-3814(d)(4)."""
     unverified = {r.id for p in ("us", "ca", "au", "cn", "in-rbi", "ie", "uk-fca")
                   for r in fairdebt.load_policy(p).rules
                   if not r.verified and "/content/" not in r.id}
     assert unverified == {
-        "us-dc/call-cap", "us-dc/electronic-cap", "us-nyc/attempt-cap-amended",
+        "us-nyc/attempt-cap-amended",
         "cn/conversation-cap", "us-wa/communication-cap", "us-wa/workplace-cap",
         "us-wa/home-hours",
     }

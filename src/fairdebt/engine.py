@@ -488,9 +488,12 @@ class Engine:
         if store is not None:
             try:
                 for key, record in store.items():
-                    if type(record) is _Consumer and key not in self.consumers:
-                        for index, state in record.states.items():
-                            out.extend(self.checks[index].flush(state))
+                    if type(record) is _Consumer:
+                        if key not in self.consumers:
+                            for index, state in record.states.items():
+                                out.extend(self.checks[index].flush(state))
+                        # a stale copy (the newer one is in memory) is read back too: its
+                        # held findings' contexts point back at it, a cycle either way
                         record.states = {}  # no cycle left for a paused collector
             finally:
                 store.close()

@@ -358,7 +358,7 @@ def _prepare_fast(text: str) -> Prepared | None:
     # looking at each of its characters)
     ascii_part = text.encode("ascii", "ignore")
     if len(ascii_part) * 4 >= len(text) * 3:
-        found = _prepare_latin(text)
+        found = _prepare_latin(text, ascii_part)
     else:
         found = _prepare_han(text, ascii_part)
     return found or _prepare_table(text)
@@ -546,34 +546,44 @@ def _planned(plans: dict[frozenset[str], _Plan | None], odd: frozenset[str],
     return plan
 
 
-def _prepare_latin(text: str) -> Prepared | None:
+def _prepare_latin(text: str, ascii_part: bytes) -> Prepared | None:
     """`_prepare_fast` for printable text without double spaces whose non-ASCII
     characters (curly quotes, dashes in an English text) each keep their class
     wherever they are (`_LONE`: nothing dropped or collapsed around them) and are
     their own lower case: then the text is its lower case (all an ASCII character
     becomes) with each of those characters replaced by its normalized one, without
-    a table lookup per character. None for other texts."""
+    a table lookup per character. ``ascii_part`` is the text's ASCII characters. The
+    script counts are worked out on the way, as `_prepare_han` does (`scripts` would
+    run two regular expressions over the whole text, for its few other characters).
+    None for other texts."""
     if not text.isprintable() or "  " in text:
         return None  # whitespace other than single spaces, control characters
     # (a text's other characters are a few, from a small set: dashes, curly quotes)
-    plan = _planned(_LATIN_PLANS, frozenset(_NON_ASCII.findall(text)), _latin_plan)
+    odd = _NON_ASCII.findall(text)
+    plan = _planned(_LATIN_PLANS, frozenset(odd), _latin_plan)
     if plan is None:
         return None
-    swaps, wide = plan
+    swaps, wide, han, latin = plan
     mapped = text.lower()
     for ch, norm in swaps:
         mapped = mapped.replace(ch, norm)
     found = _trimmed_lazy(text, mapped, [], [])
     found.wide = wide
+    letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
+    found.scripts = (sum(map(odd.count, han)) if han else 0,
+                     letters + sum(map(odd.count, latin)) if latin else letters)
     return found
 
 
 #: the distinct characters beyond ASCII of a text → how `_prepare_latin` treats them
-#: (None: not for it): (replacements, the normalized ones beyond ASCII)
-_LATIN_PLANS: dict[frozenset[str], tuple[list[tuple[str, str]], frozenset[str]] | None] = {}
+#: (None: not for it): (replacements, the normalized ones beyond ASCII, those counted as
+#: Chinese, those counted as Latin)
+_LATIN_PLANS: dict[frozenset[str], tuple[list[tuple[str, str]], frozenset[str],
+                                         tuple[str, ...], tuple[str, ...]] | None] = {}
 
 
-def _latin_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], frozenset[str]] | None:
+def _latin_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], frozenset[str],
+                                             tuple[str, ...], tuple[str, ...]] | None:
     swaps = []
     for ch in odd:
         entry = _TABLE.get(ord(ch))
@@ -586,7 +596,10 @@ def _latin_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], frozenset[s
             if entry[0] in odd:  # a later replace would change it again (none today)
                 return None
             swaps.append((ch, entry[0]))
-    return swaps, frozenset(ch for ch in (_TABLE[ord(c)][0] for c in odd) if not ch.isascii())
+    wide = frozenset(ch for ch in (_TABLE[ord(c)][0] for c in odd) if not ch.isascii())
+    # (each character's script letter, as in the table: what `scripts` counts it as)
+    return (swaps, wide, tuple(c for c in odd if _TABLE[ord(c)][2] == "H"),
+            tuple(c for c in odd if _TABLE[ord(c)][2] == "L"))
 
 
 def _edited(text: str, mapped: str, classes: str) -> Prepared:

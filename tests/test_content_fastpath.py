@@ -701,3 +701,48 @@ def test_snippet_finds_the_words_around_a_match_as_the_loop_does() -> None:
         width = rng.choice((0, 1, 5, 40))
         assert snippet(text, start, end, width) == snippet_loop(text, start, end, width), (
             text, start, end, width)
+
+
+def test_require_phrases_details_kept_per_languages_are_the_ones_made_afresh(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`RequirePhrases._report` keeps each finding's detail per languages absent and
+    languages without wordings (bounded: a log's ``lang`` may name any): every finding
+    is the one made with the detail worked out afresh (`RequirePhrases._detail`)."""
+    from datetime import datetime, timedelta, timezone
+
+    import fairdebt
+    from fairdebt.checks.require_phrases import RequirePhrases
+    from fairdebt.content.analysis import words
+    from fairdebt.engine import Engine
+    from fairdebt.model import Event
+    from fairdebt.state import Account, LazyContext
+    from fairdebt.tz import get_zone
+
+    path = tmp_path / "p.yaml"
+    path.write_text("id: t\nrules:\n" + REQUIRE_MIX, encoding="utf-8")
+    engine = Engine(fairdebt.load_policy(path))
+    rules = [c for c in engine.checks if isinstance(c, RequirePhrases)]
+    rng = random.Random(5)
+    pool = ["en", "zh", "es", "", "fr", "de", "x"] + [f"l{i}" for i in range(300)]
+    start = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+    for k in range(3000):
+        ts = start + timedelta(seconds=k)
+        ev = Event(ts, ts.timestamp(), f"C{k % 9}", f"e{k}", channel="sms", text="Hi there",
+                   debt_ids=("D1",))
+        segs = words(ev).collector
+        rule = rules[k % len(rules)]
+        absent = rng.sample([lang for lang in rule.wordings], rng.randrange(2))
+        unknown = [] if absent and rng.random() < 0.5 else \
+            [rng.choice(pool if k % 3 else pool[:7]) for _ in range(rng.randrange(3))]
+        langs = (*absent, *unknown)
+
+        utc = (("UTC", get_zone("UTC")),)
+        # with the details the earlier findings left, then with every one made afresh
+        got = rule._report(LazyContext(ev, Account(), utc), segs, langs, list(absent),
+                           list(unknown))
+        kept, rule._details = rule._details, {}
+        want = rule._report(LazyContext(ev, Account(), utc), segs, langs, list(absent),
+                            list(unknown))
+        rule._details = kept
+        got, want = [f.to_dict() for f in got or ()], [f.to_dict() for f in want or ()]
+        assert got == want, (absent, unknown)
+        assert len(rule._details) <= 256

@@ -285,6 +285,9 @@ def test_the_ascii_fast_path_is_taken_exactly_when_the_old_test_allowed_it() -> 
         old = text.isascii() and not _ASCII_SLOW.search(text) and not text[:1].isspace() \
             and not text[-1:].isspace()
         assert (prepare(text).src is None) == old, repr(text)
+        # (the script counts it works out on the way are what `scripts` counts)
+        assert prepare(text).scripts in (None, scripts(text)), repr(text)
+        assert old <= (prepare(text).scripts is not None)
 
 
 def test_masking_is_skipped_only_where_it_would_change_nothing() -> None:

@@ -249,8 +249,10 @@ class Prepared:
             else:
                 found = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
                          for m in _CLAUSE.finditer(norm)]
-            if self.dropped:
-                found = sorted(found + self.dropped)
+            if self._deferred:  # (`dropped` without the property's call)
+                self._resolve()
+            if self._dropped:
+                found = sorted(found + self._dropped)
             self._breaks = found
         return self._breaks
 

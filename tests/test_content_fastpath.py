@@ -9,6 +9,7 @@ breaks.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -749,3 +750,57 @@ def test_require_phrases_details_kept_per_languages_are_the_ones_made_afresh(tmp
         got, want = [f.to_dict() for f in got or ()], [f.to_dict() for f in want or ()]
         assert got == want, (absent, unknown)
         assert len(rule._details) <= 256
+
+
+class _Recorded:
+    """A method wrapped to remember the ids of the segments it is called with."""
+
+    def __init__(self, method: Any) -> None:
+        self.method = method
+        self.segments: list[int] = []
+
+    def __call__(self, seg: Any) -> Any:
+        self.segments.append(id(seg))
+        return self.method(seg)
+
+
+def test_cooccurrence_reads_the_shared_collector_words_as_words_gives_them() -> None:
+    """`ForbidCooccurrence.evaluate` takes the event's shared collector words directly
+    when the rule reads every field of the collector; `ContentCheck.words` (the
+    reference, which first asks whether the event has words at all, and without
+    ``collector_words`` picks the segments by field and speaker) gives the same
+    segments and findings, for events with and without words, inbound ones and
+    transcripts."""
+    import fairdebt
+    from content_corpus import _events, specs
+    from fairdebt.checks.forbid_cooccurrence import ForbidCooccurrence
+    from fairdebt.engine import Engine
+    from fairdebt.state import Account, LazyContext
+    from fairdebt.tz import get_zone
+
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"]))
+    rules = [c for c in engine.checks if isinstance(c, ForbidCooccurrence)]
+    assert rules and all(c.collector_words for c in rules)
+    events = _events(specs(400, seed=43))
+    events += [ev._replace(text=None, subject=None, transcript=()) for ev in events[:50]]
+    events += [ev._replace(direction="inbound") for ev in events[50:100]]
+    events += [ev._replace(text=None, transcript=(("collector", "a"), ("consumer", "b")))
+               for ev in events[100:150]]
+    kinds = set()
+    found = 0
+    for ev in events:
+        for check in rules:
+            runs = []
+            for reference in (False, True):
+                check.collector_words = not reference
+                seen = _Recorded(check._together)
+                check._together = seen  # type: ignore[method-assign]
+                got = check.evaluate(LazyContext(ev, Account(), (("UTC", get_zone("UTC")),)),
+                                     None)
+                del check._together
+                runs.append((seen.segments, [f.to_dict() for f in got or ()]))
+            check.collector_words = True
+            assert runs[0] == runs[1], ev
+            kinds.add(len(runs[0][0]))
+            found += bool(runs[0][1])
+    assert {0, 1, 2} <= kinds and found > 5

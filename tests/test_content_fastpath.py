@@ -266,7 +266,8 @@ def test_clause_breaks_are_the_matches_of_the_clause_expression() -> None:
                 for m in _CLAUSE.finditer(norm)]
         assert Prepared(norm, norm, None).breaks == want, repr(norm)
     # ASCII text (English: delimiters found as bytes)
-    ascii_pieces = [*"ab .,;:!?-x\n\t", " - ", "a.m.", "1,000", "...", "e.g. "]
+    ascii_pieces = [*"ab .,;:!?-x\n\t", " - ", "a.m.", "1,000", "...", "e.g. ", ". \x1c",
+                    "\x7f", "\x00", ".\x0b", "\x1f "]
     for _ in range(20000):
         norm = "".join(rng.choice(ascii_pieces) for _ in range(rng.randrange(0, 14)))
         want = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
@@ -639,7 +640,7 @@ COOCCURRENCE_MIX = """
       groups:
         - {phrases: [stop, opt out, "$"]}
         - {phrases: [fee, "$5", pay*, "a.m.", stop]}
-        - {phrases: [now, today, 今天, n]}
+        - {phrases: [now, today, 今天, n, "."]}
 """
 
 
@@ -672,15 +673,17 @@ def test_cooccurrence_apart_by_bits_agrees_with_the_sets(tmp_path) -> None:  # t
         for _ in range(3000):
             texts.append("".join(rng.choice(words) + rng.choice(glue)
                                  for _ in range(rng.randrange(1, 7))))
-    counts = [0, 0]
+    # (answers by whether the text took the ASCII walk, `_apart_ascii`, and by groups)
+    counts: dict[tuple[bool, int, bool], int] = {}
     for text in texts:
         prep = prepare(text)
         seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
         for check in rules:
             want = check._apart_sets(seg)
             assert check._apart(seg) == want, (check.rule.id, text)
-            counts[want] += 1
-    assert min(counts) > 2000, counts
+            key = (prep.stops() is not None, len(check.groups), want)
+            counts[key] = counts.get(key, 0) + 1
+    assert len(counts) == 8 and min(counts.values()) > 300, counts
 
 
 def test_snippet_finds_the_words_around_a_match_as_the_loop_does() -> None:

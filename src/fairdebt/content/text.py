@@ -555,8 +555,10 @@ def _prepare_han(text: str, ascii_part: bytes) -> Prepared | None:
     else:
         out._deferred = True
     letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
-    out.scripts = (len(text) - len(ascii_part) - len(odd) + sum(map(odd.count, han)),
-                   letters + sum(map(odd.count, latin)))
+    # (most texts' other characters are punctuation, counted as neither: no sum)
+    han_count = len(text) - len(ascii_part) - len(odd)
+    out.scripts = (han_count + sum(map(odd.count, han)) if han else han_count,
+                   letters + sum(map(odd.count, latin)) if latin else letters)
     return out
 
 

@@ -311,15 +311,17 @@ def prepare(text: str) -> Prepared:
     # " Pay now" would escape a pattern anchored with ^ that "Pay now" matches
     # (ASCII without control characters: the only whitespace is " ", so _ASCII_SLOW
     # finds something exactly when "  " is there)
-    if text.isascii() and text.isprintable() and "  " not in text \
-            and not text.startswith(" ") and not text.endswith(" "):
-        # the common case (English SMS): lower case is all there is to do
-        out = Prepared(text, text.lower(), None)
-        # (language detection asks of nearly every message: the letters counted here
-        # cost a third of what `scripts` asked later costs, calls included)
-        data = text.encode("ascii")
-        out.scripts = (0, len(data) - len(data.translate(None, _ASCII_LETTERS)))
-        return out
+    if text.isascii() and "  " not in text and not text.startswith(" ") \
+            and not text.endswith(" "):
+        # (one translate pass gives both whether the text is printable, where
+        # ``isprintable`` would look up every character, and its letters, which language
+        # detection asks of nearly every message)
+        kinds = text.encode("ascii").translate(_ASCII_KINDS)
+        if _CONTROL not in kinds:
+            # the common case (English SMS): lower case is all there is to do
+            out = Prepared(text, text.lower(), None)
+            out.scripts = (0, kinds.count(_LETTER))
+            return out
     return _prepare_fast(text) or _prepare_slow(text)
 
 
@@ -791,6 +793,11 @@ def normalize(text: str) -> str:
 
 
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+#: an ASCII character's kind: a control character (what ``isprintable`` rejects), a
+#: letter (what `scripts` counts as Latin), or another one
+_CONTROL, _LETTER, _OTHER_ASCII = 0, 1, 2
+_ASCII_KINDS = bytes(_CONTROL if c < 32 or c == 127 else _LETTER if c in _ASCII_LETTERS
+                     else _OTHER_ASCII for c in range(256))
 _LATIN_BEYOND_ASCII = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 
 

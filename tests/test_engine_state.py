@@ -100,3 +100,24 @@ def test_findings_of_one_event_share_its_formatted_times() -> None:
                            content={"i": i})
             assert got == want, (k, i)
             assert stamp == ts.isoformat()
+
+
+def test_a_context_made_from_another_formats_its_own_times() -> None:
+    """`Context.stamps` is no argument: ``dataclasses.replace`` with another event gives
+    a context that formats that event's times, not the first one's."""
+    import dataclasses
+    from datetime import datetime, timedelta, timezone
+
+    from fairdebt.model import Event
+    from fairdebt.state import Account, Context, make_finding
+    from fairdebt.tz import UTC
+
+    ts = datetime(2026, 3, 7, 12, 0, tzinfo=timezone.utc)
+    first = Event(ts, ts.timestamp(), "C1", "e1")
+    later = Event(ts + timedelta(hours=5), ts.timestamp() + 5 * 3600, "C1", "e2")
+    ctx = Context(first, Account(), (("UTC", UTC),), (ts,), ts.toordinal(), True)
+    assert make_finding("r", "error", "c", "p", ctx, "m").timestamp == ts.isoformat()
+    other = dataclasses.replace(ctx, event=later, local_times=(later.timestamp,))
+    found = make_finding("r", "error", "c", "p", other, "m")
+    assert (found.timestamp, found.local_time) == (
+        later.timestamp.isoformat(), f"{later.timestamp.isoformat()} (UTC)")

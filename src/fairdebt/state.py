@@ -187,9 +187,11 @@ class Context:
     replayed for `decide`): checks may skip building them."""
     facts: Facts | None = None
     """The run's account facts (`fairdebt.facts`), when some were loaded."""
-    stamps: tuple[str, str | None] | None = field(default=None, repr=False, compare=False)
+    stamps: tuple[str, str | None] | None = field(default=None, init=False, repr=False,
+                                                  compare=False)
     """The event's timestamp and local time as its findings write them, once the first
-    is made (`make_finding`): an event with several findings formats them once."""
+    is made (`make_finding`): an event with several findings formats them once. (Not
+    an argument: a context made from another, ``dataclasses.replace``, starts without.)"""
 
     def __getstate__(self) -> tuple[Any, ...]:
         # a held finding's context is stored with its consumer (spill.ColdStore): the run's

@@ -9,6 +9,7 @@ breaks.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -78,11 +79,12 @@ def test_mostly_ascii_text_agrees_with_the_character_loop() -> None:
         text = "".join(rng.choice(odd) if rng.random() < 0.08 else rng.choice(plain)
                        for _ in range(n))
         same(text)
-        got = _prepare_latin(text)
+        got = _prepare_latin(text, text.encode("ascii", "ignore"))
         if got is not None:
             taken += 1
             want = _prepare_slow(text)
             assert (got.norm, got.src, got.breaks) == (want.norm, want.src, want.breaks), text
+            assert got.scripts == scripts(text), text
     assert taken > 2000
 
 
@@ -264,7 +266,8 @@ def test_clause_breaks_are_the_matches_of_the_clause_expression() -> None:
                 for m in _CLAUSE.finditer(norm)]
         assert Prepared(norm, norm, None).breaks == want, repr(norm)
     # ASCII text (English: delimiters found as bytes)
-    ascii_pieces = [*"ab .,;:!?-x\n\t", " - ", "a.m.", "1,000", "...", "e.g. "]
+    ascii_pieces = [*"ab .,;:!?-x\n\t", " - ", "a.m.", "1,000", "...", "e.g. ", ". \x1c",
+                    "\x7f", "\x00", ".\x0b", "\x1f "]
     for _ in range(20000):
         norm = "".join(rng.choice(ascii_pieces) for _ in range(rng.randrange(0, 14)))
         want = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
@@ -284,6 +287,9 @@ def test_the_ascii_fast_path_is_taken_exactly_when_the_old_test_allowed_it() -> 
         old = text.isascii() and not _ASCII_SLOW.search(text) and not text[:1].isspace() \
             and not text[-1:].isspace()
         assert (prepare(text).src is None) == old, repr(text)
+        # (the script counts it works out on the way are what `scripts` counts)
+        assert prepare(text).scripts in (None, scripts(text)), repr(text)
+        assert old <= (prepare(text).scripts is not None)
 
 
 def test_masking_is_skipped_only_where_it_would_change_nothing() -> None:
@@ -634,7 +640,7 @@ COOCCURRENCE_MIX = """
       groups:
         - {phrases: [stop, opt out, "$"]}
         - {phrases: [fee, "$5", pay*, "a.m.", stop]}
-        - {phrases: [now, today, 今天, n]}
+        - {phrases: [now, today, 今天, n, "."]}
 """
 
 
@@ -667,15 +673,17 @@ def test_cooccurrence_apart_by_bits_agrees_with_the_sets(tmp_path) -> None:  # t
         for _ in range(3000):
             texts.append("".join(rng.choice(words) + rng.choice(glue)
                                  for _ in range(rng.randrange(1, 7))))
-    counts = [0, 0]
+    # (answers by whether the text took the ASCII walk, `_apart_ascii`, and by groups)
+    counts: dict[tuple[bool, int, bool], int] = {}
     for text in texts:
         prep = prepare(text)
         seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
         for check in rules:
             want = check._apart_sets(seg)
             assert check._apart(seg) == want, (check.rule.id, text)
-            counts[want] += 1
-    assert min(counts) > 2000, counts
+            key = (prep.stops() is not None, len(check.groups), want)
+            counts[key] = counts.get(key, 0) + 1
+    assert len(counts) == 8 and min(counts.values()) > 300, counts
 
 
 def test_snippet_finds_the_words_around_a_match_as_the_loop_does() -> None:
@@ -717,3 +725,102 @@ def test_loading_the_packs_leaves_the_han_classes_unbuilt() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["True", "False"]
+
+
+def test_require_phrases_details_kept_per_languages_are_the_ones_made_afresh(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`RequirePhrases._report` keeps each finding's detail per languages absent and
+    languages without wordings (bounded: a log's ``lang`` may name any): every finding
+    is the one made with the detail worked out afresh (`RequirePhrases._detail`)."""
+    from datetime import datetime, timedelta, timezone
+
+    import fairdebt
+    from fairdebt.checks.require_phrases import RequirePhrases
+    from fairdebt.content.analysis import words
+    from fairdebt.engine import Engine
+    from fairdebt.model import Event
+    from fairdebt.state import Account, LazyContext
+    from fairdebt.tz import get_zone
+
+    path = tmp_path / "p.yaml"
+    path.write_text("id: t\nrules:\n" + REQUIRE_MIX, encoding="utf-8")
+    engine = Engine(fairdebt.load_policy(path))
+    rules = [c for c in engine.checks if isinstance(c, RequirePhrases)]
+    rng = random.Random(5)
+    pool = ["en", "zh", "es", "", "fr", "de", "x"] + [f"l{i}" for i in range(300)]
+    start = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+    for k in range(3000):
+        ts = start + timedelta(seconds=k)
+        ev = Event(ts, ts.timestamp(), f"C{k % 9}", f"e{k}", channel="sms", text="Hi there",
+                   debt_ids=("D1",))
+        segs = words(ev).collector
+        rule = rules[k % len(rules)]
+        absent = rng.sample([lang for lang in rule.wordings], rng.randrange(2))
+        unknown = [] if absent and rng.random() < 0.5 else \
+            [rng.choice(pool if k % 3 else pool[:7]) for _ in range(rng.randrange(3))]
+        langs = (*absent, *unknown)
+
+        utc = (("UTC", get_zone("UTC")),)
+        # with the details the earlier findings left, then with every one made afresh
+        got = rule._report(LazyContext(ev, Account(), utc), segs, langs, list(absent),
+                           list(unknown))
+        kept, rule._details = rule._details, {}
+        want = rule._report(LazyContext(ev, Account(), utc), segs, langs, list(absent),
+                            list(unknown))
+        rule._details = kept
+        got, want = [f.to_dict() for f in got or ()], [f.to_dict() for f in want or ()]
+        assert got == want, (absent, unknown)
+        assert len(rule._details) <= 256
+
+
+class _Recorded:
+    """A method wrapped to remember the ids of the segments it is called with."""
+
+    def __init__(self, method: Any) -> None:
+        self.method = method
+        self.segments: list[int] = []
+
+    def __call__(self, seg: Any) -> Any:
+        self.segments.append(id(seg))
+        return self.method(seg)
+
+
+def test_cooccurrence_reads_the_shared_collector_words_as_words_gives_them() -> None:
+    """`ForbidCooccurrence.evaluate` takes the event's shared collector words directly
+    when the rule reads every field of the collector; `ContentCheck.words` (the
+    reference, which first asks whether the event has words at all, and without
+    ``collector_words`` picks the segments by field and speaker) gives the same
+    segments and findings, for events with and without words, inbound ones and
+    transcripts."""
+    import fairdebt
+    from content_corpus import _events, specs
+    from fairdebt.checks.forbid_cooccurrence import ForbidCooccurrence
+    from fairdebt.engine import Engine
+    from fairdebt.state import Account, LazyContext
+    from fairdebt.tz import get_zone
+
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"]))
+    rules = [c for c in engine.checks if isinstance(c, ForbidCooccurrence)]
+    assert rules and all(c.collector_words for c in rules)
+    events = _events(specs(400, seed=43))
+    events += [ev._replace(text=None, subject=None, transcript=()) for ev in events[:50]]
+    events += [ev._replace(direction="inbound") for ev in events[50:100]]
+    events += [ev._replace(text=None, transcript=(("collector", "a"), ("consumer", "b")))
+               for ev in events[100:150]]
+    kinds = set()
+    found = 0
+    for ev in events:
+        for check in rules:
+            runs = []
+            for reference in (False, True):
+                check.collector_words = not reference
+                seen = _Recorded(check._together)
+                check._together = seen  # type: ignore[method-assign]
+                got = check.evaluate(LazyContext(ev, Account(), (("UTC", get_zone("UTC")),)),
+                                     None)
+                del check._together
+                runs.append((seen.segments, [f.to_dict() for f in got or ()]))
+            check.collector_words = True
+            assert runs[0] == runs[1], ev
+            kinds.add(len(runs[0][0]))
+            found += bool(runs[0][1])
+    assert {0, 1, 2} <= kinds and found > 5

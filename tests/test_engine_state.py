@@ -53,3 +53,71 @@ def test_release_does_not_change_findings_over_a_long_log() -> None:
                  for e in hits(run([r for r in rows if r["event_id"].startswith(f"m{month}d")],
                                    "reg-f/call-frequency"), "reg-f/call-frequency")]
     assert whole == per_month == [f"m{m}d8" for m in range(1, 10)]
+
+
+def test_findings_of_one_event_share_its_formatted_times() -> None:
+    """`make_finding` formats an event's timestamp and local time once per context
+    (`Context.stamps`): every finding, the first and the later ones of the same event,
+    is the one made with `event_stamps` (the reference) on a fresh context, whatever the
+    zones (none known, one, several, with their sources), and after a pickle round
+    trip of a context that already made one."""
+    import pickle
+    from datetime import datetime, timedelta, timezone
+
+    from fairdebt.model import Event, Finding
+    from fairdebt.state import Account, Context, LazyContext, event_stamps, make_finding
+    from fairdebt.tz import UTC, get_zone
+
+    names = [(), ("America/New_York",), ("Asia/Shanghai",), ("Pacific/Kiritimati",),
+             ("America/Los_Angeles", "Pacific/Pago_Pago"), ("Europe/London", "UTC")]
+    start = datetime(2026, 3, 7, 0, 0, tzinfo=timezone(timedelta(hours=-5)))
+
+    def context(ev: Event, zones: tuple[str, ...]) -> Context:
+        if not zones:
+            utc = ev.timestamp.astimezone(UTC)
+            return Context(ev, Account(), (("UTC", UTC),), (utc,), utc.toordinal(), False)
+        return LazyContext(ev, Account(), tuple((n, get_zone(n)) for n in zones))
+
+    for k in range(300):
+        ts = start + timedelta(minutes=97 * k, microseconds=k % 3)
+        zones = names[k % len(names)]
+        sources = tuple(f"directory {i}" for i in range(len(zones))) if k % 4 == 1 else ()
+        ev = Event(ts, ts.timestamp(), "C1", f"e{k}", debt_ids=("D1", "D2")[:k % 3],
+                   zone_sources=sources)
+        ctx = context(ev, zones)
+        if k % 5 == 0:
+            make_finding("r0", "error", "c", "p", ctx, "first")
+            ctx = pickle.loads(pickle.dumps(ctx))
+        for i in range(3):
+            got = make_finding(f"r{i}", "warning", "c", "p", ctx, f"m{i}", evidence=(f"x{i}",),
+                               content={"i": i})
+            stamp, local = event_stamps(context(ev, zones))
+            want = Finding(rule=f"r{i}", severity="warning", message=f"m{i}", citation="c",
+                           file=ev.file, line=ev.line, event_id=ev.event_id,
+                           consumer_id=ev.consumer_id,
+                           debt_id=";".join(ev.debt_ids) if ev.debt_ids else None,
+                           timestamp=stamp, local_time=local, evidence=(f"x{i}",), policy="p",
+                           content={"i": i})
+            assert got == want, (k, i)
+            assert stamp == ts.isoformat()
+
+
+def test_a_context_made_from_another_formats_its_own_times() -> None:
+    """`Context.stamps` is no argument: ``dataclasses.replace`` with another event gives
+    a context that formats that event's times, not the first one's."""
+    import dataclasses
+    from datetime import datetime, timedelta, timezone
+
+    from fairdebt.model import Event
+    from fairdebt.state import Account, Context, make_finding
+    from fairdebt.tz import UTC
+
+    ts = datetime(2026, 3, 7, 12, 0, tzinfo=timezone.utc)
+    first = Event(ts, ts.timestamp(), "C1", "e1")
+    later = Event(ts + timedelta(hours=5), ts.timestamp() + 5 * 3600, "C1", "e2")
+    ctx = Context(first, Account(), (("UTC", UTC),), (ts,), ts.toordinal(), True)
+    assert make_finding("r", "error", "c", "p", ctx, "m").timestamp == ts.isoformat()
+    other = dataclasses.replace(ctx, event=later, local_times=(later.timestamp,))
+    found = make_finding("r", "error", "c", "p", other, "m")
+    assert (found.timestamp, found.local_time) == (
+        later.timestamp.isoformat(), f"{later.timestamp.isoformat()} (UTC)")

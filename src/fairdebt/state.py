@@ -9,7 +9,7 @@ event, its local time in every candidate zone, and the account.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -187,6 +187,11 @@ class Context:
     replayed for `decide`): checks may skip building them."""
     facts: Facts | None = None
     """The run's account facts (`fairdebt.facts`), when some were loaded."""
+    stamps: tuple[str, str | None] | None = field(default=None, init=False, repr=False,
+                                                  compare=False)
+    """The event's timestamp and local time as its findings write them, once the first
+    is made (`make_finding`): an event with several findings formats them once. (Not
+    an argument: a context made from another, ``dataclasses.replace``, starts without.)"""
 
     def __getstate__(self) -> tuple[Any, ...]:
         # a held finding's context is stored with its consumer (spill.ColdStore): the run's
@@ -236,6 +241,7 @@ class LazyContext(Context):
         self.zone_known = True
         self.quiet = False
         self.facts = None
+        self.stamps = None
         # not worked out yet (None, not unset: a missing slot raises, which costs more)
         _LOCAL_TIMES.__set__(self, None)
         _DAY.__set__(self, None)
@@ -296,9 +302,15 @@ def make_finding(rule_id: str, severity: str, citation: str, policy: str, ctx: C
         debt_id = ev.debt_ids[0]
     elif debt_id is None and ev.debt_ids:
         debt_id = ";".join(ev.debt_ids)
-    return Finding(
-        rule=rule_id, severity=severity, message=message, citation=citation,
-        file=ev.file, line=ev.line, event_id=ev.event_id, consumer_id=ev.consumer_id,
-        debt_id=debt_id, timestamp=ev.timestamp.isoformat(),
-        local_time=ctx.local_time_text(), evidence=evidence, policy=policy, content=content,
-    )
+    stamps = ctx.stamps
+    if stamps is None:
+        # (`event_stamps`, the reference: ~2.5 µs, the zone conversion and two isoformat)
+        stamps = ctx.stamps = event_stamps(ctx)
+    # (positional: binding fourteen keywords costs a third as much as making the finding)
+    return Finding(rule_id, severity, message, citation, ev.file, ev.line, ev.event_id,
+                   ev.consumer_id, debt_id, stamps[0], stamps[1], evidence, policy, content)
+
+
+def event_stamps(ctx: Context) -> tuple[str, str | None]:
+    """A finding's ``timestamp`` and ``local_time`` for ``ctx``'s event."""
+    return ctx.event.timestamp.isoformat(), ctx.local_time_text()

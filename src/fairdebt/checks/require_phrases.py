@@ -103,6 +103,8 @@ class RequirePhrases(ContentCheck):
         # whether the rule's `when` and regions take an event depends on these fields only
         self._applies_key = attrgetter(*sorted(self.rule.when.fields | {"region"}))
         self._applies_seen: dict[Any, bool] = {}
+        #: (absent languages, "", languages without wordings) → a finding's detail
+        self._details: dict[tuple[str, ...], str] = {}
 
     TRACKS_COMMUNICATIONS = True
 
@@ -192,18 +194,30 @@ class RequirePhrases(ContentCheck):
         verdict, missing = self.gate(ctx)
         if verdict is not None:
             return None
+        # (the same words for the same languages: one rule's findings mostly repeat one;
+        # a language with wordings is never "", so the first "" ends the absent ones)
+        key = (*absent, "", *unknown)
+        detail = self._details.get(key)
+        if detail is None:
+            if len(self._details) >= 256:  # the languages may be the log's own (`lang`)
+                self._details.clear()
+            detail = self._details[key] = self._detail(absent, unknown)
+        if absent:
+            return [self.content_finding(ctx, detail, segs[0], None, missing,
+                                         languages=list(langs), missing_languages=absent)]
+        return [self.content_finding(ctx, detail, segs[0], None, missing, severity="warning",
+                                     languages=list(langs), unconfigured_languages=unknown)]
+
+    def _detail(self, absent: list[str], unknown: list[str]) -> str:
+        """What a finding says: the wordings ``absent``, else the languages without any."""
         which = "initial communication" if self.communication == "initial" else \
             "later communication" if self.communication == "later" else "message"
         if absent:
             hints = "; ".join(f"{lang}: e.g. \"{self.examples[lang]}\"" if self.examples[lang]
                               else lang for lang in absent)
-            detail = f"{self.what} is missing from this {which} ({hints})"
-            return [self.content_finding(ctx, detail, segs[0], None, missing,
-                                         languages=list(langs), missing_languages=absent)]
-        detail = (f"the message uses {', '.join(unknown)}, for which the rule has no accepted "
-                  f"wording: cannot tell whether {self.what} is there")
-        return [self.content_finding(ctx, detail, segs[0], None, missing, severity="warning",
-                                     languages=list(langs), unconfigured_languages=unknown)]
+            return f"{self.what} is missing from this {which} ({hints})"
+        return (f"the message uses {', '.join(unknown)}, for which the rule has no accepted "
+                f"wording: cannot tell whether {self.what} is there")
 
 
 def _detected(analyzed: Words, latin_default: str) -> tuple[str, ...]:

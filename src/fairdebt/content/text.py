@@ -52,7 +52,10 @@ _CLAUSE = re.compile(r"[.!?;:,](?=\s|$)|[。！？；：，、\n]|\s[-–—]\s"
 # the characters _CLAUSE matches alone (a Latin one only before whitespace or the end)
 _DELIMITERS = re.compile("([.!?;:,。！？；：，、\n])")
 _LATIN_DELIMS = frozenset(".!?;:,")
-_LATIN_AS_DOT = bytes.maketrans(b"!?;:,", b".....")
+#: the Latin delimiters made ".", and every control character (what makes ASCII text
+#: unprintable) a NUL: one pass tells where the delimiters are and whether
+#: ``isprintable`` holds
+_STOPS = bytes.maketrans(b"!?;:," + bytes(range(32)) + b"\x7f", b"....." + bytes(33))
 # ASCII text needs the slow pass only for runs of whitespace or control characters
 _ASCII_SLOW = re.compile(r"\s\s|[\t\n\r\f\v\x00-\x08\x0e-\x1f\x7f]")
 _CLAUSE_CHARS = frozenset(".!?;:,。！？；：，、\n")
@@ -215,12 +218,12 @@ class Prepared:
         """Sorted normalized positions of clause breaks."""
         if self._breaks is None:
             norm = self.norm
-            if norm.isascii() and norm.isprintable() and " -" not in norm:
+            flat = _ascii_stops(norm)
+            if flat is not None:
                 # the same in ASCII (English) text, where the only whitespace is " " and
                 # the delimiters are bytes: the others translated to ".", a break is a
                 # ". " or a last "."; the pieces between the ". " give their positions
                 # (no test per delimiter: most are inside a number or a URL)
-                flat = norm.encode("ascii").translate(_LATIN_AS_DOT)
                 pieces = flat.split(b". ")
                 found = []
                 at = -2
@@ -249,10 +252,22 @@ class Prepared:
             else:
                 found = [m.start() + (1 if m.group().startswith((" ", "\n")) else 0)
                          for m in _CLAUSE.finditer(norm)]
-            if self.dropped:
-                found = sorted(found + self.dropped)
+            if self._deferred:  # (`dropped` without the property's call)
+                self._resolve()
+            if self._dropped:
+                found = sorted(found + self._dropped)
             self._breaks = found
         return self._breaks
+
+    def stops(self) -> bytes | None:
+        """For ASCII text whose clause breaks `breaks` finds in one split (no " - ", no
+        line break dropped): the text as bytes with every Latin delimiter made a ".",
+        where the breaks are exactly the positions of its ". " and of a last "." (so
+        whether a break lies between two positions is one ``find``, with no list of
+        every break); None for other text."""
+        if self._deferred or self._dropped:
+            return None
+        return _ascii_stops(self.norm)
 
     def clause(self, start: int, end: int) -> tuple[int, int]:
         """The clause around the normalized span [start, end): a break at p is a
@@ -278,16 +293,35 @@ class Prepared:
         return left, right
 
 
+def _ascii_stops(norm: str) -> bytes | None:
+    """Printable ASCII text without " -" as bytes, its Latin delimiters made "." (the
+    text whose clause breaks are its ". " and a last "."); None for other text. (Where
+    ``isprintable`` would look up every character, the translate pass turns each
+    control character into a NUL, one ``in`` away.)"""
+    if not norm.isascii() or " -" in norm:
+        return None
+    flat = norm.encode("ascii").translate(_STOPS)
+    # (an int: one memchr; b"\0" takes the substring search, four times as long)
+    return None if 0 in flat else flat
+
+
 def prepare(text: str) -> Prepared:
     """Normalize ``text`` for matching (linear time)."""
     # leading or trailing whitespace takes the full pass, which trims it: otherwise
     # " Pay now" would escape a pattern anchored with ^ that "Pay now" matches
     # (ASCII without control characters: the only whitespace is " ", so _ASCII_SLOW
     # finds something exactly when "  " is there)
-    if text.isascii() and text.isprintable() and "  " not in text \
-            and not text.startswith(" ") and not text.endswith(" "):
-        # the common case (English SMS): lower case is all there is to do
-        return Prepared(text, text.lower(), None)
+    if text.isascii() and "  " not in text and not text.startswith(" ") \
+            and not text.endswith(" "):
+        # (one translate pass gives both whether the text is printable, where
+        # ``isprintable`` would look up every character, and its letters, which language
+        # detection asks of nearly every message)
+        kinds = text.encode("ascii").translate(_ASCII_KINDS)
+        if _CONTROL not in kinds:
+            # the common case (English SMS): lower case is all there is to do
+            out = Prepared(text, text.lower(), None)
+            out.scripts = (0, kinds.count(_LETTER))
+            return out
     return _prepare_fast(text) or _prepare_slow(text)
 
 
@@ -364,7 +398,7 @@ def _prepare_fast(text: str) -> Prepared | None:
     # looking at each of its characters)
     ascii_part = text.encode("ascii", "ignore")
     if len(ascii_part) * 4 >= len(text) * 3:
-        found = _prepare_latin(text)
+        found = _prepare_latin(text, ascii_part)
     elif len(text) >= HAN_MIN:
         found = _prepare_han(text, ascii_part)
     else:
@@ -531,8 +565,10 @@ def _prepare_han(text: str, ascii_part: bytes) -> Prepared | None:
     else:
         out._deferred = True
     letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
-    out.scripts = (len(text) - len(ascii_part) - len(odd) + sum(map(odd.count, han)),
-                   letters + sum(map(odd.count, latin)))
+    # (most texts' other characters are punctuation, counted as neither: no sum)
+    han_count = len(text) - len(ascii_part) - len(odd)
+    out.scripts = (han_count + sum(map(odd.count, han)) if han else han_count,
+                   letters + sum(map(odd.count, latin)) if latin else letters)
     return out
 
 
@@ -554,34 +590,44 @@ def _planned(plans: dict[frozenset[str], _Plan | None], odd: frozenset[str],
     return plan
 
 
-def _prepare_latin(text: str) -> Prepared | None:
+def _prepare_latin(text: str, ascii_part: bytes) -> Prepared | None:
     """`_prepare_fast` for printable text without double spaces whose non-ASCII
     characters (curly quotes, dashes in an English text) each keep their class
     wherever they are (`_LONE`: nothing dropped or collapsed around them) and are
     their own lower case: then the text is its lower case (all an ASCII character
     becomes) with each of those characters replaced by its normalized one, without
-    a table lookup per character. None for other texts."""
+    a table lookup per character. ``ascii_part`` is the text's ASCII characters. The
+    script counts are worked out on the way, as `_prepare_han` does (`scripts` would
+    run two regular expressions over the whole text, for its few other characters).
+    None for other texts."""
     if not text.isprintable() or "  " in text:
         return None  # whitespace other than single spaces, control characters
     # (a text's other characters are a few, from a small set: dashes, curly quotes)
-    plan = _planned(_LATIN_PLANS, frozenset(_NON_ASCII.findall(text)), _latin_plan)
+    odd = _NON_ASCII.findall(text)
+    plan = _planned(_LATIN_PLANS, frozenset(odd), _latin_plan)
     if plan is None:
         return None
-    swaps, wide = plan
+    swaps, wide, han, latin = plan
     mapped = text.lower()
     for ch, norm in swaps:
         mapped = mapped.replace(ch, norm)
     found = _trimmed_lazy(text, mapped, [], [])
     found.wide = wide
+    letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
+    found.scripts = (sum(map(odd.count, han)) if han else 0,
+                     letters + sum(map(odd.count, latin)) if latin else letters)
     return found
 
 
 #: the distinct characters beyond ASCII of a text → how `_prepare_latin` treats them
-#: (None: not for it): (replacements, the normalized ones beyond ASCII)
-_LATIN_PLANS: dict[frozenset[str], tuple[list[tuple[str, str]], frozenset[str]] | None] = {}
+#: (None: not for it): (replacements, the normalized ones beyond ASCII, those counted as
+#: Chinese, those counted as Latin)
+_LATIN_PLANS: dict[frozenset[str], tuple[list[tuple[str, str]], frozenset[str],
+                                         tuple[str, ...], tuple[str, ...]] | None] = {}
 
 
-def _latin_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], frozenset[str]] | None:
+def _latin_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], frozenset[str],
+                                             tuple[str, ...], tuple[str, ...]] | None:
     swaps = []
     for ch in odd:
         entry = _TABLE.get(ord(ch))
@@ -594,7 +640,10 @@ def _latin_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], frozenset[s
             if entry[0] in odd:  # a later replace would change it again (none today)
                 return None
             swaps.append((ch, entry[0]))
-    return swaps, frozenset(ch for ch in (_TABLE[ord(c)][0] for c in odd) if not ch.isascii())
+    wide = frozenset(ch for ch in (_TABLE[ord(c)][0] for c in odd) if not ch.isascii())
+    # (each character's script letter, as in the table: what `scripts` counts it as)
+    return (swaps, wide, tuple(c for c in odd if _TABLE[ord(c)][2] == "H"),
+            tuple(c for c in odd if _TABLE[ord(c)][2] == "L"))
 
 
 def _edited(text: str, mapped: str, classes: str) -> Prepared:
@@ -752,6 +801,11 @@ def normalize(text: str) -> str:
 
 
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+#: an ASCII character's kind: a control character (what ``isprintable`` rejects), a
+#: letter (what `scripts` counts as Latin), or another one
+_CONTROL, _LETTER, _OTHER_ASCII = 0, 1, 2
+_ASCII_KINDS = bytes(_CONTROL if c < 32 or c == 127 else _LETTER if c in _ASCII_LETTERS
+                     else _OTHER_ASCII for c in range(256))
 _LATIN_BEYOND_ASCII = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 
 

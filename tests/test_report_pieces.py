@@ -240,3 +240,25 @@ def test_findings_pickle_as_their_fields(found: list[Finding]) -> None:
 
     back = pickle.loads(pickle.dumps(found))
     assert back == found and all(type(f) is Finding for f in back)
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=12),
+                     st.floats(allow_nan=True, allow_infinity=True))
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.text(max_size=6), inner, max_size=4),
+        st.dictionaries(st.integers(0, 9), inner, max_size=2)),  # keys json.dumps converts
+    max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(item=_VALUES, depth=st.integers(0, 4))
+def test_any_value_laid_out_as_json_dumps_lays_it_out(item: Any, depth: int) -> None:
+    """`layout.value` (a content finding's details in the JSON report) is the standard
+    library's ``indent=2`` text, indented ``depth`` levels."""
+    from fairdebt.report import layout
+
+    want = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * depth)
+    assert layout.value(item, depth) == want

@@ -38,7 +38,7 @@ def chunks(report: Report, options: RenderOptions) -> Iterator[str]:
     yield from layout.array(report.rejected, _rejected, 1, BATCH)
     if options.baseline is not None:  # only then, so the contract without one is unchanged
         suppressed = {"count": options.suppressed, "baseline": options.baseline}
-        yield ',\n  "suppressed": ' + _nested(suppressed, "\n  ")
+        yield ',\n  "suppressed": ' + layout.value(suppressed, 1)
     yield "\n}\n"
 
 
@@ -66,13 +66,6 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _nested(value: Any, newline: str) -> str:
-    """A dict or list as ``indent=2`` writes it one level down: the same text with each
-    line break followed by the enclosing indentation (a JSON string never holds a raw
-    line break, so every one is the layout's)."""
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
-
-
 _IN = ",\n      "
 _S = encode_basestring
 _EVIDENCE = ",\n        "
@@ -92,7 +85,7 @@ def _finding(f: Finding) -> str:
             f'      "local_time": {"null" if local is None else _S(local)},\n'
             f'      "evidence": {evidence}')
     if f.content is not None:
-        text += _IN + '"content": ' + _nested(dict(f.content), "\n      ")
+        text += _IN + '"content": ' + layout.value(dict(f.content), 3)
     return text + "\n    }"
 
 

@@ -64,6 +64,34 @@ def text_list(values: tuple[str, ...] | list[str], depth: int) -> str:
         "  " * depth + "]"
 
 
+def value(item: Any, depth: int) -> str:
+    """Any JSON value as ``indent=2`` writes it ``depth`` levels down: dicts with string
+    keys, lists, strings, integers, booleans and None directly (a content finding's
+    details: ~1 µs instead of the standard library's ~12), anything else by the
+    standard library."""
+    cls = item.__class__
+    if cls is str:
+        return encode_basestring(item)
+    if item is None:
+        return "null"
+    if item is True:
+        return "true"
+    if item is False:
+        return "false"
+    if cls is int:
+        return int.__repr__(item)
+    if (cls is list or cls is tuple) and item:
+        inner = "\n" + "  " * (depth + 1)
+        return "[" + inner + ("," + inner).join([value(v, depth + 1) for v in item]) + \
+            "\n" + "  " * depth + "]"
+    if cls is dict and item and all(k.__class__ is str for k in item):
+        inner = "\n" + "  " * (depth + 1)
+        return "{" + inner + ("," + inner).join(
+            [encode_basestring(k) + ": " + value(v, depth + 1) for k, v in item.items()]) + \
+            "\n" + "  " * depth + "}"
+    return json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * depth)
+
+
 def array(items: Sequence[Any], encode: Callable[[Any], str], depth: int,
           batch: int) -> Iterator[str]:
     """The list of ``encode(item)`` (each laid out ``depth + 1`` levels down) as

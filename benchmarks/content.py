@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/content.py                 # 1,000,000 messages
     .venv/bin/python benchmarks/content.py --messages 100000 --profile
     .venv/bin/python benchmarks/content.py --findings      # + findings per rule, SHA-256
+    .venv/bin/python benchmarks/content.py --write-log benchmarks/data/sms-1m.csv
 
 The messages are synthetic but shaped like real collection texts: 60–160 characters,
 three in four English (US consumers, under us-reg-f's content rules) and one in four
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import csv
 import hashlib
 import json
 import platform
@@ -102,6 +104,17 @@ def messages(n: int, seed: int) -> list[Event]:
     return out
 
 
+def write_log(events: list[Event], path: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(["timestamp", "consumer_id", "event_id", "channel", "direction", "party",
+                      "outcome", "debt_id", "timezone", "region", "text"])
+        for e in events:
+            out.writerow([e.timestamp.isoformat(), e.consumer_id, e.event_id, e.channel,
+                          e.direction, e.party, e.outcome or "", ";".join(e.debt_ids),
+                          ";".join(e.timezones), e.region or "", e.text or ""])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
@@ -110,12 +123,18 @@ def main() -> None:
     parser.add_argument("--findings", action="store_true",
                         help="also print the findings per rule and a SHA-256 of them all "
                              "(kept outside the timed loop's figure: the findings are kept)")
+    parser.add_argument("--write-log", metavar="FILE",
+                        help="write the messages as a canonical CSV log and stop (to time "
+                             "`fairdebt check` on them: benchmarks/README.md)")
     parser.add_argument("--gc", action="store_true",
                         help="keep the cyclic garbage collector running in the timed loop "
                              "(a run pauses it: runner.gc_paused)")
     args = parser.parse_args()
     policy = fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"])
     events = messages(args.messages, args.seed)
+    if args.write_log:
+        write_log(events, args.write_log)
+        return
     mean = sum(len(e.text or "") for e in events) / len(events)
     engine = Engine(policy)
     profiler = cProfile.Profile() if args.profile else None

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fairdebt.io.normalize import to_event
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fairdebt.io.normalize import CsvRowParser, RowError, to_event
 from fairdebt.io.sources import read_events
 from fairdebt.model import Event, Rejected
 
@@ -52,7 +55,7 @@ def test_bad_content_cells_reject_the_row_naming_the_field(tmp_path: Path) -> No
     assert ev.transcript == (("collector", "ok"),) and ev.lang == ("en",)
 
 
-def test_csv_rows_with_content_take_the_general_path_and_others_the_fast_one(
+def test_csv_rows_with_and_without_content(
         tmp_path: Path) -> None:
     path = tmp_path / "log.csv"
     path.write_text("timestamp,consumer_id,channel,text\n"
@@ -61,3 +64,39 @@ def test_csv_rows_with_content_take_the_general_path_and_others_the_fast_one(
     first, second = list(read_events(str(path)))
     assert isinstance(first, Event) and first.text == "Reply STOP to stop texts"
     assert isinstance(second, Event) and second.text is None
+
+
+_CELLS = {
+    "text": st.sampled_from(["", " ", "Reply STOP", "  padded  ", "a\u00a0b", "爆通讯录",
+                             "nul\x00inside", "bad \udc80 byte"]),
+    "subject": st.sampled_from(["", "Your account", " "]),
+    "transcript": st.sampled_from(
+        ["", " ", "not json", '[{"speaker": "collector", "text": "hi"}]',
+         '[{"speaker": "robot", "text": "x"}]', "[]", '{"speaker": "consumer"}']),
+    "lang": st.sampled_from(["", "en", "zh-Hant;en", "EN, es", "english!", ";"]),
+    "sender": st.sampled_from(["", "  ABC Inc ", "x\x00"]),
+    "public": st.sampled_from(["", "true", "no", "maybe"]),
+    "channel": st.sampled_from(["sms", "email", "call", ""]),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(columns=st.lists(st.sampled_from(sorted(set(_CELLS) - {"channel"})), unique=True,
+                        max_size=6),
+       data=st.data())
+def test_the_fast_csv_row_parser_reads_message_cells_as_to_event(
+        columns: list[str], data: st.DataObject) -> None:
+    """`CsvRowParser` reads rows with message cells itself (an SMS log has them on every
+    row): the same event, or the same error, as the general path."""
+    header = ["timestamp", "consumer_id", "channel", "region", *columns]
+    row = ["2026-04-01T10:00:00-04:00", "C1", data.draw(_CELLS["channel"]), "US",
+           *(data.draw(_CELLS[c]) for c in columns)]
+    try:
+        want: object = to_event(dict(zip(header, row, strict=True)), "log.csv", 7)
+    except RowError as exc:
+        want = str(exc)
+    try:
+        got: object = CsvRowParser(header, "log.csv", None)(row, 7)
+    except RowError as exc:
+        got = str(exc)
+    assert got == want

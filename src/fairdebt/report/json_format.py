@@ -57,15 +57,6 @@ def _head(report: Report, options: RenderOptions) -> dict[str, Any]:
             "summary": report.summary.to_dict()}
 
 
-def _value(value: Any) -> str:
-    # strings are nearly every value; anything else (None, a number) the standard way
-    if value.__class__ is str:
-        return encode_basestring(value)
-    if value.__class__ is int:
-        return int.__repr__(value)
-    return json.dumps(value, ensure_ascii=False)
-
-
 _IN = ",\n      "
 _S = encode_basestring
 _EVIDENCE = ",\n        "
@@ -100,5 +91,5 @@ def _around(rule: str, severity: str, citation: str, policy: str, file: str
 
 
 def _rejected(r: Rejected) -> str:
-    return ('{\n      "file": ' + _value(r.file) + _IN + '"line": ' + _value(r.line)
-            + _IN + '"reason": ' + _value(r.reason) + "\n    }")
+    return ('{\n      "file": ' + _S(r.file) + _IN + '"line": ' + repr(r.line)
+            + _IN + '"reason": ' + _S(r.reason) + "\n    }")

@@ -226,7 +226,9 @@ def _nul_field(row: list[str], header: list[str]) -> str | None:
 
 
 def _bad_field(row: list[str], header: list[str]) -> str | None:
-    if "".join(row).isascii():
+    # one encode of the whole row first: a row of valid text (any message in Chinese, a
+    # curly quote) is the usual case, and UTF-8 rejects a surrogate wherever it stands
+    if unencodable("".join(row)) is None:
         return None
     for i, value in enumerate(row):
         name = header[i] if i < len(header) else f"#{i + 1}"

@@ -138,7 +138,8 @@ def _columnar(job: _Job, engine: str) -> list[_Part] | None:
         why = available()
     if why is None:
         try:
-            return _columnar_parts(job)
+            with _plain_file(job.sources[0][0]) as (path, header):
+                return _columnar_parts(job, path, header)
         except NotPlain as exc:
             why = f"{job.sources[0][1]}: {exc}"
     if engine == "fast":
@@ -163,8 +164,11 @@ SHARE_BYTES = 20 * 1000 * 1000
 def _not_columnar(job: _Job) -> str | None:
     if len(job.sources) != 1:
         return "one file at a time"
-    if not job.sources[0][0].lower().endswith(".csv"):  # stdin is spooled to a temp file
-        return "only uncompressed .csv files are read column-wise"
+    from .fast.columns import COMPRESSED  # (imports neither Arrow nor NumPy)
+
+    # (stdin is spooled to a temporary file without the name: it is streamed)
+    if not job.sources[0][0].lower().endswith((".csv", *COMPRESSED)):
+        return "only .csv files (or .csv.gz, .csv.zst) are read column-wise"
     if job.mapping is not None or job.directory is not None or job.database is not None:
         return "canonical logs only (no import mapping, consumer directory or database)"
     if job.facts is not None:  # only content rules read them; the fast path has no words
@@ -180,19 +184,38 @@ def _not_columnar(job: _Job) -> str | None:
 SPILL_FINDINGS = 300_000
 
 
-def _columnar_parts(job: _Job) -> list[_Part]:
+@contextlib.contextmanager
+def _plain_file(path: str) -> Iterator[tuple[str, list[str]]]:
+    """A plain CSV file with the rows of log ``path``, and its header: ``path`` itself,
+    or for a compressed log a private temporary copy, decompressed (as the streaming
+    reader decompresses it), removed afterwards. `NotPlain` when it is not one."""
+    from .fast.columns import COMPRESSED, NotPlain, plain_copy, plain_csv
+
+    if not path.lower().endswith(COMPRESSED):
+        yield path, plain_csv(path)
+        return
+    with tempfile.NamedTemporaryFile(prefix="fairdebt-csv-", suffix=".csv") as copy:
+        try:
+            header = plain_copy(path, copy)
+            copy.flush()
+        except OSError as exc:  # e.g. no room for the copy: the log is streamed instead
+            raise NotPlain(f"cannot write its decompressed copy: {exc}") from None
+        yield copy.name, header
+
+
+def _columnar_parts(job: _Job, path: str, header: list[str]) -> list[_Part]:
     """Kept consumers decided column-wise, the others streamed: see `fairdebt.fast`.
+    ``path`` is the log as a plain CSV file (`_plain_file`), ``header`` its header.
     A large file is taken in shares of consumers, one at a time; once the shares done
     project more findings than `SPILL_FINDINGS` for the file, each share's findings
     wait on disk until the last share is done, so the run's peak is one share's work or
     the findings, not both."""
-    from .fast.columns import partitions, plain_csv, read_columns, release
+    from .fast.columns import partitions, read_columns, release
 
-    path, name = job.sources[0]
-    header = plain_csv(path)
+    name = job.sources[0][1]
     shares = max(1, -(-os.path.getsize(path) // SHARE_BYTES))
     if job.jobs > 1:
-        return _columnar_in_processes(job, header, max(shares, job.jobs))
+        return _columnar_in_processes(job, path, header, max(shares, job.jobs))
     parts: list[_Part] = []
     spill: FindingSpill | None = None
     held: list[tuple[_Part, int]] = []  # spilled parts and how many findings each had
@@ -227,7 +250,8 @@ def _columnar_parts(job: _Job) -> list[_Part]:
     return parts
 
 
-def _columnar_in_processes(job: _Job, header: list[str], shares: int) -> list[_Part]:
+def _columnar_in_processes(job: _Job, path: str, header: list[str], shares: int
+                           ) -> list[_Part]:
     """The shares of consumers evaluated by ``job.jobs`` processes at once, each share by
     one of them, the parts in share order. The findings come back to this process
     (pickled), so they are all in memory at the end, as with ``--jobs`` streaming."""
@@ -235,7 +259,7 @@ def _columnar_in_processes(job: _Job, header: list[str], shares: int) -> list[_P
 
     parts: list[_Part] = []
     # the file is split by the workers too, each a byte range of it
-    with _workers(job) as pool, split(job.sources[0][0], header, shares, pieces=job.jobs,
+    with _workers(job) as pool, split(path, header, shares, pieces=job.jobs,
                                       run=pool.starmap) as files:
         for rows, got in pool.imap(_forked_share, files):
             parts += _received(got)

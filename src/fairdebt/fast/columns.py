@@ -20,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from ..io.normalize import KNOWN_COLUMNS, MAX_VALUE
 from ..io.parquet import PARQUET_MAGIC
@@ -90,34 +90,64 @@ def arrow_of(values: Any, kind: str = "int64") -> Any:
     return pa.Array.from_buffers(pa.int64(), len(numbers), [None, pa.py_buffer(numbers)])
 
 
+#: compressed logs read column-wise, by name: decompressed first into a private temporary
+#: copy (`plain_copy`) by the streaming reader's own decompression, so both read the
+#: same bytes, whatever the file holds (several gzip members, zstd frames)
+COMPRESSED = (".csv.gz", ".csv.zst")
+
+
 def plain_csv(path: str) -> list[str]:
     """The header of ``path`` if it is a plain CSV log (see the module docstring);
     raise `NotPlain` saying why otherwise."""
-    lower = path.lower()
-    if path == "-" or not lower.endswith(".csv"):
-        raise NotPlain("only uncompressed .csv files are read column-wise")
+    if path == "-" or not path.lower().endswith(".csv"):
+        raise NotPlain("only .csv files (or .csv.gz, .csv.zst) are read column-wise")
+    with open(path, "rb") as f:
+        return _plain(f, None)
+
+
+def plain_copy(path: str, out: IO[bytes]) -> list[str]:
+    """`plain_csv` for a compressed log (`COMPRESSED`): its rows, decompressed as the
+    streaming reader decompresses them, are checked and written to ``out``, a plain
+    .csv file for the rest of the fast path; the header. `NotPlain` also when the file
+    cannot be decompressed or copied (the streaming reader then says what is wrong)."""
+    from ..io.sources import STREAM_ERRORS, SourceError, _open_binary
+
+    if not path.lower().endswith(COMPRESSED):
+        raise NotPlain("not a compressed .csv log")
+    errors: tuple[type[BaseException], ...] = (SourceError, *STREAM_ERRORS)
+    try:
+        with _open_binary(path) as f:
+            return _plain(f, out)
+    except errors as exc:
+        raise NotPlain(f"cannot decompress it to a temporary file: {exc}") from None
+
+
+def _plain(f: IO[bytes], out: IO[bytes] | None) -> list[str]:
+    """The header of the CSV text ``f`` reads if it is plain, each block also written
+    to ``out``; `NotPlain` otherwise."""
     header: list[str] | None = None
     last = b"\n"
-    with open(path, "rb") as f:
-        first = True
-        while True:
-            block = f.read(BLOCK)
-            if not block:
-                break
-            if first:
-                if block[:4] == PARQUET_MAGIC:
-                    raise NotPlain("Parquet")
-                end = block.find(b"\n")
-                line = block if end < 0 else block[:end]
-                header = [h.strip() for h in line.decode("ascii", "replace").split(",")]
-                first = False
-            if block.translate(None, _ALLOWED):
-                raise NotPlain("a byte outside printable ASCII and line feeds")
-            if b'"' in block:
-                raise NotPlain("quotes")
-            if b"\n\n" in block or (last == b"\n" and block[:1] == b"\n"):
-                raise NotPlain("a blank line")
-            last = block[-1:]
+    first = True
+    while True:
+        block = f.read(BLOCK)
+        if not block:
+            break
+        if first:
+            if block[:4] == PARQUET_MAGIC:
+                raise NotPlain("Parquet")
+            end = block.find(b"\n")
+            line = block if end < 0 else block[:end]
+            header = [h.strip() for h in line.decode("ascii", "replace").split(",")]
+            first = False
+        if block.translate(None, _ALLOWED):
+            raise NotPlain("a byte outside printable ASCII and line feeds")
+        if b'"' in block:
+            raise NotPlain("quotes")
+        if b"\n\n" in block or (last == b"\n" and block[:1] == b"\n"):
+            raise NotPlain("a blank line")
+        last = block[-1:]
+        if out is not None:
+            out.write(block)
     if header is None:
         raise NotPlain("an empty file")
     if len(header) < 2 or "timestamp" not in header or "consumer_id" not in header:

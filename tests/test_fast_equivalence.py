@@ -203,7 +203,7 @@ def test_house_policy_counting_shapes(tmp_path: Path, lines: list[str]) -> None:
 def test_the_fast_path_decides_plain_consumers_itself(tmp_path: Path) -> None:
     """Not every consumer is sent to the streaming engine: the bulk of a plain log is
     decided column-wise (else the differential tests would prove nothing)."""
-    from fairdebt.fast.columns import plain_csv, read_columns
+    from fairdebt.fast.columns import Plain, plain_csv, read_columns
     from fairdebt.fast.evaluate import Evaluation
 
     lines = [f"2026-03-0{1 + i % 7}T{7 + i % 15:02d}:00:{i % 60:02d}+00:00,C{i % 5},E{i},"
@@ -211,7 +211,7 @@ def test_the_fast_path_decides_plain_consumers_itself(tmp_path: Path) -> None:
              f"America/New_York,collection,,,,," for i in range(60)]
     path = tmp_path / "log.csv"
     path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="ascii")
-    columns = read_columns(str(path), str(path), plain_csv(str(path)))
+    columns = read_columns(Plain(str(path), plain_csv(str(path)), 0), str(path))
     outcome = Evaluation(columns, POLICIES["us-reg-f"], None, None).run()
     assert outcome.events > 0 and outcome.findings
     stream, fast = _both(tmp_path, lines, POLICIES["us-reg-f"])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("pyarrow")
 
-from fairdebt.fast.columns import byte_ranges, read_share, split
+from fairdebt.fast.columns import Plain, byte_ranges, read_share, split
 
 HEADER = "timestamp,consumer_id,event_id"
 
@@ -35,7 +35,7 @@ def test_every_row_once_in_order_with_its_line(tmp_path: Path, ids: list[str], p
     assert all(data[a - 1:a] == b"\n" for a, _ in ranges)
     assert len(ranges) <= pieces
     seen: dict[str, tuple[str, int]] = {}
-    with split(str(path), HEADER.split(","), parts, pieces=pieces) as shares:
+    with split(Plain(str(path), HEADER.split(","), 0), parts, pieces=pieces) as shares:
         for share in shares:
             columns = read_share(share, "log.csv")
             got = list(zip(columns.data["event_id"].to_pylist(),

@@ -40,7 +40,7 @@ from .spill import FindingSpill
 from .tz import get_zone
 
 if TYPE_CHECKING:
-    from .fast.columns import Share
+    from .fast.columns import Plain, Share
 
 
 def check_paths(paths: Sequence[str], policy: Policy, *, input_timezone: str | None = None,
@@ -138,8 +138,8 @@ def _columnar(job: _Job, engine: str) -> list[_Part] | None:
         why = available()
     if why is None:
         try:
-            with _plain_file(job.sources[0][0]) as (path, header):
-                return _columnar_parts(job, path, header)
+            with _plain_file(job.sources[0][0]) as plain:
+                return _columnar_parts(job, plain)
         except NotPlain as exc:
             why = f"{job.sources[0][1]}: {exc}"
     if engine == "fast":
@@ -167,8 +167,8 @@ def _not_columnar(job: _Job) -> str | None:
     from .fast.columns import COMPRESSED  # (imports neither Arrow nor NumPy)
 
     # (stdin is spooled to a temporary file without the name: it is streamed)
-    if not job.sources[0][0].lower().endswith((".csv", *COMPRESSED)):
-        return "only .csv files (or .csv.gz, .csv.zst) are read column-wise"
+    if not job.sources[0][0].lower().endswith((".csv", *COMPRESSED, ".parquet")):
+        return "only .csv files (or .csv.gz, .csv.zst) and .parquet are read column-wise"
     if job.mapping is not None or job.directory is not None or job.database is not None:
         return "canonical logs only (no import mapping, consumer directory or database)"
     if job.facts is not None:  # only content rules read them; the fast path has no words
@@ -185,44 +185,50 @@ SPILL_FINDINGS = 300_000
 
 
 @contextlib.contextmanager
-def _plain_file(path: str) -> Iterator[tuple[str, list[str]]]:
-    """A plain CSV file with the rows of log ``path``, and its header: ``path`` itself,
-    or for a compressed log a private temporary copy, decompressed (as the streaming
-    reader decompresses it), removed afterwards. `NotPlain` when it is not one."""
-    from .fast.columns import COMPRESSED, NotPlain, plain_copy, plain_csv
+def _plain_file(path: str) -> Iterator[Plain]:
+    """Log ``path`` as the fast path reads it (`fast.columns.Plain`): a plain CSV file
+    (``path`` itself, or for a compressed log a private temporary copy, decompressed
+    as the streaming reader decompresses it, removed afterwards) or a Parquet file of
+    text columns. `NotPlain` when it is neither."""
+    from .fast.columns import COMPRESSED, NotPlain, Plain, plain_copy, plain_csv, plain_parquet
+    from .io.parquet import PARQUET_MAGIC
 
-    if not path.lower().endswith(COMPRESSED):
-        yield path, plain_csv(path)
-        return
-    with tempfile.NamedTemporaryFile(prefix="fairdebt-csv-", suffix=".csv") as copy:
-        try:
-            header = plain_copy(path, copy)
-            copy.flush()
-        except OSError as exc:  # e.g. no room for the copy: the log is streamed instead
-            raise NotPlain(f"cannot write its decompressed copy: {exc}") from None
-        yield copy.name, header
+    with open(path, "rb") as f:
+        parquet = f.read(4) == PARQUET_MAGIC  # (recognised by content, as the reader does)
+    if parquet:
+        yield plain_parquet(path)
+    elif not path.lower().endswith(COMPRESSED):
+        yield Plain(path, plain_csv(path), os.path.getsize(path))
+    else:
+        with tempfile.NamedTemporaryFile(prefix="fairdebt-csv-", suffix=".csv") as copy:
+            try:
+                header = plain_copy(path, copy)
+                copy.flush()
+            except OSError as exc:  # e.g. no room for the copy: the log is streamed instead
+                raise NotPlain(f"cannot write its decompressed copy: {exc}") from None
+            yield Plain(copy.name, header, os.path.getsize(copy.name))
 
 
-def _columnar_parts(job: _Job, path: str, header: list[str]) -> list[_Part]:
+def _columnar_parts(job: _Job, plain: Plain) -> list[_Part]:
     """Kept consumers decided column-wise, the others streamed: see `fairdebt.fast`.
-    ``path`` is the log as a plain CSV file (`_plain_file`), ``header`` its header.
-    A large file is taken in shares of consumers, one at a time; once the shares done
-    project more findings than `SPILL_FINDINGS` for the file, each share's findings
-    wait on disk until the last share is done, so the run's peak is one share's work or
-    the findings, not both."""
+    ``plain`` is the log as the fast path reads it (`_plain_file`). A large file is taken
+    in shares of consumers, one at a time; once the shares done project more findings
+    than `SPILL_FINDINGS` for the file, each share's findings wait on disk until the
+    last share is done, so the run's peak is one share's work or the findings, not
+    both."""
     from .fast.columns import partitions, read_columns, release
 
     name = job.sources[0][1]
-    shares = max(1, -(-os.path.getsize(path) // SHARE_BYTES))
+    shares = max(1, -(-plain.size // SHARE_BYTES))
     if job.jobs > 1:
-        return _columnar_in_processes(job, path, header, max(shares, job.jobs))
+        return _columnar_in_processes(job, plain, max(shares, job.jobs))
     parts: list[_Part] = []
     spill: FindingSpill | None = None
     held: list[tuple[_Part, int]] = []  # spilled parts and how many findings each had
     found = 0
     try:
-        for done, columns in enumerate([read_columns(path, name, header)] if shares == 1
-                                       else partitions(path, name, header, shares), 1):
+        for done, columns in enumerate([read_columns(plain, name)] if shares == 1
+                                       else partitions(plain, name, shares), 1):
             rows = columns.rows
             got = _columnar_share(job, columns)
             del columns  # before the next share is read, not after
@@ -250,16 +256,15 @@ def _columnar_parts(job: _Job, path: str, header: list[str]) -> list[_Part]:
     return parts
 
 
-def _columnar_in_processes(job: _Job, path: str, header: list[str], shares: int
-                           ) -> list[_Part]:
+def _columnar_in_processes(job: _Job, plain: Plain, shares: int) -> list[_Part]:
     """The shares of consumers evaluated by ``job.jobs`` processes at once, each share by
     one of them, the parts in share order. The findings come back to this process
     (pickled), so they are all in memory at the end, as with ``--jobs`` streaming."""
     from .fast.columns import split
 
     parts: list[_Part] = []
-    # the file is split by the workers too, each a byte range of it
-    with _workers(job) as pool, split(path, header, shares, pieces=job.jobs,
+    # a CSV file is split by the workers too, each a byte range of it
+    with _workers(job) as pool, split(plain, shares, pieces=job.jobs,
                                       run=pool.starmap) as files:
         for rows, got in pool.imap(_forked_share, files):
             parts += _received(got)

@@ -1,6 +1,8 @@
 """The columnar fast path of ``fairdebt check`` (optional extra ``fairdebt[fast]``).
 
-`check_columnar` evaluates a plain canonical CSV log (see `columns.plain_csv`) with
+`check_columnar` evaluates a plain canonical log (a CSV file, see `columns.plain_csv`,
+`columns.plain_copy` for a compressed one, or a Parquet file of text columns,
+`columns.plain_parquet`) with
 Arrow and NumPy for the consumers it can decide exactly, and through the streaming
 engine for all the others, giving the streaming engine's report (docs/scale.md).
 `FastUnavailable` says why it cannot be used for an input; callers then stream.

@@ -7,7 +7,9 @@ recognises by scanning the bytes: ASCII only, comma-separated, no quote characte
 no control character but the line feed, no blank line, one header naming each
 column once. In such a file every physical line after the header is one row, so
 the row at index ``i`` is line ``i + 2``, and every cell is the text between two
-commas. Any other file is left to the streaming reader (the caller falls back).
+commas. A Parquet file is read column-wise when its canonical columns are text whose
+cells such a CSV file could hold (`plain_parquet`): the same cells, rows numbered from
+1. Any other file is left to the streaming reader (the caller falls back).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..io.sources import MAX_FIELD
 
 BLOCK = 1 << 24
 STREAM_BLOCK = 1 << 20
+STREAM_ROWS = 8192  # Parquet rows split at a time (about a STREAM_BLOCK of CSV)
 LINE = "\0line"  # the column that carries each row's line through a share's file
 #: every byte a plain file may hold: printable ASCII and the line feed
 _ALLOWED = bytes(range(0x20, 0x7F)) + b"\n"
@@ -157,6 +160,83 @@ def _plain(f: IO[bytes], out: IO[bytes] | None) -> list[str]:
     return header
 
 
+@dataclass(frozen=True)
+class Plain:
+    """A log the columnar reader reads exactly as the streaming one: a plain CSV file
+    (`plain_csv`), or a Parquet file whose canonical columns are all text
+    (`plain_parquet`). ``header``: the CSV header, or the Parquet file's canonical
+    columns; ``size``: about how many bytes its rows take as text."""
+
+    path: str
+    header: list[str]
+    size: int
+    parquet: bool = False
+
+    @property
+    def first_line(self) -> int:
+        """The first row's line: after a CSV header, 2; a Parquet row is referred to by
+        its number in the file, from 1 (as `fairdebt.io.parquet` does)."""
+        return 1 if self.parquet else 2
+
+
+def plain_parquet(path: str) -> Plain:
+    """A Parquet log whose canonical columns are all text (nulls read as empty cells:
+    the normalizer reads a missing value and an empty one alike); `NotPlain` otherwise.
+    Each batch's cells are checked as it is read (`_parquet_text`)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise NotPlain(f"Arrow cannot read it as Parquet: {exc}") from None
+    schema = meta.schema.to_arrow_schema()
+    names = [n for n in schema.names if n in KNOWN_COLUMNS]
+    if "timestamp" not in names or "consumer_id" not in names:
+        raise NotPlain("not a canonical log")
+    if len(set(names)) != len(names):
+        raise NotPlain("a column named twice")
+    for name in names:
+        kind = schema.field(name).type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            raise NotPlain(f"column '{name}' is typed ({kind}), not text")
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    return Plain(path, names, size, parquet=True)
+
+
+#: a cell a plain CSV file could not hold, or its reader would read otherwise: a byte
+#: outside printable ASCII, a quote, a comma (the fast path is proven on plain CSV cells)
+_NOT_PLAIN_TEXT = r'[^ -~]|["\,]'
+
+
+def _parquet_text(column: Any, name: str) -> Any:
+    """One Parquet column's cells as plain text (utf8, nulls empty); `NotPlain` when a
+    cell is not one a plain CSV file could hold."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column.type != pa.string():
+        column = column.cast(pa.string())
+    if column.null_count:
+        column = pc.fill_null(column, "")
+    if pc.any(pc.match_substring_regex(column, _NOT_PLAIN_TEXT)).as_py():
+        raise NotPlain(f"column '{name}' holds a cell with a comma, a quote or a "
+                       "character outside printable ASCII")
+    return column
+
+
+def _parquet_batches(path: str, header: list[str], rows: int) -> Iterator[Any]:
+    """The file's canonical columns in batches of ``rows`` rows, as plain text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path) as parquet:
+        for batch in parquet.iter_batches(batch_size=rows, columns=header, use_threads=False):
+            names = batch.schema.names
+            yield pa.RecordBatch.from_arrays(
+                [_parquet_text(batch.column(i), n) for i, n in enumerate(names)], names=names)
+
+
 def _options(header: list[str]) -> tuple[Any, Any, Any]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -171,11 +251,28 @@ def _options(header: list[str]) -> tuple[Any, Any, Any]:
                                  quoted_strings_can_be_null=False))
 
 
-def read_columns(path: str, name: str, header: list[str]) -> Columns:
-    """Every known column of a plain CSV file as text, read on one thread."""
+def read_columns(plain: Plain, name: str) -> Columns:
+    """Every known column of a plain log as text, read on one thread."""
     # handed over in a list that `_columns` empties, so that it holds the only reference
     # and can free each column's chunks as it copies them into one array
-    return _columns([_read_csv(path, header)], name)
+    if plain.parquet:
+        return _columns([_read_parquet(plain)], name)
+    return _columns([_read_csv(plain.path, plain.header)], name)
+
+
+def _read_parquet(plain: Plain) -> Any:
+    import numpy as np
+    import pyarrow as pa
+
+    try:
+        batches = list(_parquet_batches(plain.path, plain.header, 1 << 20))
+    except (pa.ArrowException, OSError) as exc:  # e.g. a damaged page
+        raise NotPlain(f"Arrow cannot read it: {exc}") from None
+    if not batches:
+        raise NotPlain("no rows")
+    table = pa.Table.from_batches(batches)
+    lines = np.arange(plain.first_line, plain.first_line + table.num_rows, dtype=np.int64)
+    return table.append_column(LINE, arrow_of(lines))
 
 
 def _read_csv(path: str, header: list[str]) -> Any:
@@ -214,15 +311,15 @@ def _columns(holder: list[Any], name: str) -> Columns:
 
 
 #: a share as `split` leaves it: its file for each piece of the file that had rows of
-#: it, with the number of rows before that piece (line numbers within a piece start at 0)
+#: it, with the line of that piece's first row (rows within a piece count from 0)
 Share = list[tuple[str, int]]
 
 
-def partitions(path: str, name: str, header: list[str], parts: int) -> Iterator[Columns]:
+def partitions(plain: Plain, name: str, parts: int) -> Iterator[Columns]:
     """The file's rows split by consumer into ``parts`` shares (each consumer wholly in
     one), each with its rows' line numbers, read back one at a time (see `split`), so
     memory holds one share at a time."""
-    with split(path, header, parts) as shares:
+    with split(plain, parts) as shares:
         for share in shares:
             yield read_share(share, name)
 
@@ -232,10 +329,10 @@ def read_share(share: Share, name: str) -> Columns:
     import pyarrow as pa
 
     tables = []
-    for file, before in share:
+    for file, first in share:
         table = _read_share(file)
         at = table.schema.get_field_index(LINE)
-        lines = numpy_of(table.column(at)) + (before + 2)  # 2: the header
+        lines = numpy_of(table.column(at)) + first
         tables.append(table.set_column(at, LINE, arrow_of(lines)))
     return _columns([pa.concat_tables(tables) if len(tables) > 1 else tables[0]], name)
 
@@ -244,20 +341,23 @@ Runner = Callable[[Callable[..., int], list[tuple[Any, ...]]], list[int]]
 
 
 @contextlib.contextmanager
-def split(path: str, header: list[str], parts: int, pieces: int = 1,
+def split(plain: Plain, parts: int, pieces: int = 1,
           run: Runner | None = None) -> Iterator[list[Share]]:
     """The file's rows, split by consumer into ``parts`` shares, written to private
     temporary Arrow files, each row with its line number; yields the shares that got
-    rows (see `Share`) and removes the files afterwards. The rows are cut into
-    ``pieces`` byte ranges of whole lines (a plain file has one row per line), each
-    split by `split_piece`, through ``run`` (e.g. a process pool's ``starmap``) or here."""
+    rows (see `Share`) and removes the files afterwards. The rows of a CSV file are cut
+    into ``pieces`` byte ranges of whole lines (a plain file has one row per line), each
+    split by `split_piece`, through ``run`` (e.g. a process pool's ``starmap``) or here;
+    a Parquet file is one piece."""
+    path, header, parquet = plain.path, plain.header, plain.parquet
     with tempfile.TemporaryDirectory(prefix="fairdebt-fast-") as folder:
         # one piece: the whole file, which Arrow reads quicker by its path
-        jobs: list[tuple[Any, ...]] = [(path, header, parts, None, None, folder, 0)] \
-            if pieces == 1 else [(path, header, parts, start, end, folder, index)
-                                 for index, (start, end) in enumerate(byte_ranges(path, pieces))]
+        jobs: list[tuple[Any, ...]] = [(path, header, parts, None, None, folder, 0, parquet)] \
+            if pieces == 1 or parquet else [
+                (path, header, parts, start, end, folder, index, False)
+                for index, (start, end) in enumerate(byte_ranges(path, pieces))]
         rows = (run or _starmap)(split_piece, jobs)
-        before = [0]
+        before = [plain.first_line]
         for n in rows:
             before.append(before[-1] + n)
         shares = [[(f"{folder}/{p}.{i}.arrow", before[i]) for i in range(len(jobs))
@@ -286,33 +386,38 @@ def byte_ranges(path: str, pieces: int) -> list[tuple[int, int]]:
 
 
 def split_piece(path: str, header: list[str], parts: int, start: int | None,
-                end: int | None, folder: str, index: int) -> int:
-    """Split the rows in bytes [start, end) of the file (None: all its rows) into share
-    files ``{folder}/{share}.{index}.arrow``, lines counted from 0 within the piece;
-    the number of rows."""
+                end: int | None, folder: str, index: int, parquet: bool = False) -> int:
+    """Split the rows in bytes [start, end) of the CSV file (None: all its rows; a
+    Parquet file: all) into share files ``{folder}/{share}.{index}.arrow``, rows counted
+    from 0 within the piece; the number of rows."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
     import pyarrow.ipc as ipc
 
-    read, parse, convert = _options(header)
-    # small blocks: the streaming reader's memory grows with its block size (16 MB blocks
-    # held ~370 MB over the 1M-row log, 1 MB blocks ~165 MB over the 10M one), no slower
-    read.block_size = STREAM_BLOCK
     writers: list[Any] = [None] * parts
     first = 0
     try:
-        # read, not mapped: a mapped file's pages would count in the process's memory
-        with open(path, "rb", buffering=0) as raw:
-            source: Any = path
-            if start is not None and end is not None:
-                raw.seek(start)
-                source = _Range(raw, end - start)
-                read.skip_rows = 0  # the header is before the first piece
-            reader = pacsv.open_csv(source, read_options=read, parse_options=parse,
-                                    convert_options=convert)
-            for batch in reader:
+        with contextlib.ExitStack() as stack:
+            if parquet:
+                batches: Any = _parquet_batches(path, header, STREAM_ROWS)
+            else:
+                read, parse, convert = _options(header)
+                # small blocks: the streaming reader's memory grows with its block size (16
+                # MB blocks held ~370 MB over the 1M-row log, 1 MB blocks ~165 MB over the
+                # 10M one), no slower
+                read.block_size = STREAM_BLOCK
+                # read, not mapped: a mapped file's pages would count in the process's memory
+                raw = stack.enter_context(open(path, "rb", buffering=0))
+                source: Any = path
+                if start is not None and end is not None:
+                    raw.seek(start)
+                    source = _Range(raw, end - start)
+                    read.skip_rows = 0  # the header is before the first piece
+                batches = pacsv.open_csv(source, read_options=read, parse_options=parse,
+                                         convert_options=convert)
+            for batch in batches:
                 n = batch.num_rows
                 share = _share(np, pc, batch.column("consumer_id"), parts)
                 lines = arrow_of(np.arange(first, first + n, dtype=np.int64))
@@ -329,7 +434,7 @@ def split_piece(path: str, header: list[str], parts: int, start: int | None,
                     if writers[p] is None:
                         writers[p] = ipc.new_file(f"{folder}/{p}.{index}.arrow", batch.schema)
                     writers[p].write_batch(batch.slice(bounds[p], bounds[p + 1] - bounds[p]))
-    except (pa.ArrowInvalid, OSError) as exc:
+    except (pa.ArrowException, OSError) as exc:  # (ArrowInvalid: a CSV row cut short)
         raise NotPlain(f"Arrow cannot read it: {exc}") from None
     finally:
         for w in writers:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from ..io.normalize import KNOWN_COLUMNS, MAX_VALUE
+from ..io.normalize import KNOWN_COLUMNS, MAX_VALUE, MAX_YEAR, MIN_YEAR
 from ..io.parquet import PARQUET_MAGIC
 from ..io.sources import MAX_FIELD
 
@@ -198,7 +198,8 @@ def plain_parquet(path: str) -> Plain:
         raise NotPlain("a column named twice")
     for name in names:
         kind = schema.field(name).type
-        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)
+                or (name == "timestamp" and _utc_instants(kind))):
             raise NotPlain(f"column '{name}' is typed ({kind}), not text")
     size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     return Plain(path, names, size, parquet=True)
@@ -209,12 +210,52 @@ def plain_parquet(path: str) -> Plain:
 _NOT_PLAIN_TEXT = r'[^ -~]|["\,]'
 
 
-def _parquet_text(column: Any, name: str) -> Any:
-    """One Parquet column's cells as plain text (utf8, nulls empty); `NotPlain` when a
-    cell is not one a plain CSV file could hold."""
+#: time zones of a typed timestamp column whose instants are read as UTC text
+UTC_ZONES = frozenset({"UTC", "Etc/UTC", "+00:00"})
+
+
+def _utc_instants(kind: Any) -> bool:
+    """Whether a typed ``timestamp`` column of type ``kind`` holds UTC instants, which
+    the streaming reader reads as aware datetimes and writes with a ``+00:00`` offset."""
+    import pyarrow as pa
+
+    return bool(pa.types.is_timestamp(kind) and kind.tz in UTC_ZONES)
+
+
+def _instant_text(column: Any) -> Any:
+    """UTC instants as ISO text (``YYYY-MM-DDTHH:MM:SSZ``, with ``.ffffff`` where there
+    is a fraction of a second), which the normalizer reads as the streaming reader's
+    datetimes. An aware datetime's year is never checked, the text's is: a year outside
+    `MIN_YEAR`–`MAX_YEAR` makes the file stream, as does a nanosecond part."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    tz = column.type.tz
+    try:
+        micro = column.cast(pa.timestamp("us", tz=tz))  # (safe: refuses to drop a part)
+    except pa.ArrowInvalid:
+        raise NotPlain("a timestamp finer than a microsecond") from None
+    whole = pc.floor_temporal(micro, unit="second")
+    years = pc.min_max(pc.year(whole)).as_py()
+    if years["min"] is not None and (years["min"] < MIN_YEAR or years["max"] > MAX_YEAR):
+        raise NotPlain(f"a timestamp outside the years {MIN_YEAR}–{MAX_YEAR}")
+
+    def wall(values: Any, unit: str) -> Any:  # the UTC wall clock, "2026-03-01T00:22:56"
+        text = values.cast(pa.timestamp(unit, tz=tz)).cast(pa.timestamp(unit)).cast(pa.string())
+        return pc.replace_substring(text, " ", "T")
+
+    text = pc.if_else(pc.equal(micro, whole), wall(whole, "s"), wall(micro, "us"))
+    return pc.binary_join_element_wise(text, "Z", "")
+
+
+def _parquet_text(column: Any, name: str) -> Any:
+    """One Parquet column's cells as plain text (utf8, nulls empty; UTC instants as ISO
+    text); `NotPlain` when a cell is not one a plain CSV file could hold."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_timestamp(column.type):  # `plain_parquet` let only UTC instants in
+        column = _instant_text(column)
     if column.type != pa.string():
         column = column.cast(pa.string())
     if column.null_count:

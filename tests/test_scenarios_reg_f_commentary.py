@@ -270,6 +270,26 @@ def test_14_h_1_3_ii_opt_out_of_texts_to_one_number_for_any_debt() -> None:
     assert the_finding(report, OPT_OUT, "t2").debt_id == "medical"
 
 
+def test_1006_14_h_2_ii_person_initiates_contact_on_a_barred_medium() -> None:
+    """§1006.14(h)(2)(ii): if a person initiates contact using a medium they asked the
+    collector not to use, the collector may respond once through that medium. The
+    consumer said "stop texting me", then texts the collector: one text in reply is
+    allowed, a second is not. The same holds after an opt-out of the number
+    (§1006.6(e), which comment 14(h)-3.ii makes a §1006.14(h)(1) request)."""
+    for kind, rule in (("stop_channel", STOP_CHANNEL), ("opt_out", OPT_OUT)):
+        rows = [
+            account(kind, "stop", "Mon Apr 6", channel="sms", destination=MOBILE),
+            sms("t1", "Mon Apr 6", "12:00"),  # barred
+            row("in", "Tue Apr 7", "10:00", channel="sms", direction="inbound",
+                outcome="delivered", destination=MOBILE, debt_id="cc"),
+            sms("reply", "Tue Apr 7", "10:10"),  # the one response: allowed
+            sms("t2", "Tue Apr 7", "11:00"),  # a second text: barred
+        ]
+        report = lint(rows)
+        assert verdict(report) == [(rule, "t1"), (rule, "t2")], kind
+        assert the_finding(report, rule, "t2").evidence == ("stop", "t2")
+
+
 @pytest.mark.xfail(strict=True, reason=(
     "§1006.14(h)(2)(i) allows one electronic confirmation of an opt-out; reg-f/opt-out "
     "cannot tell a confirmation from other messages (the log has no field for it), and "

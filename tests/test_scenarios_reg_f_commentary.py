@@ -34,6 +34,7 @@ from test_scenarios_reg_f import (
     account,
     call,
     email,
+    ids,
     lint,
     row,
     the_finding,
@@ -360,6 +361,26 @@ def test_14_b_1_2_obscene_voicemail_within_the_frequency_limits() -> None:
 
 
 # --- 14(b)(2)(i)-2: factors that may rebut the presumption of compliance --------------------
+
+
+def test_14_b_2_i_2_i_six_calls_on_friday_april_3() -> None:
+    """Comment 14(b)(2)(i)-2.i: as in -1.i, but after the first call on Wednesday April 1
+    the collector places the six other calls on Friday April 3. Seven calls in seven days:
+    presumed to comply, but the high concentration of calls on April 3 is a factor that
+    may rebut it (a warning, not a call-frequency finding)."""
+    rows = [call("c1", "Wed Apr 1", outcome="voicemail", message="limited_content")]
+    rows += [call(f"f{i}", "Fri Apr 3", f"{9 + i}:00") for i in range(1, 7)]
+    report = lint(rows)
+    assert verdict(report) == [(SAME_DAY_BURST, "f6")]
+    finding = the_finding(report, SAME_DAY_BURST, "f6")
+    assert finding.severity == "warning"
+    assert finding.evidence == tuple(ids("f", 6))
+
+    # spread over Thursday and Friday, the same calls are not concentrated
+    spread = [call("c1", "Wed Apr 1", outcome="voicemail", message="limited_content")]
+    spread += [call(f"f{i}", "Thu Apr 2" if i <= 3 else "Fri Apr 3", f"{9 + i}:00")
+               for i in range(1, 7)]
+    assert verdict(lint(spread)) == []
 
 
 def test_14_b_2_i_2_i_two_unanswered_calls_within_five_minutes() -> None:

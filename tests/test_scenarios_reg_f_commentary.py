@@ -328,6 +328,68 @@ def test_42_a_1_4_no_required_disclosure_to_an_opted_out_address() -> None:
     assert verdict(report) == [(OPT_OUT, "notice")]
 
 
+# --- 2(b), 14(b)-1: attempts and what counts as placing a call ------------------------------
+
+
+def test_2_b_1_unanswered_calls_and_any_voicemail_are_attempts() -> None:
+    """Comment 2(b)-1.i and .ii: a call about a debt is an attempt to communicate whether
+    or not it reaches the person, and so is leaving a voicemail, limited-content or not.
+    Comment 14(b)-1: "placing a telephone call" includes a ringless voicemail but not a
+    text or email. So an unanswered call at 7:55 a.m. is an inconvenient-time attempt,
+    and a week of six unanswered calls, a fuller voicemail and a ringless voicemail is
+    eight calls; a text in place of the ringless voicemail is not a call."""
+    assert verdict(lint([call("early", "Wed Apr 1", "07:55")])) == [(HOURS, "early")]
+
+    disclosed = f"ABC Inc., a debt collector. {MINI_MIRANDA_EN} Please call 1-800-555-1212."
+    week = [call(f"c{i}", d) for i, d in enumerate(
+        ["Wed Apr 1", "Thu Apr 2", "Fri Apr 3", "Sat Apr 4", "Sun Apr 5", "Mon Apr 6"],
+        start=1)]
+    week.append(call("c7", "Tue Apr 7", "10:00", outcome="voicemail", message="full",
+                     text=disclosed))
+    ringless = call("rvm", "Tue Apr 7", "15:00", outcome="voicemail",
+                    message="limited_content")
+    report = lint([*week, ringless])
+    assert verdict(report) == [(CALL_FREQUENCY, "rvm")]
+    assert the_finding(report, CALL_FREQUENCY, "rvm").evidence == (*ids("c", 7), "rvm")
+
+    text = sms("t1", "Tue Apr 7", "15:00",
+               text="ABC Inc. is a debt collector. Please call us. Reply STOP to opt out.")
+    assert verdict(lint([*week, text])) == []
+
+
+# --- the after-conversation period across a daylight-saving change ---------------------------
+
+
+def test_14_b_2_ii_1_ii_across_the_end_of_daylight_saving_time() -> None:
+    """Comment 14(b)(2)(i)-1 and (ii)-1.ii, moved to the week clocks fall back (Sunday
+    November 1, 2020 in New York): after a conversation on Friday October 30 (day 1), a
+    call on Thursday November 5 (day 7) is a presumed violation and one at 8:30 a.m. on
+    Friday November 6 (day 8) is not, although fewer than 7 x 24 hours have passed
+    (a 25-hour day is in the period: 168 hours end at 9:00 a.m. EST)."""
+    rows = [
+        call("talk", "Fri Oct 30", "10:00", outcome="conversation"),
+        call("day7", "Thu Nov 5", "20:00"),
+        call("day8", "Fri Nov 6", "08:30"),
+    ]
+    report = lint(rows)
+    assert verdict(report) == [(AFTER_CONVERSATION, "day7")]
+    assert the_finding(report, AFTER_CONVERSATION, "day7").evidence == ("talk", "day7")
+
+
+def test_14_b_2_ii_1_ii_across_the_start_of_daylight_saving_time() -> None:
+    """As above, the week clocks spring forward (Sunday March 8, 2020): after a
+    conversation at 8:30 p.m. on Friday March 6, a call on Thursday March 12 is day 7
+    and barred; 8:00 a.m. on Friday March 13 is day 8 and clean, although a 168-hour
+    reading would bar it until 9:30 p.m. that day."""
+    rows = [
+        call("talk", "Fri Mar 6", "20:30", outcome="conversation"),
+        call("day7", "Thu Mar 12", "20:55"),
+        call("day8", "Fri Mar 13", "08:00"),
+    ]
+    report = lint(rows)
+    assert verdict(report) == [(AFTER_CONVERSATION, "day7")]
+
+
 # --- 14(a), 14(b)(1): what the call counts do not cover ---------------------------------------
 
 

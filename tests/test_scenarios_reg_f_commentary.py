@@ -642,11 +642,6 @@ def test_22_f_3_employer_provided_email() -> None:
     assert verdict(report) == [(EMPLOYER_EMAIL, "w1")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "reg-f/employer-email is a plain `forbid`: it has no exception for an employer "
-    "address the consumer used to contact the collector (§1006.22(f)(3), comment "
-    "22(f)(3)-1, §1006.6(d)(4)(i)(A)); the log has no way to say so and no check "
-    "kind remembers inbound addresses"))
 def test_22_f_3_1_consumer_used_the_work_email_to_contact_the_collector() -> None:
     """Comment 22(f)(3)-1: the prohibition does not apply to an address described in
     §1006.6(d)(4)(i): one the consumer used to communicate with the collector about the
@@ -660,6 +655,29 @@ def test_22_f_3_1_consumer_used_the_work_email_to_contact_the_collector() -> Non
               destination_type="work_email"),
     ]
     assert verdict(lint(rows)) == []
+
+
+def test_22_f_3_1_the_exception_needs_that_address_and_ends_with_an_opt_out() -> None:
+    """Comment 22(f)(3)-1 / §1006.6(d)(4)(i)(A): the consumer's use of one work address
+    opens that address only, from the use on, and not after the consumer opts out of
+    it."""
+    other = "pat@other-employer.example"
+    rows = [
+        email("before", "Mon Apr 6", "09:00", destination=WORK_EMAIL,
+              destination_type="work_email"),
+        email("in", "Mon Apr 6", "09:30", direction="inbound", outcome="delivered",
+              destination=WORK_EMAIL, destination_type="work_email"),
+        email("reply", "Mon Apr 6", "11:00", destination=WORK_EMAIL,
+              destination_type="work_email"),
+        email("elsewhere", "Mon Apr 6", "11:30", destination=other,
+              destination_type="work_email"),
+        account("opt_out", "oo", "Tue Apr 7", "09:00", channel="email",
+                destination=WORK_EMAIL),
+        email("after", "Wed Apr 8", "11:00", destination=WORK_EMAIL,
+              destination_type="work_email"),
+    ]
+    flagged = [event for rule, event in verdict(lint(rows)) if rule == EMPLOYER_EMAIL]
+    assert sorted(flagged) == ["after", "before", "elsewhere"]
 
 
 def test_22_f_4_1_social_media_public_post_private_message_wrong_person() -> None:

@@ -41,7 +41,7 @@ class Account:
 
     __slots__ = ("attorneys", "ceases", "consents", "conversations", "debts", "first_talk",
                  "inbound", "inconvenient", "no_work", "opt_outs", "region", "stops", "told",
-                 "wrong", "zones")
+                 "used", "wrong", "zones")
 
     # Most consumers never send a cease or an opt-out: facts are empty tuples or None
     # until one arrives, so a million consumers cost a few hundred bytes each.
@@ -58,6 +58,8 @@ class Account:
         self.no_work: tuple[float, str] | None = None
         self.inconvenient: tuple[float, DayWindows, str] | None = None
         self.inbound: dict[str, float] | None = None
+        #: (channel, address) → when the consumer last contacted the collector from it
+        self.used: dict[tuple[str, str], float] | None = None
         self.region: str | None = None  # last known, as zones
         self.first_talk: float | None = None  # first conversation with the consumer
         # which debts have had a communication (bit i + 1: debts[i]; bit 0: one that named
@@ -129,6 +131,10 @@ class Account:
             if self.inbound is None:
                 self.inbound = {}
             self.inbound[ev.channel] = ev.epoch
+            if ev.destination:
+                if self.used is None:
+                    self.used = {}
+                self.used[(ev.channel, ev.destination)] = ev.epoch
 
     def consented(self, ev: Event, debt: str, day: int, days: int) -> bool:
         """Whether prior consent (§1006.14(b)(3)(i)) excludes this call from ``debt``'s counts.

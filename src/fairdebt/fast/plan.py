@@ -63,6 +63,8 @@ def role(check: Check) -> str:
         return "silent"
     if type(check) is ContactHours:
         return "unsupported" if check.holidays else "hours"
+    if type(check) is Forbid and check.unless_used:  # reads the consumer's own contacts
+        return "unsupported"
     if type(check) in (Forbid, ThirdParty):
         return "always"
     if type(check) is FrequencyCap:

@@ -620,11 +620,6 @@ def test_22_f_2_1_envelope_may_carry_name_address_and_postal_language() -> None:
     assert verdict(lint(bad)) == [(ENVELOPE_TEXT, "L1")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "for a letter, `subject` is the envelope's face (§1006.22(f)(2)); the disclosure "
-    "rules read it as the letter's words, so an envelope logged without the letter's "
-    "body is an initial communication 'without the disclosure' that the envelope must "
-    "not show"))
 def test_22_f_2_1_an_envelope_logged_without_the_letter_body() -> None:
     """Comment 22(f)(2)-1, as above, with only the envelope logged (the letter's body is
     not in the log): the envelope is lawful and the unknown body cannot be checked, so
@@ -633,9 +628,18 @@ def test_22_f_2_1_an_envelope_logged_without_the_letter_body() -> None:
     assert verdict(lint(rows)) == []
 
 
+def test_a_letter_s_disclosure_is_read_in_the_letter_not_on_its_envelope() -> None:
+    """The disclosures belong in the letter: wording printed on the envelope (where
+    §1006.22(f)(2) forbids it anyway) does not stand for a body that lacks it."""
+    rows = [letter("L1", "Mon Apr 6", sender="ABC Inc.", text="ABC Inc. Your balance is $450.",
+                   subject=f"{ENVELOPE_FACE}. {MINI_MIRANDA_EN}")]
+    rules = {rule for rule, _ in verdict(lint(rows))}
+    assert "reg-f/content/mini-miranda" in rules
+
+
 def test_22_f_3_employer_provided_email() -> None:
     """§1006.22(f)(3): no email to an address the collector knows the consumer's employer
-    provides (unless the consumer used it or consented: see the xfail test below)."""
+    provides (unless the consumer used it or consented: see the tests below)."""
     rows = [email("w1", "Mon Apr 6", destination=WORK_EMAIL, destination_type="work_email"),
             email("p1", "Mon Apr 6", "11:00")]
     report = lint(rows)

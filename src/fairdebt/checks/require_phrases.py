@@ -19,7 +19,7 @@ toward what is initial; they are just not checked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -154,14 +154,15 @@ class RequirePhrases(ContentCheck):
 
     def _check(self, ctx: Context) -> list[Finding] | None:
         ev = ctx.event
-        if self.collector_words:  # the usual case: the words and languages shared by all
+        if self.collector_words and ev.channel != "letter":
+            # the usual case: the words and languages shared by all
             analyzed = words_of(ev)
             segs: Sequence[Segment] = analyzed.collector
             if not segs:
                 return None
             langs = ev.lang or _detected(analyzed, self.latin_default)
         else:
-            segs = self.words(ctx)
+            segs = inside(ev, self.words(ctx))
             if not segs:
                 return None
             langs = ev.lang or languages(segs, self.latin_default)
@@ -218,6 +219,15 @@ class RequirePhrases(ContentCheck):
             return f"{self.what} is missing from this {which} ({hints})"
         return (f"the message uses {', '.join(unknown)}, for which the rule has no accepted "
                 f"wording: cannot tell whether {self.what} is there")
+
+
+def inside(ev: Event, segs: Sequence[Segment]) -> Sequence[Segment]:
+    """The segments a required wording may be in: a letter's ``subject`` is what shows
+    outside it, its envelope, which must not show it (§1006.22(f)(2), comment
+    22(f)(2)-1): only the letter's own words count (none logged: nothing to check)."""
+    if ev.channel != "letter":
+        return segs
+    return tuple(seg for seg in segs if seg.field != "subject")
 
 
 def _detected(analyzed: Words, latin_default: str) -> tuple[str, ...]:
@@ -287,6 +297,8 @@ class RequireBatch(Batch):
         live = (first if ctx.account.initial(ev.debt_ids) else later) if timed else first
         if not live:
             return None
+        if ev.channel == "letter":  # (rare) rule by rule: a letter's envelope is left out
+            return _merged(rule._check(ctx) for rule, *_ in live)
         analyzed: Words | None = None
         segs: tuple[Segment, ...] = ()
         own = ev.lang
@@ -314,6 +326,11 @@ class RequireBatch(Batch):
             if found:
                 out = found if out is None else out + found
         return out
+
+
+def _merged(found: Iterable[list[Finding] | None]) -> list[Finding] | None:
+    out = [f for got in found if got for f in got]
+    return out or None
 
 
 #: a rule as `RequireBatch` runs it: the rule, whether it reads the collector's words

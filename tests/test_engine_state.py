@@ -121,3 +121,38 @@ def test_a_context_made_from_another_formats_its_own_times() -> None:
     found = make_finding("r", "error", "c", "p", other, "m")
     assert (found.timestamp, found.local_time) == (
         later.timestamp.isoformat(), f"{later.timestamp.isoformat()} (UTC)")
+
+
+def test_new_finding_is_the_dataclass_made_positionally() -> None:
+    """`model.new_finding` (each slot set directly) makes what ``Finding(...)`` does: every
+    field in its place, equal, of the same hash and type, pickled alike and still frozen."""
+    import dataclasses
+    import pickle
+    import random
+
+    from fairdebt.model import Finding, new_finding
+
+    rng = random.Random(3)
+    names = list(Finding.__dataclass_fields__)
+    for _ in range(200):
+        values = [f"{name}-{rng.randrange(1000)}" for name in names]
+        values[names.index("line")] = rng.randrange(10**6)
+        values[names.index("evidence")] = tuple(f"e{i}" for i in range(rng.randrange(3)))
+        values[names.index("content")] = None if rng.random() < 0.5 else {"k": rng.random()}
+        for optional in ("debt_id", "local_time"):
+            if rng.random() < 0.3:
+                values[names.index(optional)] = None
+        got = new_finding(*values)  # type: ignore[arg-type]
+        want = Finding(*values)  # type: ignore[arg-type]
+        assert type(got) is Finding
+        assert [getattr(got, n) for n in names] == values
+        assert got == want and repr(got) == repr(want)
+        if want.content is None:
+            assert hash(got) == hash(want)
+        assert pickle.loads(pickle.dumps(got)) == want
+    try:
+        got.rule = "x"  # type: ignore[misc]
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("a finding made by new_finding must stay frozen")

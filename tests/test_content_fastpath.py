@@ -114,7 +114,7 @@ def test_chinese_text_without_the_table_agrees_with_the_character_loop() -> None
     other = list("，。！？；：、【】（）《》“”‘’·—…-–,.!?;:()$%@#&*/ ")
     latin = list("abcXYZ0123ＡＢＣ１２３ａｂ")
     rare = list("\u3000\u00a0ΣİẞéÀ\u0301\u200b\U00020001\U0001f600\uf900①½ﬁ\t\n")
-    taken = 0
+    taken = deferred = 0
     for _ in range(20000):
         n = rng.randrange(0, 40)
         text = "".join(
@@ -129,7 +129,17 @@ def test_chinese_text_without_the_table_agrees_with_the_character_loop() -> None
             assert got.scripts == scripts(text), text
             assert (got.breaks, got.dropped, got.src) == (want.breaks, want.dropped,
                                                           want.src), text
-    assert taken > 8000
+            # the dropped spans from the mapped text, against the translate path's
+            fresh = _prepare_han(text, text.encode("ascii", "ignore"))
+            again = _prepare_han(text, text.encode("ascii", "ignore"))
+            assert fresh is not None and again is not None
+            if fresh._deferred:
+                deferred += 1
+                fresh._resolve()
+                again._resolve_table()
+                assert (fresh._drops, fresh._dropped, fresh._src) == (
+                    again._drops, again._dropped, again._src), text
+    assert taken > 8000 and deferred > 4000
     # a text of many distinct Traditional characters is normalized, its plan not kept
     from fairdebt.content.text import _HAN_PLANS, _PLAN_CHARS
     many = "".join(rng.sample(han, len(han))) + "，還" + "債們訊錄戶請儘還機構號電話" * 3
@@ -194,6 +204,46 @@ def test_the_engine_skips_content_rules_whose_phrases_are_absent(monkeypatch) ->
     assert "reg-f/content/impersonation" in called
     assert "reg-f/content/impersonation" not in sms(4, "This is it. Reply STOP to opt out.")
     assert called == []
+
+
+def test_the_dispatch_by_the_phrases_found_is_the_one_worked_out_afresh() -> None:
+    """`Engine._contact_checks` remembers the checks to call by every phrase id found
+    (then by those a gate names): on messages of many sets of phrases, each asked twice,
+    the checks are those it works out with nothing remembered."""
+    import random
+    from datetime import datetime, timezone
+
+    import fairdebt
+    from fairdebt.engine import Engine
+    from fairdebt.model import Event
+
+    engine = Engine(fairdebt.load_policy("us-reg-f", "cn").select(["*/content/*"]))
+    fresh = Engine(engine.policy)
+    rng = random.Random(17)
+    vocab = ["Reply STOP to opt out.", "a debt collector", "pay $20", "arrested", "garnish",
+             "fee", "date of birth", "this is the police", "工号1234", "某某银行", "爆你通讯录",
+             "法院", "通知你的同事", "hello", "。", ", "]
+    ts = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+    seen = set()
+    for i in range(3000):
+        text = " ".join(rng.choice(vocab) for _ in range(rng.randrange(1, 6)))
+        region = rng.choice(["US", "CN"])
+        ev = Event(ts, ts.timestamp() + i, f"C{i % 7}", f"m{i}", channel="sms",
+                   outcome="delivered", region=region, text=text)
+        def rules(found):  # type: ignore[no-untyped-def]
+            entries, talk, noted = found
+            return [c.rule.id if hasattr(c, "rule") else [x.rule.id for x in c.checks]
+                    for _, c, _, _ in entries], talk, noted
+
+        for _ in range(2):
+            got = rules(engine._contact_checks(ev))
+            for dispatch in fresh._dispatch.values():  # nothing remembered
+                if dispatch[1] is not None:
+                    dispatch[1][2].clear()
+                    dispatch[1][3].clear()
+            assert got == rules(fresh._contact_checks(ev)), text
+        seen.add(text)
+    assert len(seen) > 1000
 
 
 def test_scripts_counts_ascii_letters_as_the_regular_expressions_do() -> None:

@@ -217,8 +217,25 @@ def test_the_probe_without_groups_matches_where_the_pattern_does(pattern: str,
         return
     rx = compile_pattern(pattern)
     raw = probe(rx)
-    assert raw is not None and raw is not rx._regexp
+    assert raw is not None and raw[0] is not rx._regexp
     for text in [*texts, pattern]:
         prep = prepare(text)
         seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
         assert may_match(raw, seg) == (rx.search(prep.norm) is not None), (pattern, text)
+
+
+def test_the_probe_asks_from_the_start_unless_the_pattern_cannot_be_wrapped() -> None:
+    """`terms.probe` asks ``(?s:.*?)(?:pattern)`` from the start of the text; a pattern
+    whose ``\\Q`` quotes to its end cannot be wrapped, and is asked anywhere."""
+    from fairdebt.content.terms import _ANCHOR_START, _UNANCHORED, may_match, probe
+
+    for pattern, anchor in ((r"工号\s*\d+", _ANCHOR_START), (r"zq|工号 1", _ANCHOR_START),
+                            (r"a\Qb(c", _UNANCHORED)):
+        raw = probe(compile_pattern(pattern))
+        assert raw is not None and raw[1] == anchor
+        for text, found in (("xx 工号 12 yy", anchor == _ANCHOR_START),
+                            ("ab(c\n", anchor == _UNANCHORED), ("\n\nab(c", anchor == _UNANCHORED),
+                            ("nothing", False)):
+            prep = prepare(text)
+            seg = Segment("text", "collector", prep, INDEX.scan(prep.norm))
+            assert may_match(raw, seg) is found, (pattern, text)

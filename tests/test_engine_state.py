@@ -121,3 +121,166 @@ def test_a_context_made_from_another_formats_its_own_times() -> None:
     found = make_finding("r", "error", "c", "p", other, "m")
     assert (found.timestamp, found.local_time) == (
         later.timestamp.isoformat(), f"{later.timestamp.isoformat()} (UTC)")
+
+
+def test_new_finding_is_the_dataclass_made_positionally() -> None:
+    """`model.new_finding` (each slot set directly) makes what ``Finding(...)`` does: every
+    field in its place, equal, of the same hash and type, pickled alike and still frozen."""
+    import dataclasses
+    import pickle
+    import random
+
+    from fairdebt.model import Finding, new_finding
+
+    rng = random.Random(3)
+    names = list(Finding.__dataclass_fields__)
+    for _ in range(200):
+        values = [f"{name}-{rng.randrange(1000)}" for name in names]
+        values[names.index("line")] = rng.randrange(10**6)
+        values[names.index("evidence")] = tuple(f"e{i}" for i in range(rng.randrange(3)))
+        values[names.index("content")] = None if rng.random() < 0.5 else {"k": rng.random()}
+        for optional in ("debt_id", "local_time"):
+            if rng.random() < 0.3:
+                values[names.index(optional)] = None
+        got = new_finding(*values)  # type: ignore[arg-type]
+        want = Finding(*values)  # type: ignore[arg-type]
+        assert type(got) is Finding
+        assert [getattr(got, n) for n in names] == values
+        assert got == want and repr(got) == repr(want)
+        if want.content is None:
+            assert hash(got) == hash(want)
+        assert pickle.loads(pickle.dumps(got)) == want
+    try:
+        got.rule = "x"  # type: ignore[misc]
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("a finding made by new_finding must stay frozen")
+
+
+def test_hour_stamps_are_the_event_stamps() -> None:
+    """`state.hour_stamps` (an hour's texts, minutes and seconds put in) gives what
+    `event_stamps` (the reference) gives on a fresh context: random instants from 1850 to
+    2100 and around offset changes, in zones with half-hour, 45-minute and historical
+    (seconds) offsets, timestamps in UTC, in fixed offsets (whole minutes or not) and in
+    zones (either fold), with and without microseconds, the same hour asked again with
+    another timestamp zone that compares equal."""
+    import random
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from fairdebt.model import Event
+    from fairdebt.state import _HOURS, Account, Context, LazyContext, event_stamps, hour_stamps
+    from fairdebt.tz import get_zone
+
+    rng = random.Random(11)
+    names = ["America/New_York", "Asia/Shanghai", "Asia/Kolkata", "Asia/Kathmandu",
+             "Australia/Lord_Howe", "Europe/Amsterdam", "Africa/Monrovia", "Pacific/Chatham",
+             "America/St_Johns", "Europe/Dublin", "UTC"]
+    owns = [timezone.utc, timezone(timedelta(0), "Z"), timezone(timedelta(hours=-5)),
+            timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(seconds=-17762)),
+            ZoneInfo("America/New_York"), ZoneInfo("Europe/Amsterdam"), None]
+    fast = 0
+    _HOURS.clear()
+    for k in range(20000):
+        name = rng.choice(names)
+        zone = get_zone(name)
+        if k % 3:
+            # near an offset change of the zone: a second from a whole hour of a year
+            # whose offsets change (tzdata's changes fall on those in these zones)
+            base = datetime(rng.choice([1883, 1916, 1937, 1968, 2007, 2024, 2026, 2099]),
+                            rng.choice([1, 3, 4, 10, 11]), rng.randrange(1, 29),
+                            rng.randrange(24), tzinfo=timezone.utc)
+            instant = base + timedelta(minutes=rng.choice([0, 0, 15, 30, 45]),
+                                       seconds=rng.randrange(-90, 90))
+        else:
+            instant = datetime(1850, 1, 1, tzinfo=timezone.utc) + timedelta(
+                seconds=rng.randrange(250 * 365 * 86400))
+        if rng.random() < 0.3:
+            instant = instant.replace(microsecond=rng.randrange(10**6))
+        own = rng.choice(owns)
+        stamp = instant.astimezone(own) if own is not None else instant.replace(tzinfo=None)
+        if isinstance(own, ZoneInfo) and rng.random() < 0.5:
+            stamp = stamp.replace(fold=1 - stamp.fold)
+        ev = Event(stamp, stamp.timestamp(), "C1", f"e{k}")
+        zones = ((name, zone),)
+        want = event_stamps(LazyContext(ev, Account(), zones))
+        assert hour_stamps(LazyContext(ev, Account(), zones)) == want, (stamp, name)
+        if own is not None:
+            fast += _HOURS.get((own, stamp.fold, stamp.hour, stamp.day, stamp.month,
+                                stamp.year, zone, name)) is not None
+    assert fast > 5000
+    # the hour that comes twice in New York, as the timestamp's own zone: either fold
+    new_york = ZoneInfo("America/New_York")
+    for fold in (0, 1, 0, 1):
+        stamp = datetime(2026, 11, 1, 1, 30, 15, fold=fold, tzinfo=new_york)
+        ev = Event(stamp, stamp.timestamp(), "C1", f"f{fold}")
+        zones = (("Asia/Shanghai", get_zone("Asia/Shanghai")),)
+        want = event_stamps(LazyContext(ev, Account(), zones))
+        assert hour_stamps(LazyContext(ev, Account(), zones)) == want, fold
+    # not for it: given local times, several zones, zones from a source
+    ts = datetime(2026, 3, 8, 6, 59, 30, tzinfo=timezone.utc)
+    ev = Event(ts, ts.timestamp(), "C1", "e")
+    ctx = Context(ev, Account(), (("UTC", get_zone("UTC")),), (ts - timedelta(hours=1),),
+                  ts.toordinal(), True)
+    assert hour_stamps(ctx) == event_stamps(ctx)
+    two = (("America/New_York", get_zone("America/New_York")), ("UTC", get_zone("UTC")))
+    assert hour_stamps(LazyContext(ev, Account(), two)) == event_stamps(
+        LazyContext(ev, Account(), two))
+    sourced = ev._replace(zone_sources=("directory",))
+    one = (("America/New_York", get_zone("America/New_York")),)
+    assert hour_stamps(LazyContext(sourced, Account(), one)) == event_stamps(
+        LazyContext(sourced, Account(), one))
+
+
+def test_hour_stamps_in_an_hour_with_a_change_of_offset() -> None:
+    """A zone whose offset changes in the middle of an hour, at 07:00:30 UTC: the hour is
+    left to `event_stamps`, before and after the change."""
+    from datetime import datetime, timedelta, timezone, tzinfo
+
+    from fairdebt.model import Event
+    from fairdebt.state import _HOURS, Account, LazyContext, event_stamps, hour_stamps
+
+    change = datetime(2026, 3, 8, 7, 0, 30)  # UTC: +1 before, +2 from then on
+
+    class Jump(tzinfo):
+        def fromutc(self, dt: datetime) -> datetime:
+            naive = dt.replace(tzinfo=None)
+            return (naive + self._offset(naive, utc=True)).replace(tzinfo=self)
+
+        def _offset(self, naive: datetime, utc: bool) -> timedelta:
+            if utc:
+                return timedelta(hours=1 if naive < change else 2)
+            return timedelta(hours=1 if naive < change + timedelta(hours=1) else 2)
+
+        def utcoffset(self, dt: datetime | None) -> timedelta:
+            assert dt is not None
+            return self._offset(dt.replace(tzinfo=None), utc=False)
+
+        def dst(self, dt: datetime | None) -> timedelta:
+            return timedelta(0)
+
+    zones = (("Jump", Jump()),)
+    _HOURS.clear()
+    for second in (5, 29, 30, 31, 59, 0):
+        ts = datetime(2026, 3, 8, 7, 0, second, tzinfo=timezone.utc)
+        ev = Event(ts, ts.timestamp(), "C1", f"e{second}")
+        want = event_stamps(LazyContext(ev, Account(), zones))
+        assert hour_stamps(LazyContext(ev, Account(), zones)) == want, second
+    assert want[1] == "2026-03-08T08:00:00+01:00 (Jump)"
+
+    class Split(tzinfo):  # the timestamp's own zone: +1 for the first half of each hour
+        def utcoffset(self, dt: datetime | None) -> timedelta:
+            assert dt is not None
+            return timedelta(hours=1 if dt.minute < 30 else 2)
+
+        def dst(self, dt: datetime | None) -> timedelta:
+            return timedelta(0)
+
+    split = Split()
+    utc = (("UTC", timezone.utc),)
+    for minute in (10, 40, 10):
+        ts = datetime(2026, 3, 8, 7, minute, 5, tzinfo=split)
+        ev = Event(ts, ts.timestamp(), "C1", f"s{minute}")
+        want = event_stamps(LazyContext(ev, Account(), utc))
+        assert hour_stamps(LazyContext(ev, Account(), utc)) == want, minute

@@ -47,15 +47,18 @@ _Entry = tuple[int, "Check | Batch", "str | None", "tuple[int, int] | None"]
 _Gates = tuple["tuple[frozenset[int], ...] | None", ...]
 #: the dispatch of one kind of event: its checks; when some of them have a
 #: `Check.phrase_gate`: (every phrase id a gate names, each check's gate, the checks
-#: called for a given set of those ids found in a message); and whether such an event
+#: called for a given set of those ids found in a message, the same for a given set of
+#: every phrase id found); and whether such an event
 #: is a communication (`is_communication`) and changes what `Account.note_contact`
 #: keeps, when the dispatch key holds every field those read (else None: ask each event)
-_Dispatch = tuple[tuple[_Entry, ...], "tuple[frozenset[int], _Gates, _Picked] | None",
+_Dispatch = tuple[tuple[_Entry, ...],
+                  "tuple[frozenset[int], _Gates, _Picked, _Picked] | None",
                   "bool | None", "bool | None"]
 #: what `is_communication` and `notes_contact` read (``is_consumer_side`` is ``party``)
 _CONTACT_FIELDS = frozenset({"party", "event", "direction", "channel", "outcome", "message"})
 _Picked = dict[frozenset[int], tuple[_Entry, ...]]
-#: at most this many sets of phrases found are remembered per dispatch (then forgotten)
+#: at most this many sets of phrases found are remembered per dispatch, of each kind
+#: (then forgotten)
 PICKED = 4096
 _Dormant = tuple[tuple[str, ...], tuple[str, ...], "str | None", "float | None", int]
 
@@ -214,16 +217,23 @@ class Engine:
         entries, gated, talk, noted = found
         if gated is not None:
             # content rules are skipped when the message's words lack their phrases: one
-            # set intersection and a lookup per message, not one call per rule
-            named, gates, picked = gated
-            hits = named.intersection(words(ev).ids)  # (the words are analyzed once)
-            chosen = picked.get(hits)
+            # lookup per message (by every phrase found: templated messages repeat a few
+            # sets; else by those some gate names, then worked out), not one call per rule
+            named, gates, picked, seen = gated
+            ids = words(ev).ids  # (the words are analyzed once)
+            chosen = seen.get(ids)
             if chosen is None:
-                if len(picked) >= PICKED:
-                    picked.clear()
-                chosen = picked[hits] = tuple(
-                    e for e, gate in zip(entries, gates, strict=True)
-                    if gate is None or not any(s.isdisjoint(hits) for s in gate))
+                hits = named.intersection(ids)
+                chosen = picked.get(hits)
+                if chosen is None:
+                    if len(picked) >= PICKED:
+                        picked.clear()
+                    chosen = picked[hits] = tuple(
+                        e for e, gate in zip(entries, gates, strict=True)
+                        if gate is None or not any(s.isdisjoint(hits) for s in gate))
+                if len(seen) >= PICKED:
+                    seen.clear()
+                seen[ids] = chosen
             return chosen, talk, noted
         return entries, talk, noted
 
@@ -240,7 +250,7 @@ class Engine:
         if all(g is None for g in gates):
             return entries, None, talk, noted
         named = frozenset().union(*(s for g in gates if g is not None for s in g))
-        return entries, (named, gates, {}), talk, noted
+        return entries, (named, gates, {}, {}), talk, noted
 
     def _account_event_checks(self, kind: str) -> tuple[tuple[int, Check], ...]:
         found = self._account_checks.get(kind)

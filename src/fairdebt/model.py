@@ -157,6 +157,37 @@ class Finding:
 
 _FINDING_FIELDS = attrgetter(*Finding.__dataclass_fields__)
 
+# each field's slot setter, in the fields' order (the unpacking fails if they change)
+(_rule, _severity, _message, _citation, _file, _line, _event_id, _consumer_id, _debt_id,
+ _timestamp, _local_time, _evidence, _policy, _content) = (
+    Finding.__dict__[name].__set__ for name in Finding.__dataclass_fields__)
+_new = object.__new__
+
+
+def new_finding(rule: str, severity: str, message: str, citation: str, file: str, line: int,
+                event_id: str, consumer_id: str, debt_id: str | None, timestamp: str,
+                local_time: str | None, evidence: tuple[str, ...], policy: str,
+                content: Mapping[str, Any] | None) -> Finding:
+    """``Finding(...)`` with every field given, in order, each set through its slot: the
+    frozen dataclass's ``__init__`` sets each by ``object.__setattr__`` (~1.4 µs a
+    finding, half of it that lookup; a content rule makes one for one message in four)."""
+    out = _new(Finding)
+    _rule(out, rule)
+    _severity(out, severity)
+    _message(out, message)
+    _citation(out, citation)
+    _file(out, file)
+    _line(out, line)
+    _event_id(out, event_id)
+    _consumer_id(out, consumer_id)
+    _debt_id(out, debt_id)
+    _timestamp(out, timestamp)
+    _local_time(out, local_time)
+    _evidence(out, evidence)
+    _policy(out, policy)
+    _content(out, content)
+    return out
+
 
 @dataclass(frozen=True, slots=True)
 class Rejected:

@@ -240,37 +240,57 @@ class Literal:
 
 try:  # the RE2 object under google-re2's wrapper: one call to learn there is no match
     _UNANCHORED: Any = re2._re2.RE2.Anchor.UNANCHORED
+    _ANCHOR_START: Any = re2._re2.RE2.Anchor.ANCHOR_START
     _NO_MATCH = (-1, -1)
 except AttributeError:  # pragma: no cover - another version of the wrapper
     _UNANCHORED = None
 
+#: what `probe` puts before a pattern: anything (line breaks too), as little as can be
+_ANY_FIRST = "(?s:.*?)"
 
-def probe(rx: Any) -> Any:
-    """What `may_match` asks for pattern ``rx`` (compiled by `compile_pattern`): the RE2
-    object under the wrapper of a twin whose parentheses capture nothing (RE2's
-    ``never_capture``). It matches exactly where ``rx`` does, and RE2 then need not
-    work out where each group is (about 2.5× quicker on a Chinese message with three
-    groups). ``rx``'s own RE2 object if the twin cannot be made; None without one."""
+
+def probe(rx: Any) -> tuple[Any, Any] | None:
+    """What `may_match` asks for pattern ``rx`` (compiled by `compile_pattern`): (the RE2
+    object under the wrapper of a twin that answers the same yes or no more cheaply,
+    how to ask it), None without one.
+
+    The twin's parentheses capture nothing (RE2's ``never_capture``: RE2 then need not
+    work out where each group is, about 2.5× quicker on a Chinese message with three
+    groups), and it is ``(?s:.*?)(?:pattern)`` asked from the start of the text
+    (``ANCHOR_START``): it matches exactly when the pattern matches somewhere, and RE2
+    then reads the text once, forwards, up to the end of the first match, where a search
+    for the pattern reads it forwards to the match's end and again backwards to its
+    start (the span the wrapper's ``Match`` always asks for). With a pattern that cannot
+    be wrapped (one whose ``\\Q`` quotes to its end), the twin without the prefix asked
+    anywhere (``UNANCHORED``); ``rx``'s own RE2 object if neither can be made."""
     if _UNANCHORED is None:
         return None
+    pattern = rx.pattern
     try:
-        twin = compile_re2(rx.pattern, case_sensitive=False, never_capture=True)
-    except ValueError:  # pragma: no cover - the same pattern compiled without the option
-        twin = rx
-    return getattr(twin, "_regexp", None)
+        twin = compile_re2(f"{_ANY_FIRST}(?:{pattern})", case_sensitive=False,
+                           never_capture=True)
+        anchor = _ANCHOR_START
+    except ValueError:
+        anchor = _UNANCHORED
+        try:
+            twin = compile_re2(pattern, case_sensitive=False, never_capture=True)
+        except ValueError:  # pragma: no cover - the same pattern compiled without the option
+            twin = rx
+    raw = getattr(twin, "_regexp", None)
+    return None if raw is None else (raw, anchor)
 
 
-def may_match(raw: Any, seg: Any) -> bool:
+def may_match(raw: tuple[Any, Any] | None, seg: Any) -> bool:
     """False when the pattern whose `probe` is ``raw`` certainly has no match in segment
     ``seg``'s normalized text (None: no answer, True). The wrapper's ``finditer``
     re-encodes the text and maps offsets on every call; most messages match no pattern,
     and this asks RE2 once, on the segment's UTF-8 bytes (encoded once for all
-    patterns), exactly the question ``finditer`` asks first.
+    patterns), whether there is a match (`probe`).
     """
     if raw is None:
         return True
     data = seg.utf8
-    return bool(raw.Match(_UNANCHORED, data, 0, len(data))[0] != _NO_MATCH)
+    return bool(raw[0].Match(raw[1], data, 0, len(data))[0] != _NO_MATCH)
 
 
 def compile_pattern(pattern: str) -> Any:

@@ -238,8 +238,8 @@ def _database(db_url: str | None, table: str | None, query: str | None,
 @click.option("--engine", type=click.Choice(["auto", "stream", "fast", "python", "spark"]),
               default="auto", show_default=True,
               help="auto: the columnar fast path when fairdebt[fast] is installed and the "
-                   "input is one plain canonical CSV file of 1 MB or more, else the "
-                   "streaming engine "
+                   "input is one plain canonical log of 1 MB or more (CSV, .csv.gz, "
+                   ".csv.zst, or Parquet of text columns), else the streaming engine "
                    "(python is the same); stream: always the streaming engine (the "
                    "reference); fast: the fast path or an error saying why not. The report "
                    "is the same. spark: check on Apache Spark, partitioned by consumer, with "

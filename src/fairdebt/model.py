@@ -37,7 +37,7 @@ OUTCOMES = CALL_OUTCOMES | MESSAGE_OUTCOMES
 DESTINATION_TYPES = frozenset({"mobile", "landline", "home", "work", "email", "work_email",
                                "other"})
 PURPOSES = frozenset({"collection", "location", "collection_ends", "remedy"})
-MESSAGE_KINDS = frozenset({"none", "limited_content", "full"})
+MESSAGE_KINDS = frozenset({"none", "limited_content", "full", "opt_out_confirmation"})
 #: who says a transcript turn: only the collector's words can break a content rule
 SPEAKERS = frozenset({"collector", "consumer", "other"})
 #: ISO 3166-1 country, ISO 3166-2 subdivision, and one further local level of our own

@@ -8,7 +8,9 @@ from receipt; per debt), ``attorney`` (§1006.6(b)(2); per debt),
 ``allow_parties``: parties still allowed (e.g. the consumer's attorney);
 ``allow_purposes``: purposes still allowed (e.g. ``collection_ends``,
 ``remedy``: §1006.6(c)(2)); ``respond_once``: after the consumer contacts the
-collector on a channel, one reply on that channel is allowed.
+collector on a channel, one reply on that channel is allowed;
+``allow_confirmation`` (``opt_out``, ``stop_channel``): one message logged as
+``message: opt_out_confirmation`` is allowed after each request (§1006.14(h)(2)(i)).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class AfterAccountEvent(Check):
             "allow_purposes": {"type": "array", "items": {"enum": sorted(PURPOSES)},
                                "default": []},
             "respond_once": {"type": "boolean", "default": False},
+            "allow_confirmation": {"type": "boolean", "default": False},
         },
     }
     horizon = None  # replies already made must be remembered
@@ -48,11 +51,17 @@ class AfterAccountEvent(Check):
         self.allow_parties = frozenset(params.get("allow_parties", ()))
         self.allow_purposes = frozenset(params.get("allow_purposes", ()))
         self.respond_once = bool(params.get("respond_once"))
-        self.horizon = None if self.respond_once else 0.0
+        self.allow_confirmation = bool(params.get("allow_confirmation"))
+        if self.allow_confirmation and self.after not in ("opt_out", "stop_channel"):
+            raise ValueError("allow_confirmation: only an opt_out or a stop_channel request "
+                             "is confirmed (§1006.14(h)(2)(i))")
+        remembers = self.respond_once or self.allow_confirmation
+        self.horizon = None if remembers else 0.0
         self.requires = _FACTS[self.after]
 
     def new_state(self) -> dict[str, float] | None:
-        return {} if self.respond_once else None  # replies made, per channel
+        # replies made, per channel; confirmations sent, per request ("\0" + its id)
+        return {} if self.respond_once or self.allow_confirmation else None
 
     def copy_state(self, state: dict[str, float] | None) -> dict[str, float] | None:
         return None if state is None else dict(state)
@@ -67,13 +76,28 @@ class AfterAccountEvent(Check):
         if barred is None:
             return None
         since, source = barred
+        if self.allow_confirmation and state is not None and \
+                ev.message == "opt_out_confirmation":
+            # §1006.14(h)(2)(i): one confirmation of each request, saying nothing else
+            # (what it says is reg-f/content/opt-out-confirmation's to check)
+            request = "\0" + self._latest(ev, ctx.account)
+            if request not in state:
+                state[request] = ev.epoch
+                return None
         if state is not None and ev.channel:
             inbound = (ctx.account.inbound or {}).get(ev.channel)
-            if inbound is not None and inbound >= since and state.get(ev.channel) != inbound:
+            if inbound is not None and inbound > since and state.get(ev.channel) != inbound:
                 state[ev.channel] = inbound  # the one reply the consumer's own contact allows
                 return None
         return [self.finding(ctx, f"after {self.after.replace('_', ' ')} ({source})",
                              evidence=(source, ev.event_id))]
+
+    def _latest(self, ev: Event, account: Account) -> str:
+        """The id of the latest request (a stop or an opt-out) that bars ``ev``."""
+        facts = account.stops if self.after == "stop_channel" else account.opt_outs
+        return [source for epoch, channel, destination, source in facts
+                if epoch <= ev.epoch and channel in (None, ev.channel)
+                and destination in (None, ev.destination)][-1]
 
     def _barred_by(self, ev: Event, account: Account) -> tuple[float, str] | None:
         if self.after in ("cease", "attorney"):

@@ -207,7 +207,7 @@ def plain_parquet(path: str) -> Plain:
 
 #: a cell a plain CSV file could not hold, or its reader would read otherwise: a byte
 #: outside printable ASCII, a quote, a comma (the fast path is proven on plain CSV cells)
-_NOT_PLAIN_TEXT = r'[^ -~]|["\,]'
+_NOT_PLAIN_TEXT = r'[^ -~]|[",]'
 
 
 #: time zones of a typed timestamp column whose instants are read as UTC text

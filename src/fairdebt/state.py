@@ -26,6 +26,13 @@ ChannelFact = tuple[float, str | None, str | None, str]
 """(epoch, channel or None for any, destination or None for any, event id)."""
 
 
+def reaches(fact: ChannelFact, ev: Event) -> bool:
+    """Whether a stop or an opt-out (its medium and address; None: any) is about ``ev``'s
+    medium and address, whenever it was made."""
+    _, channel, destination, _ = fact
+    return channel in (None, ev.channel) and destination in (None, ev.destination)
+
+
 def covers(fact_debts: tuple[str, ...], event_debts: tuple[str, ...]) -> bool:
     """Whether a fact about ``fact_debts`` reaches an event about ``event_debts``.
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import PARTIES, PURPOSES, Event, Finding
-from ..state import Account, ChannelFact, Context, covers
+from ..state import Account, ChannelFact, Context, covers, reaches
 from .base import Check
 
 BARRING_EVENTS = ("cease", "attorney", "stop_channel", "opt_out", "no_work_contact")
@@ -94,10 +94,8 @@ class AfterAccountEvent(Check):
 
     def _latest(self, ev: Event, account: Account) -> str:
         """The id of the latest request (a stop or an opt-out) that bars ``ev``."""
-        facts = account.stops if self.after == "stop_channel" else account.opt_outs
-        return [source for epoch, channel, destination, source in facts
-                if epoch <= ev.epoch and channel in (None, ev.channel)
-                and destination in (None, ev.destination)][-1]
+        facts: tuple[ChannelFact, ...] = getattr(account, _FACTS[self.after])  # stops, opt_outs
+        return [fact[3] for fact in facts if fact[0] <= ev.epoch and reaches(fact, ev)][-1]
 
     def _barred_by(self, ev: Event, account: Account) -> tuple[float, str] | None:
         if self.after in ("cease", "attorney"):
@@ -111,14 +109,8 @@ class AfterAccountEvent(Check):
                     ev.destination_type in WORK_DESTINATIONS:
                 return account.no_work
             return None
-        facts_c: tuple[ChannelFact, ...] = account.stops if self.after == "stop_channel" \
-            else account.opt_outs
-        for epoch, channel, destination, source in facts_c:
-            if epoch > ev.epoch:
-                continue
-            if channel is not None and channel != ev.channel:
-                continue
-            if destination is not None and destination != ev.destination:
-                continue
-            return epoch, source
+        facts_c: tuple[ChannelFact, ...] = getattr(account, _FACTS[self.after])  # stops, opt_outs
+        for fact in facts_c:
+            if fact[0] <= ev.epoch and reaches(fact, ev):
+                return fact[0], fact[3]
         return None

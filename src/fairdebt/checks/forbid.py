@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import Event, Finding
-from ..state import Account, Context
+from ..state import Account, Context, reaches
 from .base import Check
 
 
@@ -44,6 +44,5 @@ def used(ev: Event, account: Account) -> bool:
         if account.used is not None and ev.destination else None
     if since is None or since > ev.epoch:
         return False
-    return not any(since <= at <= ev.epoch and channel in (None, ev.channel)
-                   and destination in (None, ev.destination)
-                   for at, channel, destination, _ in account.opt_outs)
+    return not any(since <= fact[0] <= ev.epoch and reaches(fact, ev)
+                   for fact in account.opt_outs)

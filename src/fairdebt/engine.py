@@ -24,6 +24,7 @@ from datetime import tzinfo
 from operator import attrgetter
 from typing import Any
 
+from ._mypyc import mypyc_attr
 from .checks import CHECKS, Check
 from .checks.base import Batch
 from .checks.require_phrases import is_communication
@@ -124,6 +125,7 @@ class OutOfOrder(ValueError):
     """An event older than one already evaluated."""
 
 
+@mypyc_attr(native_class=False)  # for mypyc: Account (not compiled) has __slots__
 class _Consumer(Account):
     """The engine's record of a consumer: the account's facts plus each check's state."""
 

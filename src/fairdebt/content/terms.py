@@ -20,12 +20,14 @@ from typing import Any
 import ahocorasick
 import re2
 
+from .._mypyc import mypyc_attr
 from .text import normalize
 
 #: a phrase ending in ``*`` matches any word starting with it ("threaten*")
 WILDCARD = "*"
 
 
+@mypyc_attr(native_class=False)  # for mypyc: a subclass of list
 class Hits(list[tuple[int, int]]):
     """One scan's hits: (index of the last character, phrase id) of every occurrence
     (overlapping ones too) of every indexed phrase, in the order found; ``known`` is
@@ -202,6 +204,7 @@ INDEX = TermIndex()
 LAZY = TermIndex()
 
 
+@mypyc_attr(native_class=False)  # for mypyc: weakly referenced
 class Phrase:
     """One phrase as a rule uses it: its id in the index and whether it is a prefix."""
 
@@ -223,6 +226,7 @@ class Phrase:
         weakref.finalize(self, index.release, norm, self.tid).atexit = False
 
 
+@mypyc_attr(native_class=False)  # for mypyc: weakly referenced
 class Literal:
     """A string a pattern cannot match without (`literals.required`), looked for as
     it is (not normalized: it is already what the normalized text holds), held in the

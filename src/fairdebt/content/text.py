@@ -555,7 +555,7 @@ def _han_plan(odd: frozenset[str]) -> tuple[list[tuple[str, str]], tuple[str, ..
         # Basic Multilingual Plane's, so another plane's character must become Han
         # (a Traditional one may become a Simplified one there); `lower` must leave the
         # character as it is)
-        if cls not in (*_LONE, _C_HAN) or ch.lower() != ch \
+        if (cls not in _LONE and cls != _C_HAN) or ch.lower() != ch \
                 or (ord(norm) > 0xFFFF and cls != _C_HAN):
             return None
         if norm != ch:

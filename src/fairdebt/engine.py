@@ -74,6 +74,7 @@ SPILL_FINDINGS = 65_536
 SPILL_FINDINGS_COLD = 8_192
 
 
+@mypyc_attr(native_class=False)  # for mypyc: a subclass of dict with a class attribute
 class _Table(dict[str, Any]):
     """Consumer id → record, for the consumers in memory; ``len`` counts every consumer
     seen, those in the cold store (or forgotten at the end of `Engine.run`) too."""

@@ -19,7 +19,7 @@ toward what is initial; they are just not checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -101,7 +101,10 @@ class RequirePhrases(ContentCheck):
         self.stateful = self.communication != "any"
 
         # whether the rule's `when` and regions take an event depends on these fields only
-        self._applies_key = attrgetter(*sorted(self.rule.when.fields | {"region"}))
+        # (one field's value, or a tuple of several: not typed as a tuple, which the
+        # compiled build would check)
+        self._applies_key: Callable[[Event], Any] = attrgetter(
+            *sorted(self.rule.when.fields | {"region"}))
         self._applies_seen: dict[Any, bool] = {}
         #: (absent languages, "", languages without wordings) → a finding's detail
         self._details: dict[tuple[str, ...], str] = {}

@@ -1,0 +1,38 @@
+"""The optional mypyc-compiled build (pyproject.toml's mypyc hook; benchmarks/README.md,
+"Compiled build"): the modules it compiles are the ones `fairdebt._mypyc.MODULES`
+names, and an install built with it really runs them compiled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fairdebt import _mypyc
+
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+
+def test_the_hook_compiles_exactly_the_listed_modules() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    config = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
+    hook = config["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]["mypyc"]
+    assert hook["enable-by-default"] is False  # a plain install compiles nothing
+    paths = sorted(hook["include"])
+    assert paths == sorted("/src/" + name.replace(".", "/") + ".py" for name in _mypyc.MODULES)
+    for path in paths:
+        assert (PYPROJECT.parent / path.lstrip("/")).is_file(), path
+
+
+def test_a_compiled_install_runs_every_listed_module_compiled() -> None:
+    done = _mypyc.compiled()
+    if not done:
+        pytest.skip("fairdebt is not the compiled build here")
+    assert done == list(_mypyc.MODULES)
+    # the classes kept ordinary Python classes for mypyc are still what they were
+    from fairdebt.content import terms
+
+    hits = terms.Hits([(1, 2)])
+    hits.known = 3
+    assert hits == [(1, 2)] and hits.known == 3
+

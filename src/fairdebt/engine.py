@@ -162,7 +162,7 @@ class _Consumer(Account):
                     or self.opt_outs or self.no_work or self.inconvenient or self.wrong)
 
 
-@mypyc_attr(serializable=True)  # for mypyc: `fork` copies it (copy.copy)
+@mypyc_attr(native_class=False)  # for mypyc: `fork` copies it (copy.copy)
 class Engine:
     """Evaluate a policy over events fed in time order (ties in any order)."""
 

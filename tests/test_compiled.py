@@ -20,8 +20,6 @@ def test_the_hook_compiles_exactly_the_listed_modules() -> None:
     assert hook["enable-by-default"] is False  # a plain install compiles nothing
     paths = sorted(hook["include"])
     assert paths == sorted("/src/" + name.replace(".", "/") + ".py" for name in _mypyc.MODULES)
-    for path in paths:
-        assert (PYPROJECT.parent / path.lstrip("/")).is_file(), path
 
 
 def test_a_compiled_install_runs_every_listed_module_compiled() -> None:

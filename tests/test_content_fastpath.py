@@ -281,10 +281,9 @@ def test_present_and_the_re2_shortcut_agree_with_find() -> None:
     matchers: list[Matcher] = []
     for rule in policy.rules:
         check = CHECKS[rule.check](rule)
-        # (a compiled check keeps its attributes in slots of its own, not in __dict__)
-        values = list(vars(check).values()) or [
-            getattr(check, name) for name in dir(check) if not name.startswith("__")]
-        for value in values:
+        # (every attribute, by dir(): a compiled check keeps its own in slots, not
+        # in its __dict__)
+        for value in [getattr(check, name) for name in dir(check) if not name.startswith("__")]:
             if isinstance(value, Matcher):
                 matchers.append(value)
             elif isinstance(value, dict):

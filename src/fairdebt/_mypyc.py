@@ -5,8 +5,10 @@ plain install has no mypy_extensions.
 `mypyc_attr` is mypy_extensions' decorator to the type checker, which mypyc reads when
 it compiles (``native_class=False`` keeps a class an ordinary Python class: mypyc makes
 no native class of a subclass of ``list``, of a class whose instances are weakly
-referenced, or of a subclass of an interpreted class with ``__slots__``); at run time it
-returns the class unchanged, which is all mypy_extensions' own does.
+referenced, or of a subclass of an interpreted class with ``__slots__``; a native
+``dict`` subclass would not set its class attributes, and a native class cannot be
+copied by `copy.copy`); at run time it returns the class unchanged, which is all
+mypy_extensions' own does.
 """
 
 from __future__ import annotations

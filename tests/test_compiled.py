@@ -34,3 +34,25 @@ def test_a_compiled_install_runs_every_listed_module_compiled() -> None:
     hits.known = 3
     assert hits == [(1, 2)] and hits.known == 3
 
+
+
+def test_version_names_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``fairdebt --version`` says which build runs: the one this test runs under, and
+    the other one when `_mypyc.compiled` is made to say so."""
+    from click.testing import CliRunner
+
+    from fairdebt import __version__
+    from fairdebt.cli import main
+
+    done = _mypyc.compiled()
+    out = CliRunner().invoke(main, ["--version"])
+    assert out.exit_code == 0
+    expected = (f"compiled build: {len(done)} of {len(_mypyc.MODULES)} modules compiled by "
+                "mypyc" if done else "pure Python")
+    assert out.output == f"fairdebt, version {__version__} ({expected})\n"
+    monkeypatch.setattr(_mypyc, "compiled", lambda: list(_mypyc.MODULES[:3]))
+    out = CliRunner().invoke(main, ["--version"])
+    assert out.output == (f"fairdebt, version {__version__} (compiled build: 3 of "
+                          f"{len(_mypyc.MODULES)} modules compiled by mypyc)\n")
+    monkeypatch.setattr(_mypyc, "compiled", lambda: [])
+    assert "(pure Python)" in CliRunner().invoke(main, ["--version"]).output

@@ -141,6 +141,22 @@ def test_syntax_the_reader_does_not_model_gives_no_pre_check() -> None:
     assert required("Police") == (frozenset({"police"}),)  # lower case, as the text is
 
 
+def test_a_count_re2_reads_as_text_is_not_modelled_and_costs_nothing() -> None:
+    """RE2 reads a count too long to parse as literal text ("M{26666666666666666666}"
+    matches itself) and refuses one over 1000; the reader took the first for a count
+    and multiplied a one-string set out that many times (a hang the fuzzer found,
+    fuzz/regressions/content-timeout-1ce718b3…)."""
+    huge = "6" * 49
+    for pattern in [f"(ab){{{huge}}}", f"police{{{huge}}}", f"(x|y){{{huge}}}",
+                    f"police{{1,{huge}}}", "9" * 5000 + "{" + "9" * 5000 + "}"]:
+        compile_pattern(pattern)  # RE2 takes them all, the braces as text
+        assert required(pattern) == ()
+    assert required("(police){1000}")  # RE2's largest count is still modelled
+    assert required("(police){3}") == (frozenset({"policepolicepolice"}),)
+    with pytest.raises(ValueError):
+        compile_pattern("police{1001}")
+
+
 @pytest.mark.skipif(sys.maxunicode < 0x10FFFF, reason="narrow build")
 def test_re2_case_folding_meets_only_the_lower_case_letter_in_normalized_text() -> None:
     """The soundness of lower-casing an ASCII literal: the characters RE2 matches

@@ -46,6 +46,8 @@ from .text import is_han
 
 #: exact-string sets are multiplied out up to this many strings
 LIMIT = 32
+#: RE2's largest repetition count (kMaxRepeat)
+MAX_REPEAT = 1000
 #: literals lighter than this are not worth a clause (`weight`: a Chinese character
 #: counts two, any other character one: 工号 is as selective as "irs", "st" is not)
 MIN_WEIGHT = 3
@@ -185,10 +187,16 @@ class _Parser:
         low_s, comma, high_s = body.partition(",")
         if not _digits(low_s) or (high_s and not _digits(high_s)):
             raise Opaque(f"{{{body}}}")  # RE2 may read it as literal text: not modelled
+        # RE2 refuses a count over 1000 and reads one too long to parse as literal text
+        # ("M{26666666666666666666}" matches itself): not modelled, and never expanded
+        # (a 1 ** low test would let `_repeated` loop that many times)
+        if len(low_s) > 4 or len(high_s) > 4:
+            raise Opaque(f"{{{body}}}")
         self.i = end + 1
         low = int(low_s)
         high = (int(high_s) if high_s else None) if comma else low
-        if high is not None and high < low:
+        if (high is not None and high < low) or low > MAX_REPEAT \
+                or (high is not None and high > MAX_REPEAT):
             raise Opaque(f"{{{body}}}")
         return low, high
 

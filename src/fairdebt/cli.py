@@ -88,7 +88,7 @@ class _Group(click.Group):
                 signal.signal(signal.SIGTERM, previous)
 
 
-def _version(ctx: click.Context, wanted: bool) -> None:
+def _version(ctx: click.Context, _param: click.Parameter, wanted: bool) -> None:
     """``--version``: the version and the build, since the optional compiled build
     (benchmarks/README.md, "Compiled build") checks message content ~1.25× faster, and an
     auditor comparing runs should know which one ran."""
@@ -111,7 +111,7 @@ def _terminated(signum: int, frame: object) -> None:
 @click.group(cls=_Group,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
-              callback=lambda ctx, _param, value: _version(ctx, value),
+              callback=_version,
               help="Show the version and the build (pure Python or compiled), and exit.")
 def main() -> None:
     """fairdebt — check debt-collection contact logs against compliance policies.
